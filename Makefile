@@ -1,0 +1,48 @@
+# Fazhi Graph — every target installs what it needs on a fresh machine.
+SHELL := /bin/bash
+UV := python3 -m uv
+export UV_LINK_MODE ?= copy
+
+.PHONY: help setup test lint typecheck pytest run serve neo4j neo4j-stop bench clean
+
+help:
+	@echo "make run   — ingest the bundled sample reports and serve GraphQL on http://127.0.0.1:8000/graphql"
+	@echo "make test  — ruff, mypy (strict) and the whole pytest suite, Neo4j included"
+
+setup: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen
+	@touch $@
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: setup
+	$(UV) run --frozen mypy
+
+pytest: setup
+	$(UV) run --frozen pytest
+
+test: lint typecheck pytest
+
+run: setup
+	$(UV) run --frozen fazhi ingest samples/reports --store memory
+	$(UV) run --frozen fazhi serve --example
+
+serve: setup
+	$(UV) run --frozen fazhi serve
+
+neo4j: setup
+	$(UV) run --frozen python -m devtools.neo4j_local start
+
+neo4j-stop: setup
+	$(UV) run --frozen python -m devtools.neo4j_local stop
+
+bench: setup
+	$(UV) run --frozen python -m bench.extraction
+
+clean:
+	rm -rf .venv .fazhi .mypy_cache .ruff_cache .pytest_cache

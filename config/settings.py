@@ -1,0 +1,64 @@
+"""The one settings object: environment variables (``FAZHI_*``, ``NEO4J_*``) and ``.env``.
+
+Example:
+    >>> from config import get_settings
+    >>> get_settings(store="memory").store
+    'memory'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+StoreKind = Literal["memory", "neo4j"]
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept both ``FAZHI_<NAME>`` and the bare conventional name (e.g. ``NEO4J_URI``)."""
+    return AliasChoices(f"FAZHI_{name}", name)
+
+
+class Settings(BaseSettings):
+    """Everything configurable in Fazhi Graph, read from the environment and ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FAZHI_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # storage
+    store: StoreKind = "memory"
+    data_dir: Path = Path(".fazhi")
+    neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"))
+    neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"))
+    neo4j_password: SecretStr = Field(SecretStr(""), validation_alias=_env("NEO4J_PASSWORD"))
+    neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"))
+    neo4j_connect_timeout_s: float = 5.0
+    write_batch_size: int = 2000
+    evidence_per_relationship: int = 3
+
+    # ingestion
+    max_file_bytes: int = 20 * 1024 * 1024
+
+    # api
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_graphiql: bool = True
+    api_max_depth: int = 12
+    api_max_aliases: int = 30
+    api_max_tokens: int = 2000
+    api_max_page_size: int = 500
+    api_query_timeout_s: float = 10.0
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning.
+
+    Example:
+        >>> get_settings(data_dir="/tmp/fz").data_dir.name
+        'fz'
+    """
+    return Settings(**overrides)

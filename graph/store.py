@@ -1,0 +1,164 @@
+"""The ``GraphStore`` Protocol every store implements, and the plain records it speaks in.
+
+Stores never parse text: they take an :class:`~ingest.model.Extraction` and write it.
+Reads are generic and batched (one call for many keys) so the API can avoid N+1 queries;
+research questions are :class:`QuerySpec` objects from ``queries/`` that carry both a Cypher
+text and an equivalent networkx function.
+
+Example:
+    >>> from graph.memory import MemoryStore
+    >>> store: GraphStore = MemoryStore(data_dir=None)
+    >>> store.stats().nodes
+    {}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, runtime_checkable
+
+import networkx as nx
+
+from graph.model import Label, Rel
+from ingest.model import Extraction
+
+Direction = Literal["out", "in"]
+UpsertStatus = Literal["new", "unchanged", "replaced"]
+
+
+class StoreError(RuntimeError):
+    """A store could not do what was asked (unreachable, bad credentials, failed write)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node: its label, key value and properties (the key is not repeated in ``props``)."""
+
+    label: Label
+    key: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A relationship between two nodes, given by (label, key) at each end."""
+
+    type: Rel
+    source: tuple[Label, str]
+    target: tuple[Label, str]
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of nodes and the total number that matched."""
+
+    items: Sequence[Node]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What one ``upsert_report`` did."""
+
+    report_id: str
+    status: UpsertStatus
+    nodes_written: int = 0
+    relationships_written: int = 0
+    replaced_id: str | None = None  # the previous report id of the same source, when replaced
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """Counts by node label and by relationship type (only non-zero entries)."""
+
+    nodes: Mapping[str, int]
+    relationships: Mapping[str, int]
+
+
+class QuerySpec(Protocol):
+    """A named research question, answerable by either store (implemented in ``queries/``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def cypher(self) -> str: ...
+
+    def run_networkx(
+        self, graph: nx.MultiDiGraph, params: Mapping[str, Any]
+    ) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """One knowledge graph, embedded or in Neo4j; both give the same answers."""
+
+    # --- writes -----------------------------------------------------------------------
+    def upsert_report(self, extraction: Extraction) -> UpsertResult:
+        """Write one report's facts atomically; same content → unchanged, same source → replaced."""
+        ...
+
+    def delete_report(self, report_id: str) -> bool:
+        """Remove a report and the entities only it referred to; False if it was not there."""
+        ...
+
+    def clear(self) -> None:
+        """Remove everything."""
+        ...
+
+    # --- reads ------------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise :class:`StoreError` when the store cannot answer."""
+        ...
+
+    def stats(self) -> GraphStats:
+        """Node counts by label and relationship counts by type."""
+        ...
+
+    def get_nodes(self, label: Label, keys: Sequence[str]) -> list[Node | None]:
+        """The nodes with these keys, in the order asked (None where missing)."""
+        ...
+
+    def edges_of(
+        self, label: Label, keys: Sequence[str], rel: Rel, direction: Direction
+    ) -> list[list[Edge]]:
+        """For each key, its ``rel`` relationships in ``direction``, ordered by the far end's key."""
+        ...
+
+    def find_nodes(
+        self,
+        label: Label,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Nodes of ``label`` whose properties equal ``where``, ordered (key breaks ties)."""
+        ...
+
+    def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Answer a named research question."""
+        ...
+
+    def dump(self) -> tuple[list[Node], list[Edge]]:
+        """Every node and relationship, sorted (for export and contract tests)."""
+        ...
+
+    # --- lifecycle --------------------------------------------------------------------
+    def close(self) -> None:
+        """Release connections and flush."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

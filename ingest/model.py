@@ -1,0 +1,163 @@
+"""Typed results of extraction: plain, immutable data with character offsets for every fact.
+
+Offsets are into ``Extraction.text`` (the cleaned text that extraction saw), so evidence
+sentences can always be recovered with :meth:`Extraction.evidence`.
+
+Example:
+    >>> m = Mention(start=3, end=7)
+    >>> m.end - m.start
+    4
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.sentences import sentence_bounds
+
+PolicyKind = Literal[
+    "law",
+    "administrative_regulation",
+    "local_regulation",
+    "party_regulation",
+    "normative_document",
+    "other",
+]
+RegionLevel = Literal["province", "prefecture", "county", "township", "village", "other"]
+InstitutionKind = Literal[
+    "government", "party", "congress", "cppcc", "court", "procuratorate", "department",
+    "office", "centre", "group", "other",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence: ``text[start:end]`` of the cleaned report text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The sentence a fact came from and where it sits in the cleaned text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What the report says about itself."""
+
+    title: str | None = None
+    region: str | None = None  # short name as used by the report, e.g. 郧阳区
+    region_code: str | None = None  # 6-digit GB/T 2260
+    region_path: tuple[str, ...] = ()  # province → prefecture → county (full names)
+    year: int | None = None  # the year reported on
+    author: str | None = None  # issuing body when stated (signature line)
+    published: str | None = None  # ISO date, YYYY-MM-DD
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    """A document cited by title in 《》 (nested 〈〉 titles are their own PolicyRef)."""
+
+    title: str  # first spelling, without 《》
+    canonical: str
+    kind: PolicyKind
+    mentions: tuple[Mention, ...]
+    variants: tuple[str, ...] = ()  # other bracketed spellings in this report
+    doc_number: str | None = None  # canonical 文号 written right after the title
+    issuer_region: str | None = None  # short name, or "national"
+    issuer_region_code: str | None = None
+    implements: tuple[str, ...] = ()  # canonical titles of documents nested in this title
+    refers_to: str | None = None  # canonical title of the report region's own plan, for short titles
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumberRef:
+    """An official 文号 such as 郧政办发〔2019〕29号, parsed per GB/T 9704-2012 §7.2.5."""
+
+    text: str  # first spelling
+    canonical: str  # brackets normalised to 〔〕
+    issuer_code: str
+    year: int
+    serial: int
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRef:
+    """A named administrative region. ``code`` is None when the name stays ambiguous."""
+
+    name: str  # first spelling
+    canonical: str  # full standard name
+    level: RegionLevel
+    mentions: tuple[Mention, ...]
+    code: str | None = None
+    candidates: tuple[str, ...] = ()  # codes still possible when ambiguous
+    parent_codes: tuple[str, ...] = ()  # province → … → direct parent, when resolved
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionRef:
+    """A named body, canonicalised with its region prefix (区司法局 → 郧阳区司法局)."""
+
+    canonical: str
+    name: str  # first spelling
+    mentions: tuple[Mention, ...]
+    variants: tuple[str, ...] = ()
+    region_code: str | None = None
+    kind: InstitutionKind = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRef:
+    """A named programme, reform or campaign (放管服, 双随机一公开 …)."""
+
+    canonical: str
+    name: str  # first spelling
+    mentions: tuple[Mention, ...]
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A rule-of-law figure: 行政复议案件 12 件. ``start``/``end`` span the figure in the text."""
+
+    subject: str
+    value: float
+    unit: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one report, with the text all offsets point into."""
+
+    source: str  # path or URL the report was read from
+    report_id: str  # content hash of the cleaned text
+    text: str
+    report: ReportMeta
+    policies: tuple[PolicyRef, ...] = ()
+    doc_numbers: tuple[DocNumberRef, ...] = ()
+    regions: tuple[RegionRef, ...] = ()
+    institutions: tuple[InstitutionRef, ...] = ()
+    programs: tuple[ProgramRef, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def evidence(self, mention: Mention) -> Evidence:
+        """The sentence around ``mention``.
+
+        Example:
+            >>> x = Extraction("s", "id", "甲。乙《丙》。", ReportMeta())
+            >>> x.evidence(Mention(3, 6)).text
+            '乙《丙》。'
+        """
+        start, end = sentence_bounds(self.text, mention.start, mention.end)
+        return Evidence(text=self.text[start:end], start=start, end=end)
