@@ -5,7 +5,7 @@ Both stores hold exactly this shape.
 * Neo4j: a node ``(:Label {key: …, …props})``; relationships carry the properties below.
 * Embedded (networkx ``MultiDiGraph``): node id ``node_id(label, key)`` = ``"Label:key"``, node
   attributes ``{"label": label, **props}``; an edge from ``u`` to ``v`` has the relationship type as
-  its multigraph key and attributes ``{"type": type, **props}`` (at most one edge per type and pair).
+  its multigraph key and attributes ``{"type": type, **props}`` (one edge per type and pair).
 
 Evidence lives on relationships as three parallel lists (Neo4j properties cannot hold maps):
 ``evidence_text``, ``evidence_start``, ``evidence_end`` — capped per relationship by
@@ -58,7 +58,13 @@ KEYS: dict[Label, str] = {
 # Properties each label carries besides its key (documentation and export column order).
 PROPERTIES: dict[Label, tuple[str, ...]] = {
     Label.REPORT: (
-        "title", "year", "published", "author", "source", "region_code", "char_count",
+        "title",
+        "year",
+        "published",
+        "author",
+        "source",
+        "region_code",
+        "char_count",
     ),
     Label.REGION: ("name", "full_name", "level", "lon", "lat"),
     Label.INSTITUTION: ("name", "kind", "region_code"),

@@ -125,7 +125,7 @@ class GraphStore(Protocol):
     def edges_of(
         self, label: Label, keys: Sequence[str], rel: Rel, direction: Direction
     ) -> list[list[Edge]]:
-        """For each key, its ``rel`` relationships in ``direction``, ordered by the far end's key."""
+        """For each key, its ``rel`` relationships in ``direction``, by the far end's key."""
         ...
 
     def find_nodes(

@@ -26,8 +26,17 @@ PolicyKind = Literal[
 ]
 RegionLevel = Literal["province", "prefecture", "county", "township", "village", "other"]
 InstitutionKind = Literal[
-    "government", "party", "congress", "cppcc", "court", "procuratorate", "department",
-    "office", "centre", "group", "other",
+    "government",
+    "party",
+    "congress",
+    "cppcc",
+    "court",
+    "procuratorate",
+    "department",
+    "office",
+    "centre",
+    "group",
+    "other",
 ]
 
 
@@ -46,6 +55,28 @@ class Evidence:
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """Fields a web page's header states about the post (kept when the header line is cleaned)."""
+
+    date: str | None = None  # ISO date of the page header (日期/时间/发布时间)
+    source: str | None = None  # 来源: the posting body, e.g. 县司法局 (not the author)
+    title: str | None = None  # the HTML <title> or document title, when the reader has one
+
+
+@dataclass(frozen=True, slots=True)
+class RegionInfo:
+    """A gazetteer entry for a region the report refers to (or an ancestor of one)."""
+
+    code: str  # 6-digit GB/T 2260
+    name: str  # short name, e.g. 郧阳
+    full_name: str  # 郧阳区
+    level: RegionLevel
+    parent_code: str | None = None
+    lon: float | None = None
+    lat: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +105,7 @@ class PolicyRef:
     issuer_region: str | None = None  # short name, or "national"
     issuer_region_code: str | None = None
     implements: tuple[str, ...] = ()  # canonical titles of documents nested in this title
-    refers_to: str | None = None  # canonical title of the report region's own plan, for short titles
+    refers_to: str | None = None  # canonical title of the region's own plan (short titles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +180,8 @@ class Extraction:
     institutions: tuple[InstitutionRef, ...] = ()
     programs: tuple[ProgramRef, ...] = ()
     metrics: tuple[Metric, ...] = ()
+    region_info: tuple[RegionInfo, ...] = ()  # every resolved region above, with its ancestors
+    page: PageMeta = field(default_factory=PageMeta)
     warnings: tuple[str, ...] = field(default=())
 
     def evidence(self, mention: Mention) -> Evidence:
