@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import eval as eval_command
+from api.cli import extract, ingest
+
 app = typer.Typer(
     name="fazhi",
     help="法治图谱: extract, store and query Chinese rule-of-law government reports.",
@@ -19,3 +22,7 @@ app = typer.Typer(
 @app.callback()
 def _main() -> None:
     """法治图谱 — a knowledge graph of local governments' annual rule-of-law reports."""
+
+
+for _command in (extract, eval_command, ingest):
+    _command.register(app)

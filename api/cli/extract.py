@@ -1,0 +1,87 @@
+"""``fazhi extract FILE... [--json]``: what extraction finds in report files, without storing it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from config import Settings, get_settings
+from ingest.jsonview import extraction_json
+from ingest.model import Extraction
+from ingest.pipeline import find_report_files, try_extract_file
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``extract`` command to ``app``."""
+    app.command("extract")(extract)
+
+
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (one object per file).")
+    ] = False,
+) -> None:
+    """Extract entities and relations from report files (txt, html, pdf, docx).
+
+    Bad files are named on stderr with the reason; the others are still extracted. The exit
+    status is non-zero only when nothing could be extracted.
+    """
+    results = list(extract_many(find_report_files(paths), settings=get_settings()))
+    if as_json:
+        objects = [extraction_json(x) for x in results]
+        print(
+            json.dumps(
+                objects[0] if len(paths) == 1 and len(objects) == 1 else objects,
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for x in results:
+            print_summary(x)
+    if not results:
+        raise typer.Exit(code=1)
+
+
+def extract_many(files: list[Path], *, settings: Settings) -> Iterator[Extraction]:
+    """Extract each file, reporting bad ones on stderr and going on with the rest."""
+    for path in files:
+        outcome = try_extract_file(path, settings=settings)
+        if isinstance(outcome, str):
+            err.print(f"[red]error[/red]: {outcome}")
+        else:
+            yield outcome
+
+
+def print_summary(x: Extraction) -> None:
+    """A readable one-screen summary of an extraction."""
+    r = x.report
+    out.print(f"[bold]{x.source}[/bold]  ({len(x.text)} chars, id {x.report_id[:12]})")
+    out.print(
+        f"  report: {r.title or '(no title)'} | {' > '.join(r.region_path) or '?'} "
+        f"[{r.region_code or '?'}] | year {r.year or '?'} | author {r.author or '-'} "
+        f"| published {r.published or '-'}"
+    )
+    sections = {
+        "policies": [
+            p.canonical + (f" ({p.doc_number})" if p.doc_number else "") for p in x.policies
+        ],
+        "doc numbers": [d.canonical for d in x.doc_numbers],
+        "regions": [f"{g.canonical}[{g.code or '?'}]" for g in x.regions],
+        "institutions": [i.canonical for i in x.institutions],
+        "programs": [p.canonical for p in x.programs],
+        "metrics": [f"{m.subject} {m.value:g}{m.unit}" for m in x.metrics],
+    }
+    for name, items in sections.items():
+        out.print(f"  {name} ({len(items)}): " + "；".join(items))
+    for warning in x.warnings:
+        out.print(f"  [yellow]warning[/yellow]: {warning}")

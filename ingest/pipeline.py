@@ -1,0 +1,152 @@
+"""The extraction flow for one report: read → clean → extract → :class:`Extraction`.
+
+``extract_text`` is pure (text in, Extraction out); ``extract_file`` adds the reading.
+
+Example:
+    >>> x = extract_text("2020年，锡林郭勒盟认真贯彻落实《法治政府建设实施纲要(2015—2020年)》。")
+    >>> x.report.region, x.report.year, x.policies[0].canonical
+    ('锡林郭勒盟', 2020, '法治政府建设实施纲要(2015-2020年)')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from config import Settings, get_settings
+from ingest.clean import clean_text
+from ingest.errors import IngestError
+from ingest.extract.doc_numbers import extract_doc_numbers
+from ingest.extract.institutions import extract_institutions
+from ingest.extract.metrics import extract_metrics
+from ingest.extract.policies import extract_policies
+from ingest.extract.programs import extract_programs
+from ingest.extract.regions import extract_regions
+from ingest.extract.report import extract_report_meta
+from ingest.gazetteer import Gazetteer, load_gazetteer
+from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
+from ingest.readers import read_document
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+def extract_file(path: Path, *, settings: Settings | None = None) -> Extraction:
+    """Read, clean and extract one report file; raises ``IngestError`` on bad input.
+
+    Example:
+        >>> x = extract_file(Path("samples/reports/001_61e82024cf361030.txt"))
+        >>> x.report.region_code
+        '511921'
+    """
+    document = read_document(path, settings=settings or get_settings())
+    return extract_text(document.text, source=document.source, page=document.page)
+
+
+def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extraction | str:
+    """The extraction, or one line naming the file and why it could not be extracted.
+
+    Example:
+        >>> try_extract_file(Path("notes.xyz"))
+        'notes.xyz: unsupported extension .xyz (supported: .txt .html .htm .pdf .docx)'
+    """
+    try:
+        return extract_file(path, settings=settings)
+    except IngestError as error:
+        return str(error)
+    except Exception as error:  # one broken file must not stop a batch
+        return f"{path}: extraction failed ({type(error).__name__}: {error})"
+
+
+def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = None) -> Extraction:
+    """Extract everything from a report's raw text (boilerplate is cleaned here)."""
+    cleaned = clean_text(text)
+    body = cleaned.body
+    page = _merge_pages(page, cleaned.page)
+    gazetteer = load_gazetteer()
+    regions, report = _regions_and_report(body, page, gazetteer)
+    doc_numbers = extract_doc_numbers(body)
+    return Extraction(
+        source=source,
+        report_id=content_id(body),
+        text=body,
+        report=report,
+        policies=extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers),
+        doc_numbers=doc_numbers,
+        regions=regions,
+        institutions=extract_institutions(body, report=report, regions=regions),
+        programs=extract_programs(body),
+        metrics=extract_metrics(body),
+        region_info=region_infos(gazetteer, _resolved_codes(report, regions)),
+        page=page,
+    )
+
+
+def content_id(text: str) -> str:
+    """A report's identity: the hash of the cleaned text it was extracted from.
+
+    Example:
+        >>> content_id("abc")
+        'ba7816bf8f01cfea414140de5dae2223'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _regions_and_report(
+    body: str, page: PageMeta, gazetteer: Gazetteer
+) -> tuple[tuple[RegionRef, ...], ReportMeta]:
+    """Regions need the report's own region as context, and the report region needs regions."""
+    first_pass = extract_regions(body, gazetteer=gazetteer)
+    report = extract_report_meta(body, page=page, regions=first_pass, gazetteer=gazetteer)
+    if report.region_code is None and report.year is None:
+        return first_pass, report
+    context = tuple(info.code for info in gazetteer.ancestors(report.region_code or ""))
+    context += (report.region_code,) if report.region_code else ()
+    regions = extract_regions(body, gazetteer=gazetteer, year=report.year, context_codes=context)
+    return regions, report
+
+
+def _merge_pages(reader_page: PageMeta | None, cleaned_page: PageMeta) -> PageMeta:
+    """Header fields found by cleaning win; the reader knows the document title."""
+    if reader_page is None:
+        return cleaned_page
+    return replace(
+        cleaned_page,
+        date=cleaned_page.date or reader_page.date,
+        source=cleaned_page.source or reader_page.source,
+        title=cleaned_page.title or reader_page.title,
+    )
+
+
+def _resolved_codes(report: ReportMeta, regions: Sequence[RegionRef]) -> list[str]:
+    codes = [region.code for region in regions if region.code]
+    return [report.region_code, *codes] if report.region_code else codes
+
+
+def region_infos(gazetteer: Gazetteer, codes: Iterable[str]) -> tuple[RegionInfo, ...]:
+    """Gazetteer entries for ``codes`` and all their ancestors, each once, sorted by code."""
+    found: dict[str, RegionInfo] = {}
+    for code in codes:
+        for info in (*gazetteer.ancestors(code), gazetteer.get(code)):
+            if info is not None:
+                found[info.code] = info
+    return tuple(found[code] for code in sorted(found))
+
+
+def find_report_files(paths: Iterable[Path]) -> list[Path]:
+    """Files under ``paths`` (files given directly are kept whatever their suffix), sorted.
+
+    Example:
+        >>> len(find_report_files([Path("samples/reports")]))
+        5
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
