@@ -1,0 +1,258 @@
+"""Drop the web-site boilerplate around a report, keeping every line of the report itself.
+
+Chinese government pages wrap a post in the same furniture: navigation and breadcrumbs
+(当前位置：首页 > …), a header line of fields (发布时间：… 来源：… 浏览次数：…), widgets
+(【字体：大 中 小】, 打印本页 关闭窗口, 分享到), and a footer of fields (主办单位, 版权所有, 地址,
+邮编, 电话, ICP备…号, …公网安备…号, 网站标识码, 建议使用…分辨率). Classification is per line
+and conservative: a line goes only when it is field-like or made of such tokens, never when
+it reads as a sentence (a report line that merely mentions 热线 or 地址 stays).
+
+Example:
+    >>> c = clean_text("当前位置：首页 > 政务公开\\n发布时间：2021-03-05 来源：县司法局\\n正文。")
+    >>> (c.body, c.page.date, c.page.source)
+    ('正文。', '2021-03-05', '县司法局')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.model import PageMeta
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """The report text without boilerplate, the page-header fields, and what was dropped."""
+
+    body: str
+    page: PageMeta = field(default_factory=PageMeta)
+    dropped: tuple[str, ...] = ()
+
+
+# --- vocabulary of government web pages --------------------------------------------------------
+
+_COLON = r"\s*[:：]"
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
+
+# Fields of the header line above a post.
+_HEADER_KEYS = (
+    "发布时间|发布日期|更新时间|更新日期|成文日期|生效日期|时间|日期|"
+    "信息来源|文章来源|稿件来源|来源|"
+    "浏览量|浏览次数|阅读量|阅读次数|阅读数|点击量|点击数|点击率|访问量|访问次数|阅读|浏览|点击|"
+    "责任编辑|编辑|作者|撰稿|供稿|审核|发布人|发布者|发布机构|发文机关|"
+    "字体|字号|文字大小|索引号|信息分类|主题分类|体裁分类|组配分类|发文字号|有效性|"
+    "公开方式|公开范围|公开时限"
+)
+_HEADER_KEY = re.compile(rf"(?:{_HEADER_KEYS}){_COLON}")
+_HEADER_AT_START = re.compile(rf"^[\s【\[(（]*(?:{_HEADER_KEYS}){_COLON}")
+_DATE_KEYS = "发布时间|发布日期|更新时间|更新日期|成文日期|时间|日期"
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
+)
+_KEYED_DATE = re.compile(rf"(?:{_DATE_KEYS}){_COLON}\s*{_DATE.pattern}")
+_SOURCE = re.compile(
+    rf"(?:信息来源|文章来源|稿件来源|来源){_COLON}\s*(?P<v>.+?)"
+    rf"(?=\s|(?:{_HEADER_KEYS}){_COLON}|[【\]|｜]|$)"
+)
+_MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
+
+# Footer: markers that only boilerplate carries, and keys of footer fields.
+_FOOTER_MARKER = re.compile(
+    r"ICP[备证]\s*[:：]?\s*\d|公网安备\s*\d|网站(?:标识|识别)码|版权所有|Copyright|©|"
+    r"All\s+Rights\s+Reserved|建议使用.{0,40}(?:分辨率|浏览器)|(?:分辨率|浏览器).{0,20}浏览|"
+    r"技术支持\s*[:：]|您是(?:本站)?第\s*\d+\s*位",
+    re.IGNORECASE,
+)
+_FOOTER_KEYS = (
+    "主办单位|承办单位|协办单位|主办|承办|协办|维护单位|运维单位|运行维护|技术支持|"
+    "地址|通讯地址|联系地址|邮编|邮政编码|电话|联系电话|咨询电话|热线|传真|"
+    "E-?mail|邮箱|电子邮箱|网址|投稿|联系方式|备案号|版权"
+)
+# A field key may carry a short qualifier in front: 网站监督举报热线：, 投稿及商务合作电话：
+_FOOTER_FIELD_AT_START = re.compile(rf"^\s*[^\s:：。，,]{{0,12}}?(?:{_FOOTER_KEYS}){_COLON}", re.I)
+# In the trailing block of a page, these mark the remaining site furniture.
+_TRAILING_FURNITURE = re.compile(
+    r"www\.|https?://|\.gov\.cn|\.com\b|公众号|手机版|客户端|访问量|访客|网站地图|联系我们|"
+    r"关于我们|扫一扫|二维码",
+    re.IGNORECASE,
+)
+
+# Navigation.
+_BREADCRUMB = re.compile(r"^[\s【\[]*(?:您现在的位置|您的位置|你的位置|当前位置|所在位置|现在位置)")
+_CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
+_MENU_WORDS = (
+    "网站首页|首页|政府信息公开|信息公开|政务公开|政务服务|办事服务|网上办事|互动交流|政民互动|"
+    "公众参与|新闻中心|新闻动态|政务动态|工作动态|通知公告|专题专栏|政策文件|政策解读|数据开放|"
+    "网站地图|联系我们|关于我们|使用帮助|无障碍浏览|无障碍|长者模式|关怀版|繁體|繁体|简体|English|"
+    "登录|注册|个人中心|设为首页|加入收藏|返回首页|返回顶部|相关链接|友情链接|网站导航|站内搜索|"
+    "高级搜索|搜索|智能问答|手机版|移动版|政务微博|政务微信|客户端"
+)
+_MENU_LINE = re.compile(rf"^(?:\s*(?:{_MENU_WORDS})\s*[|｜·•/]?)+$", re.IGNORECASE)
+_PREV_NEXT = re.compile(rf"^\s*(?:上一篇|下一篇|上一条|下一条){_COLON}")
+
+# Widgets: print, close, share, font size.
+_WIDGET_WORDS = (
+    "打印本页|打印此页|打印本文|打印文章|打印|关闭窗口|关闭本页|关闭|返回顶部|返回|加入收藏|收藏|"
+    "分享到|分享|字体|字号|文字大小|默认|保存本页|"
+    "新浪微博|腾讯微博|微博|微信|QQ空间|朋友圈|扫一扫|大|中|小"
+)
+_WIDGET_LINE = re.compile(
+    rf"^(?:(?:{_WIDGET_WORDS})|[\s\[\]【】()（）<>《》:：|｜/·•,，、]+)+$", re.IGNORECASE
+)
+_NO_WORDS = re.compile(r"^[\W_]+$")  # a line of only punctuation or symbols (>, |, 】)
+
+
+# --- classification ----------------------------------------------------------------------------
+
+
+def _is_navigation(line: str) -> bool:
+    stripped = line.strip()
+    if _BREADCRUMB.match(stripped) or _PREV_NEXT.match(stripped) or _MENU_LINE.match(stripped):
+        return True
+    is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
+    crumbs = len(_CRUMB_SEPARATORS.findall(stripped))
+    return is_short and crumbs >= 1 and re.match(r"^(?:网站)?首页", stripped) is not None
+
+
+def _is_widget(line: str) -> bool:
+    stripped = line.strip()
+    return bool(_WIDGET_LINE.match(stripped) or _NO_WORDS.match(stripped))
+
+
+def _header_keys(line: str) -> int:
+    return len({match.group(0).rstrip(":： ") for match in _HEADER_KEY.finditer(line)})
+
+
+def _is_header(line: str) -> bool:
+    stripped = line.strip()
+    if len(stripped) > _FIELD_LINE_MAX or "。" in stripped:
+        return False
+    if _header_keys(stripped) >= 2:
+        return True
+    return bool(_HEADER_AT_START.match(stripped)) and len(stripped) <= 60
+
+
+def _is_footer(line: str) -> bool:
+    stripped = line.strip()
+    if len(stripped) > _FIELD_LINE_MAX or _SENTENCE_END.search(stripped):
+        return False
+    return bool(_FOOTER_MARKER.search(stripped) or _FOOTER_FIELD_AT_START.match(stripped))
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether one line is site furniture: navigation, header fields, widget or footer.
+
+    Example:
+        >>> is_boilerplate("辽ICP备2020013237号 网站标识码：2109020001")
+        True
+        >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
+        False
+    """
+    if not line.strip():
+        return False
+    return _is_navigation(line) or _is_widget(line) or _is_header(line) or _is_footer(line)
+
+
+# --- page header fields ------------------------------------------------------------------------
+
+
+def parse_page_header(line: str) -> PageMeta:
+    """The date (ISO) and 来源 stated in a page-header line; fields not found are None.
+
+    Example:
+        >>> parse_page_header("时间:2020年06月01日来源:县司法局阅读:")
+        PageMeta(date='2020-06-01', source='县司法局', title=None)
+    """
+    date_match = _KEYED_DATE.search(line) or _DATE.search(line)
+    source_match = _SOURCE.search(line)
+    source = source_match.group("v").strip() if source_match else None
+    return PageMeta(date=_iso_date(date_match), source=source or None)
+
+
+def _iso_date(match: re.Match[str] | None) -> str | None:
+    if match is None:
+        return None
+    year, month, day = (int(match.group(key)) for key in ("y", "m", "d"))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _merge_page(first: PageMeta, later: PageMeta) -> PageMeta:
+    return PageMeta(
+        date=first.date or later.date,
+        source=first.source or later.source,
+        title=first.title or later.title,
+    )
+
+
+def _title_before_header(line: str) -> str | None:
+    """A title sharing its line with the header fields (``标题 时间：… 来源：…``)."""
+    first_key = _HEADER_KEY.search(line)
+    if first_key is None:
+        return None
+    prefix = line[: first_key.start()].strip(" \t【[(（")
+    return prefix if len(prefix) >= _MIN_TITLE_PREFIX else None
+
+
+# --- the cleaner -------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> CleanText:
+    """Drop boilerplate lines, keep the report, and read the page-header fields.
+
+    Blank-line runs collapse to one blank line, trailing spaces go, paragraph breaks stay.
+
+    Example:
+        >>> c = clean_text("报告正文。\\n\\n\\n通江县人民政府\\n主办单位：某县政府办公室")
+        >>> c.body
+        '报告正文。\\n\\n通江县人民政府'
+        >>> c.dropped
+        ('主办单位：某县政府办公室',)
+    """
+    lines = [line.rstrip() for line in text.split("\n")]
+    drop = [is_boilerplate(line) for line in lines]
+    _extend_trailing_block(lines, drop)
+    kept: list[str] = []
+    dropped: list[str] = []
+    page = PageMeta()
+    for line, is_dropped in zip(lines, drop, strict=True):
+        if not is_dropped:
+            kept.append(line)
+            continue
+        dropped.append(line.strip())
+        if _is_header(line):
+            page = _merge_page(page, parse_page_header(line))
+            title = _title_before_header(line)
+            kept.extend([title] if title else [])
+    return CleanText(body=_collapse_blank_lines(kept), page=page, dropped=tuple(dropped))
+
+
+def _extend_trailing_block(lines: list[str], drop: list[bool]) -> None:
+    """Below the last report line, also drop site furniture the line rules cannot name alone."""
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index].strip()
+        if not line or drop[index]:
+            continue
+        if _TRAILING_FURNITURE.search(line) and not _SENTENCE_END.search(line):
+            drop[index] = True
+            continue
+        return
+
+
+def _collapse_blank_lines(lines: list[str]) -> str:
+    out: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if out and out[-1]:
+                out.append("")
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+__all__ = ["CleanText", "clean_text", "is_boilerplate", "parse_page_header"]
