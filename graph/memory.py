@@ -1,0 +1,511 @@
+"""The embedded store: a networkx ``MultiDiGraph`` in memory, saved atomically to a data dir.
+
+Shape (binding, see :mod:`graph.model`): node id ``"Label:key"``, node attributes
+``{"label": …, **props}``; one edge per (source, target, type) with the type as multigraph key
+and attributes ``{"type": …, **props}``. The policy alias index (alias → Policy id) lives
+beside the graph, not in it, so queries never see it.
+
+Writes: each report is written through an undo journal — when anything fails half-way the
+journal puts back every change, so the graph holds all of a report or nothing of it.
+
+Persistence: ``<data_dir>/graph.pickle`` (pickle protocol 5 of the graph and the alias index),
+written to a temporary file, fsynced and renamed over the old one, so a crash while saving
+leaves the previous complete state. Saving after every report would cost a full dump each
+time, so writes mark the store dirty and it saves after ``flush_every`` writes, on
+:meth:`MemoryStore.flush` and on :meth:`MemoryStore.close` (``with`` blocks close). A crash
+loses at most the writes since the last save; what is on disk is always a complete state.
+The file is a pickle: open only data dirs you trust (your own).
+
+Thread safety: one re-entrant lock around every operation (FastAPI runs sync resolvers in a
+thread pool); :meth:`MemoryStore.run` holds it while a query walks the graph.
+
+Example:
+    >>> with MemoryStore(None) as store:
+    ...     store.stats().nodes
+    {}
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import networkx as nx
+
+from graph.model import Label, Rel, node_id, split_node_id
+from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
+from graph.rows import sort_edges
+from graph.store import (
+    Direction,
+    Edge,
+    GraphStats,
+    Node,
+    Page,
+    QuerySpec,
+    StoreError,
+    UpsertResult,
+)
+from ingest.model import Extraction
+
+GRAPH_FILE = "graph.pickle"
+FORMAT_VERSION = 1
+_MISSING = object()
+_T = TypeVar("_T")
+
+
+class MemoryStore:
+    """The embedded :class:`~graph.store.GraphStore`.
+
+    ``data_dir=None`` keeps everything in memory (tests, notebooks).
+
+    Example:
+        >>> from ingest.model import Extraction, ReportMeta
+        >>> store = MemoryStore(None)
+        >>> store.upsert_report(Extraction("a.txt", "r1", "文。", ReportMeta(year=2020))).status
+        'new'
+        >>> store.get_nodes(Label.REPORT, ["r1"])[0].props["year"]
+        2020
+    """
+
+    def __init__(
+        self, data_dir: Path | None, *, evidence_cap: int = 3, flush_every: int = 500
+    ) -> None:
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._aliases: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._cap = evidence_cap
+        self._flush_every = max(1, flush_every)
+        self._unsaved = 0
+        self._path = Path(data_dir) / GRAPH_FILE if data_dir is not None else None
+        if self._path is not None and self._path.exists():
+            self.graph, self._aliases = load_graph(self._path)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the graph is saved to (None when in memory only)."""
+        return self._path
+
+    # --- writes -----------------------------------------------------------------------
+    def upsert_report(self, extraction: Extraction) -> UpsertResult:
+        """Write one report atomically; same content → unchanged, same source → replaced."""
+        with self._lock:
+            result = self._in_tx(
+                lambda tx: write_report(tx, extraction, evidence_cap=self._cap),
+                f"report {extraction.report_id} from {extraction.source}",
+            )
+            if result.status != "unchanged":
+                self._changed()
+            return result
+
+    def delete_report(self, report_id: str) -> bool:
+        """Remove a report and what only it kept alive; False if it was not there."""
+        with self._lock:
+            deleted = self._in_tx(lambda tx: tx.delete_report(report_id), f"report {report_id}")
+            if deleted:
+                self._changed()
+            return deleted
+
+    def clear(self) -> None:
+        """Remove everything (saved on the next flush)."""
+        with self._lock:
+            self.graph = nx.MultiDiGraph()
+            self._aliases = {}
+            self._changed()
+
+    def _in_tx(self, work: Callable[[MemoryTx], _T], what: str) -> _T:
+        tx = MemoryTx(self.graph, self._aliases)
+        try:
+            return work(tx)
+        except Exception as exc:
+            tx.rollback()
+            raise StoreError(f"could not write {what}: {exc}") from exc
+
+    def _changed(self) -> None:
+        self._unsaved += 1
+        if self._unsaved >= self._flush_every:
+            self.flush()
+
+    # --- reads ------------------------------------------------------------------------
+    def ping(self) -> None:
+        """The embedded store always answers."""
+
+    def stats(self) -> GraphStats:
+        """Node counts by label and relationship counts by type."""
+        with self._lock:
+            nodes: dict[str, int] = {}
+            for _, label in self.graph.nodes(data="label"):
+                nodes[label] = nodes.get(label, 0) + 1
+            rels: dict[str, int] = {}
+            for _, _, rel in self.graph.edges(keys=True):
+                rels[rel] = rels.get(rel, 0) + 1
+            return GraphStats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def get_nodes(self, label: Label, keys: Sequence[str]) -> list[Node | None]:
+        """The nodes with these keys, in the order asked (None where missing)."""
+        with self._lock:
+            return [self._node(node_id(label, key)) for key in keys]
+
+    def edges_of(
+        self, label: Label, keys: Sequence[str], rel: Rel, direction: Direction
+    ) -> list[list[Edge]]:
+        """For each key, its ``rel`` relationships in ``direction``, by the far end's key."""
+        with self._lock:
+            return [self._edges_of(node_id(label, key), rel, direction) for key in keys]
+
+    def find_nodes(
+        self,
+        label: Label,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Nodes of ``label`` whose properties equal ``where`` (None: property absent),
+        ordered by ``order_by`` (missing values last ascending, first descending; key breaks
+        ties, ascending)."""
+        with self._lock:
+            found = [n for n in self._nodes_of(label) if matches(n.props, where or {})]
+        ordered = order_nodes(found, order_by, descending=descending)
+        return Page(items=ordered[offset : offset + limit], total=len(found))
+
+    def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Answer a named research question on the graph, under the lock."""
+        with self._lock:
+            return query.run_networkx(self.graph, params)
+
+    def dump(self) -> tuple[list[Node], list[Edge]]:
+        """Every node (by label, key) and relationship (by type, source, target)."""
+        with self._lock:
+            nodes = [n for n in (self._node(nid) for nid in self.graph.nodes) if n is not None]
+            edges = [_edge(self.graph, u, v, k) for u, v, k in self.graph.edges(keys=True)]
+        return sort_nodes(nodes), sort_edges(edges)
+
+    def _node(self, nid: str) -> Node | None:
+        attrs = self.graph.nodes.get(nid)
+        if attrs is None:
+            return None
+        label, key = split_node_id(nid)
+        return Node(label, key, _props(attrs, "label"))
+
+    def _nodes_of(self, label: Label) -> Iterator[Node]:
+        for nid, attrs in self.graph.nodes(data=True):
+            if attrs["label"] == label:
+                yield Node(label, split_node_id(nid)[1], _props(attrs, "label"))
+
+    def _edges_of(self, nid: str, rel: Rel, direction: Direction) -> list[Edge]:
+        if nid not in self.graph:
+            return []
+        if direction == "out":
+            ends = [(nid, v) for _, v, k in self.graph.out_edges(nid, keys=True) if k == rel]
+        else:
+            ends = [(u, nid) for u, _, k in self.graph.in_edges(nid, keys=True) if k == rel]
+        edges = [_edge(self.graph, u, v, rel) for u, v in ends]
+        far = 1 if direction == "out" else 0
+        return sorted(edges, key=lambda e: _far_order((e.source, e.target)[far], e.type))
+
+    # --- lifecycle --------------------------------------------------------------------
+    def flush(self) -> None:
+        """Save the graph now if anything changed since the last save."""
+        with self._lock:
+            if self._path is not None and self._unsaved:
+                save_graph(self._path, self.graph, self._aliases)
+            self._unsaved = 0
+
+    def close(self) -> None:
+        """Save pending writes."""
+        self.flush()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class MemoryTx:
+    """:class:`graph.resolve.WriteTx` over the graph, recording how to undo each change."""
+
+    def __init__(self, graph: nx.MultiDiGraph, aliases: dict[str, str]) -> None:
+        self.graph = graph
+        self.aliases = aliases
+        self._undo: list[Callable[[], None]] = []
+
+    def rollback(self) -> None:
+        """Undo every change made through this transaction, newest first."""
+        while self._undo:
+            self._undo.pop()()
+
+    # --- reads ------------------------------------------------------------------------
+    def report_exists(self, report_id: str) -> bool:
+        return node_id(Label.REPORT, report_id) in self.graph
+
+    def reports_with_source(self, source: str) -> list[str]:
+        return sorted(
+            split_node_id(nid)[1]
+            for nid, attrs in self.graph.nodes(data=True)
+            if attrs["label"] == Label.REPORT and attrs.get("source") == source
+        )
+
+    def policy_aliases(self, aliases: Sequence[str]) -> dict[str, str]:
+        return {alias: self.aliases[alias] for alias in aliases if alias in self.aliases}
+
+    def read_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found = {key: self.graph.nodes.get(node_id(label, key)) for key in keys}
+        return {key: _props(attrs, "label") for key, attrs in found.items() if attrs is not None}
+
+    def incident_edges(self, label: Label, key: str) -> list[Edge]:
+        nid = node_id(label, key)
+        if nid not in self.graph:
+            return []
+        ends = [*self.graph.in_edges(nid, keys=True), *self.graph.out_edges(nid, keys=True)]
+        return [_edge(self.graph, u, v, k) for u, v, k in ends]
+
+    # --- writes -----------------------------------------------------------------------
+    def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
+        for node in nodes:
+            self._set_node(node_id(label, node.key), {"label": label.value, **node.props})
+
+    def write_edges(self, edges: Sequence[Edge]) -> None:
+        for edge in edges:
+            ends = (node_id(*edge.source), node_id(*edge.target))
+            missing = [nid for nid in ends if nid not in self.graph]
+            if missing:
+                raise StoreError(f"{edge.type.value} relationship to missing node(s) {missing}")
+            self._set_edge(*ends, edge.type.value, {"type": edge.type.value, **edge.props})
+
+    def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
+        for alias, owner in aliases.items():
+            self._set_alias(alias, owner)
+
+    def delete_node(self, label: Label, key: str) -> None:
+        nid = node_id(label, key)
+        attrs = self.graph.nodes.get(nid)
+        if attrs is None:
+            return
+        if label == Label.POLICY:
+            for alias in attrs.get("aliases", ()):
+                if self.aliases.get(alias) == key:
+                    self._set_alias(alias, None)
+        self._remove_node(nid)
+
+    def delete_report(self, report_id: str) -> bool:
+        rid = node_id(Label.REPORT, report_id)
+        if rid not in self.graph:
+            return False
+        entities, regions = self._reached_from(rid)
+        self._remove_node(rid)
+        for nid in sorted(entities):
+            if not self._entity_alive(nid):
+                self.delete_node(*split_node_id(nid))
+        for nid in sorted(regions):
+            if not self._region_alive(nid):
+                self._remove_node(nid)
+        return True
+
+    # --- liveness (graph.resolve module doc) -------------------------------------------
+    def _reached_from(self, rid: str) -> tuple[set[str], set[str]]:
+        """Entities and regions whose liveness may hang on the report ``rid``."""
+        direct = set(self.graph.successors(rid))
+        entities = self._closure(
+            {n for n in direct if self._label(n) != Label.REGION}, ENTITY_LINKS, forward=True
+        )
+        anchored = {n for n in direct if self._label(n) == Label.REGION}
+        for nid in entities:
+            anchored.update(
+                v for _, v, k in self.graph.out_edges(nid, keys=True) if k in REGION_ANCHORS
+            )
+        return entities, self._closure(anchored, {Rel.PART_OF}, forward=True)
+
+    def _closure(self, start: set[str], rels: Collection[str], *, forward: bool) -> set[str]:
+        seen = set(start)
+        stack = list(start)
+        while stack:
+            nid = stack.pop()
+            edges = (
+                self.graph.out_edges(nid, keys=True)
+                if forward
+                else self.graph.in_edges(nid, keys=True)
+            )
+            for u, v, k in edges:
+                nxt = v if forward else u
+                if k in rels and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return seen
+
+    def _entity_alive(self, nid: str) -> bool:
+        holders = self._closure({nid}, ENTITY_LINKS, forward=False)
+        return any(
+            self._label(u) == Label.REPORT for h in holders for u in self.graph.predecessors(h)
+        )
+
+    def _region_alive(self, nid: str) -> bool:
+        parts = self._closure({nid}, {Rel.PART_OF}, forward=False)
+        return any(
+            k in REGION_ANCHORS for p in parts for _, _, k in self.graph.in_edges(p, keys=True)
+        )
+
+    def _label(self, nid: str) -> str:
+        return str(self.graph.nodes[nid]["label"])
+
+    # --- journalled primitives ------------------------------------------------------------
+    def _set_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        current = self.graph.nodes.get(nid)
+        if current is None:
+            self.graph.add_node(nid, **attrs)
+            self._undo.append(lambda: self.graph.remove_node(nid))
+            return
+        self._undo.append(_restorer(current))
+        current.clear()
+        current.update(attrs)
+
+    def _set_edge(self, u: str, v: str, key: str, attrs: dict[str, Any]) -> None:
+        if not self.graph.has_edge(u, v, key):
+            self.graph.add_edge(u, v, key=key, **attrs)
+            self._undo.append(lambda: self.graph.remove_edge(u, v, key))
+            return
+        current = self.graph.edges[u, v, key]
+        self._undo.append(_restorer(current))
+        current.clear()
+        current.update(attrs)
+
+    def _remove_node(self, nid: str) -> None:
+        attrs = dict(self.graph.nodes[nid])
+        edges = [
+            *self.graph.in_edges(nid, keys=True, data=True),
+            *self.graph.out_edges(nid, keys=True, data=True),
+        ]
+        saved = [(u, v, k, dict(data)) for u, v, k, data in edges]
+        self.graph.remove_node(nid)
+
+        def restore() -> None:
+            self.graph.add_node(nid, **attrs)
+            for u, v, k, data in saved:
+                self.graph.add_edge(u, v, key=k, **data)
+
+        self._undo.append(restore)
+
+    def _set_alias(self, alias: str, owner: str | None) -> None:
+        old = self.aliases.get(alias, _MISSING)
+        if owner is None:
+            self.aliases.pop(alias, None)
+        else:
+            self.aliases[alias] = owner
+
+        def restore() -> None:
+            if isinstance(old, str):
+                self.aliases[alias] = old
+            else:
+                self.aliases.pop(alias, None)
+
+        self._undo.append(restore)
+
+
+# --- shared helpers (also used by the Neo4j store, so both order the same way) ---------------
+def matches(props: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
+    """Equality filter: every ``where`` item equals the property (None: property absent)."""
+    return all(
+        (name not in props) if value is None else props.get(name) == value
+        for name, value in where.items()
+    )
+
+
+def order_nodes(nodes: Sequence[Node], order_by: str | None, *, descending: bool) -> list[Node]:
+    """Nodes by key, then stably by ``order_by`` with missing values as Neo4j places them."""
+    by_key = sorted(nodes, key=lambda n: n.key)
+    if order_by is None:
+        return by_key[::-1] if descending else by_key
+    present = [n for n in by_key if n.props.get(order_by) is not None]
+    absent = [n for n in by_key if n.props.get(order_by) is None]
+    present.sort(key=lambda n: n.props[order_by], reverse=descending)
+    return absent + present if descending else present + absent
+
+
+def sort_nodes(nodes: Sequence[Node]) -> list[Node]:
+    """Nodes by label, then key."""
+    return sorted(nodes, key=lambda n: (n.label.value, n.key))
+
+
+def _restorer(attrs: dict[str, Any]) -> Callable[[], None]:
+    """A function that puts ``attrs`` back as they are now."""
+    saved = dict(attrs)
+
+    def restore() -> None:
+        attrs.clear()
+        attrs.update(saved)
+
+    return restore
+
+
+def _far_order(ref: tuple[Label, str], rel: Rel) -> tuple[str, str, str]:
+    return (ref[1], rel.value, ref[0].value)
+
+
+def _props(attrs: Mapping[str, Any], skip: str) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in attrs.items() if k != skip}
+
+
+def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> Edge:
+    return Edge(
+        Rel(key), split_node_id(u), split_node_id(v), _props(graph.edges[u, v, key], "type")
+    )
+
+
+# --- persistence ----------------------------------------------------------------------------
+def save_graph(path: Path, graph: nx.MultiDiGraph, aliases: Mapping[str, str]) -> None:
+    """Write graph and alias index to ``path`` atomically (temp file, fsync, rename).
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / GRAPH_FILE
+        >>> save_graph(p, nx.MultiDiGraph(), {})
+        >>> load_graph(p)[1]
+        {}
+    """
+    payload = {"format": FORMAT_VERSION, "graph": graph, "aliases": dict(aliases)}
+    data = pickle.dumps(payload, protocol=5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def load_graph(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str]]:
+    """Read what :func:`save_graph` wrote; a clear :class:`StoreError` when it cannot."""
+    try:
+        with path.open("rb") as handle:
+            payload = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        raise StoreError(f"cannot read the graph file {path}: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        raise StoreError(f"{path} is not a Fazhi graph file of format {FORMAT_VERSION}")
+    return payload["graph"], dict(payload["aliases"])
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
