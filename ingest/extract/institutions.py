@@ -282,7 +282,7 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     if not level or level not in _LEVELS:
         return None
     before = text[start - 2] if start > 1 else ""
-    if before in _BEFORE_LEVEL_NOT_PREFIX[level]:
+    if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
         return start - 1, None
     if before and before in _DEICTIC:
         return start - 1, resolver.report_place
