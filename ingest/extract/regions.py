@@ -1,0 +1,359 @@
+"""Named administrative regions (province, prefecture, county) in a report, resolved to codes.
+
+Dictionary matching is one Aho–Corasick pass over the text. Each match is then judged by how
+the language marks a place name:
+
+- a suffixed name (通江县, 广西壮族自治区, 东乌旗) is a region unless the suffix starts a
+  common word (市场, 区域) or, for two-character names such as 和县/城区, the characters
+  around it belong to other words (各乡镇和县直部门);
+- a province short name (湖北, 广西) is a region unless it is a direction (黄河南岸);
+- a bare short name of a prefecture or county (通江, 海州, 马山) is a region only when the
+  report already places it: the region or a relative is named in full, is in
+  ``context_codes``, or names it as a chain (广西柳州柳城县). Before a township marker
+  (马山司法所, 凤山镇) it is a township, not the county of the same name.
+
+Where two-character names need a word boundary, jieba (with the gazetteer as user
+dictionary) cuts a short window around the match — never the whole text.
+
+A name shared by several regions (海州区: 阜新 and 连云港) is decided by the other regions in
+the text and by ``context_codes``; otherwise it stays ambiguous (``code`` None).
+
+Example:
+    >>> from ingest.gazetteer import load_gazetteer
+    >>> refs = extract_regions("阜新市海州区司法局", gazetteer=load_gazetteer())
+    >>> [(r.canonical, r.code) for r in refs]
+    [('阜新市', '210900'), ('海州区', '210902')]
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import jieba
+
+from ingest.gazetteer import Gazetteer
+from ingest.model import Mention, RegionInfo, RegionRef
+
+# What follows a bare place name when it names a township, a street, a river or a building.
+_NOT_COUNTY_AFTER = re.compile(
+    r"镇|乡|街道|苏木|嘎查|村|社区|屯|司法所|派出所|卫生院|中心校|中学|小学|法庭|办事处|"
+    r"路|街|大道|公园|广场|小区|大厦|宾馆|酒店|大桥|河|湖|水库|装"
+)
+# Directions: 河南岸 is the south bank of a river, not 河南.
+_DIRECTION_AFTER = re.compile(r"岸|侧|面|边|麓|坡")
+# A suffix character that begins a common word: 市场 is a market, 区域 an area.
+_SUFFIX_WORDS = {"市": "场", "区": "域间块"}
+# Words that make a bare place name the seat of a county-or-higher body.
+_BODY_AFTER = re.compile(
+    r"人民政府|政府|人大|政协|法院|检察院|县委|市委|区委|旗委|盟委|州委|党委|行署|"
+    r"公安局|司法局|法治|依法治"
+)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(slots=True)
+class _Match:
+    """One accepted occurrence of a name and the regions it may denote."""
+
+    start: int
+    end: int
+    name: str
+    suffixed: bool
+    options: tuple[RegionInfo, ...]
+    chosen: RegionInfo | None = None
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """Codes the text (or the caller) places the report in: regions named and their ancestors."""
+
+    context: frozenset[str]
+    codes: set[str] = field(default_factory=set)
+
+    def add(self, info: RegionInfo, gazetteer: Gazetteer) -> None:
+        self.codes.add(info.code)
+        self.codes.update(a.code for a in gazetteer.ancestors(info.code))
+
+    def score(self, info: RegionInfo, gazetteer: Gazetteer) -> int:
+        ancestors = {a.code for a in gazetteer.ancestors(info.code)}
+        return len(ancestors & (self.codes | self.context)) + 2 * (info.code in self.context)
+
+
+def extract_regions(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    year: int | None = None,
+    context_codes: Sequence[str] = (),
+) -> tuple[RegionRef, ...]:
+    """Every named province/prefecture/county in ``text``, with mentions, resolved when decidable.
+
+    ``year`` is the year the report covers (names valid then win); ``context_codes`` are codes
+    the report is known to be about (its region and ancestors), used to decide shared names.
+
+    Example:
+        >>> from ingest.gazetteer import load_gazetteer
+        >>> gaz = load_gazetteer()
+        >>> [r.code for r in extract_regions("海州区法治建设", gazetteer=gaz)]
+        [None]
+        >>> [r.code for r in extract_regions("海州区", gazetteer=gaz, context_codes=["210900"])]
+        ['210902']
+    """
+    evidence = _Evidence(frozenset(_with_ancestors(context_codes, gazetteer)))
+    raw = list(gazetteer.find_all(text, overlapping=True))
+    options = _Options(gazetteer, year)
+    suffixed = list(_suffixed_matches(text, raw, options))
+    provinces = _province_short_matches(text, raw, options, _Taken(suffixed))
+    _resolve(suffixed + provinces, evidence, gazetteer)
+    taken = _Taken(suffixed + provinces)
+    shorts = _short_matches(text, raw, options, taken, evidence)
+    _resolve(suffixed + provinces + shorts, evidence, gazetteer)
+    return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
+
+
+def _with_ancestors(codes: Iterable[str], gazetteer: Gazetteer) -> set[str]:
+    found: set[str] = set()
+    for code in codes:
+        found.add(code)
+        found.update(a.code for a in gazetteer.ancestors(code))
+    return found
+
+
+class _Options:
+    """Candidates of a name, split by kind (suffixed or bare), computed once per name."""
+
+    def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
+        self.gazetteer, self.year = gazetteer, year
+        self._cache: dict[tuple[str, bool], tuple[RegionInfo, ...]] = {}
+
+    def __call__(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
+        key = (name, suffixed)
+        if key not in self._cache:
+            entries = self.gazetteer.entries(name)
+            codes = {e.info.code for e in entries if (e.kind != "short") == suffixed}
+            found = self.gazetteer.candidates(name, self.year)
+            self._cache[key] = tuple(info for info in found if info.code in codes)
+        return self._cache[key]
+
+
+def _suffixed_matches(
+    text: str, raw: Iterable[tuple[int, int, str]], options_of: _Options
+) -> Iterator[_Match]:
+    for start, end, name in raw:
+        options = options_of(name, suffixed=True)
+        if options and _suffix_stands(text, start, end, name, options_of.gazetteer):
+            yield _Match(start, end, name, True, options)
+
+
+def _suffix_stands(text: str, start: int, end: int, name: str, gazetteer: Gazetteer) -> bool:
+    """The suffix ends the name here (not 市场/区域), and a two-char name is a word of its own."""
+    following = text[end : end + 1]
+    if following and following in _SUFFIX_WORDS.get(name[-1], ""):
+        return False
+    if len(name) > 2:
+        return True
+    if name.endswith("区"):  # 城区, 郊区, 矿区: ordinary words unless a parent precedes them
+        return _parent_precedes(text, start, name, gazetteer)
+    if _HAN.match(text[start - 1 : start] if start else ""):
+        return _parent_precedes(text, start, name, gazetteer)
+    return is_word(text, start, end, gazetteer)
+
+
+def _parent_precedes(text: str, start: int, name: str, gazetteer: Gazetteer) -> bool:
+    """Whether the text right before ``start`` names a parent of a region called ``name``."""
+    parents = {p for info in gazetteer.candidates(name) for p in _parent_names(info, gazetteer)}
+    return any(text.endswith(parent, 0, start) for parent in parents)
+
+
+def _parent_names(info: RegionInfo, gazetteer: Gazetteer) -> set[str]:
+    names: set[str] = set()
+    for ancestor in gazetteer.ancestors(info.code):
+        names.update((ancestor.full_name, ancestor.name))
+    return names
+
+
+def _province_short_matches(
+    text: str,
+    raw: Iterable[tuple[int, int, str]],
+    options_of: _Options,
+    taken: _Taken,
+) -> list[_Match]:
+    gazetteer = options_of.gazetteer
+    found = []
+    for start, end, name in raw:
+        options = options_of(name, suffixed=False)
+        provinces = tuple(o for o in options if o.level == "province")
+        if not provinces or taken.covers(start, end):
+            continue
+        if _DIRECTION_AFTER.match(text, end) or _NOT_COUNTY_AFTER.match(text, end):
+            continue
+        if is_word(text, start, end, gazetteer):
+            found.append(_Match(start, end, name, False, provinces))
+    return found
+
+
+def _short_matches(
+    text: str,
+    raw: Iterable[tuple[int, int, str]],
+    options_of: _Options,
+    taken: _Taken,
+    evidence: _Evidence,
+) -> list[_Match]:
+    gazetteer = options_of.gazetteer
+    placed = evidence.codes | evidence.context
+    found = []
+    for start, end, name in raw:
+        options = tuple(o for o in options_of(name, suffixed=False) if o.level != "province")
+        if not options or taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
+            continue
+        known = tuple(o for o in options if o.code in placed)
+        chained = _chained(start, end, options, taken, gazetteer)
+        chosen = known or chained or (options if _BODY_AFTER.match(text, end) else ())
+        if chosen and (len(name) > 2 or is_word(text, start, end, gazetteer)):
+            found.append(_Match(start, end, name, False, chosen))
+    return found
+
+
+def _chained(
+    start: int,
+    end: int,
+    options: tuple[RegionInfo, ...],
+    taken: _Taken,
+    gazetteer: Gazetteer,
+) -> tuple[RegionInfo, ...]:
+    """Options written right after an ancestor or right before a descendant (广西柳州柳城县)."""
+    before = {o.code for m in taken.by_end.get(start, ()) for o in m.options}
+    after = {o.code for m in taken.by_start.get(end, ()) for o in m.options}
+    if not before and not after:
+        return ()
+    after_ancestors = _with_ancestors(after, gazetteer)
+    return tuple(
+        o
+        for o in options
+        if o.code in after_ancestors or before & {a.code for a in gazetteer.ancestors(o.code)}
+    )
+
+
+class _Taken:
+    """Accepted matches indexed by where they start and end, for adjacency and containment."""
+
+    def __init__(self, matches: Iterable[_Match]) -> None:
+        self.by_start: dict[int, list[_Match]] = {}
+        self.by_end: dict[int, list[_Match]] = {}
+        for match in matches:
+            self.by_start.setdefault(match.start, []).append(match)
+            self.by_end.setdefault(match.end, []).append(match)
+        self._longest = max((m.end - m.start for m in matches_of(self.by_start)), default=0)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether an accepted match spans ``start:end``."""
+        for first in range(start, start - self._longest - 1, -1):
+            if any(m.end >= end for m in self.by_start.get(first, ())):
+                return True
+        return False
+
+
+def matches_of(index: dict[int, list[_Match]]) -> Iterator[_Match]:
+    return (m for group in index.values() for m in group)
+
+
+def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:
+    """Decide every match that can be decided; each decision may decide others (siblings)."""
+    changed = True
+    while changed:
+        changed = False
+        for match in matches:
+            if match.chosen is None:
+                match.chosen = _decide(match.options, evidence, gazetteer)
+                if match.chosen is not None:
+                    evidence.add(match.chosen, gazetteer)
+                    changed = True
+
+
+def _decide(
+    options: tuple[RegionInfo, ...], evidence: _Evidence, gazetteer: Gazetteer
+) -> RegionInfo | None:
+    if len(options) == 1:
+        return options[0]
+    provinces = [o for o in options if o.level == "province"]
+    scores = sorted(((evidence.score(o, gazetteer), o) for o in options), key=lambda s: -s[0])
+    if scores[0][0] > 0 and scores[0][0] > scores[1][0]:
+        return scores[0][1]
+    return provinces[0] if len(provinces) == 1 and scores[0][0] == 0 else None
+
+
+def _non_overlapping(matches: Iterable[_Match]) -> list[_Match]:
+    """Leftmost-longest among the accepted matches."""
+    kept: list[_Match] = []
+    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    return kept
+
+
+def _region_refs(matches: Sequence[_Match], gazetteer: Gazetteer) -> tuple[RegionRef, ...]:
+    groups: dict[tuple[str, ...], list[_Match]] = {}
+    for match in matches:
+        key = (match.chosen.code,) if match.chosen else tuple(o.code for o in match.options)
+        groups.setdefault(key, []).append(match)
+    return tuple(_region_ref(group, gazetteer) for group in groups.values())
+
+
+def _region_ref(group: Sequence[_Match], gazetteer: Gazetteer) -> RegionRef:
+    first = group[0]
+    mentions = tuple(Mention(m.start, m.end) for m in group)
+    info = first.chosen or first.options[0]
+    if first.chosen is None:
+        return RegionRef(
+            first.name,
+            info.full_name,
+            info.level,
+            mentions,
+            candidates=tuple(o.code for o in first.options),
+        )
+    parents = tuple(a.code for a in gazetteer.ancestors(info.code))
+    return RegionRef(
+        first.name, info.full_name, info.level, mentions, code=info.code, parent_codes=parents
+    )
+
+
+def is_word(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """Whether jieba, cutting a short window around it, keeps ``text[start:end]`` whole.
+
+    Only a window of a few characters is cut, and only when a neighbour is a Han character
+    (punctuation or the text's edge is already a boundary).
+
+    Example:
+        >>> from ingest.gazetteer import load_gazetteer
+        >>> gaz = load_gazetteer()
+        >>> is_word("各乡镇和县直部门", 3, 5, gaz), is_word("马鞍山市和县", 4, 6, gaz)
+        (False, True)
+    """
+    left, right = max(0, start - 6), min(len(text), end + 6)
+    if not _HAN.match(text[start - 1 : start] or "。") and not _HAN.match(
+        text[end : end + 1] or "。"
+    ):
+        return True
+    offsets, position = set(), left
+    for token in _tokenizer(gazetteer).cut(text[left:right], HMM=False):
+        offsets.add(position)
+        position += len(token)
+    offsets.add(position)
+    return start in offsets and end in offsets
+
+
+@functools.cache
+def _tokenizer(gazetteer: Gazetteer) -> jieba.Tokenizer:
+    """A private jieba tokenizer that knows every gazetteer name (shared words keep their freq)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for line in gazetteer.jieba_user_dict_lines():
+        word, freq, tag = line.split(" ")
+        if not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word, int(freq), tag)
+    return tokenizer
