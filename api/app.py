@@ -1,0 +1,91 @@
+"""The FastAPI application: ``/graphql`` (strawberry), ``/healthz`` and ``/readyz``.
+
+Example:
+    >>> from graph.memory import MemoryStore
+    >>> app = create_app(store=MemoryStore(data_dir=None))
+    >>> sorted(r.path for r in app.routes if r.path.endswith("z"))
+    ['/healthz', '/readyz']
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from graph.factory import open_store
+from strawberry.fastapi import GraphQLRouter
+
+from api.deps import get_context
+from api.errors import StoreUnavailableError
+from api.loaders import call_store
+from api.schema import build_schema
+from config.settings import Settings, get_settings
+from graph.store import GraphStore
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The API app; it opens (and at shutdown closes) a store from ``settings`` unless given one.
+
+    A store passed in belongs to the caller: the app uses it but never closes it.
+    """
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Fazhi Graph (法治图谱)",
+        description="Citations of laws and policies in local rule-of-law reports, as a graph.",
+        lifespan=_lifespan(settings, store),
+    )
+    app.state.settings = settings
+    app.state.store = store
+    graphql = GraphQLRouter(
+        build_schema(settings),
+        graphql_ide="graphiql" if settings.api_graphiql else None,
+        context_getter=get_context,
+    )
+    app.include_router(graphql, prefix="/graphql")
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/readyz", readyz, methods=["GET"], response_model=None)
+    return app
+
+
+def _lifespan(
+    settings: Settings, given: GraphStore | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Open the store at startup (unless one was given) and close it at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if given is not None:
+            yield
+            return
+        store = await call_store(open_store, settings)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            app.state.store = None
+            await call_store(store.close)
+
+    return lifespan
+
+
+async def healthz() -> dict[str, str]:
+    """The process is alive (says nothing about the store)."""
+    return {"status": "ok"}
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The store answers; 503 with the reason when it does not."""
+    store: GraphStore | None = getattr(request.app.state, "store", None)
+    if store is None:
+        return _unavailable("the store is not open")
+    try:
+        await call_store(store.ping)
+    except StoreUnavailableError as error:
+        return _unavailable(str(error))
+    return JSONResponse({"status": "ready"})
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

@@ -1,0 +1,46 @@
+"""``fazhi export --format graphml|csv|jsonl --out PATH``: the whole graph, for other tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from graph.factory import open_store
+from rich.console import Console
+
+from api.cli.options import DataDirOption, StoreOption, settings_from
+from graph.export import ExportFormat, export_graph
+from graph.store import StoreError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``export`` command to ``app``."""
+    app.command("export")(export)
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="graphml (one file), csv (a folder) or jsonl (one file)."),
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="File to write (graphml, jsonl) or folder (csv).")
+    ],
+    store: StoreOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write every node and relationship of the store to files (lists as JSON in graphml/csv)."""
+    settings = settings_from(store=store, data_dir=data_dir)
+    try:
+        with open_store(settings) as graph:
+            nodes, edges = graph.dump()
+    except StoreError as error:
+        err.print(f"[red]error[/red]: {error}")
+        raise typer.Exit(code=2) from error
+    for path in export_graph(nodes, edges, fmt, out_path):
+        out.print(f"wrote {path}")
+    out.print(f"{len(nodes)} nodes, {len(edges)} relationships")

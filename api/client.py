@@ -1,0 +1,204 @@
+"""The notebook client: the graph's named queries as pandas DataFrames, subgraphs as networkx.
+
+Example:
+    >>> with Fazhi.open(store="memory", data_dir=None) as fz:
+    ...     fz.stats().columns.tolist()
+    ['kind', 'name', 'count']
+
+    >>> # fz.ingest("samples/reports")
+    >>> # fz.regions_citing_policy("重大行政决策程序暂行条例")
+    >>> # fz.subgraph(policy="重大行政决策程序暂行条例", hops=2).number_of_nodes()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import networkx as nx
+import pandas as pd
+from graph.factory import open_store
+
+from api.errors import UserInputError
+from api.schema.lookups import find_policy, find_region
+from config.settings import Settings, StoreKind, get_settings
+from graph.model import Label, Rel, node_id
+from graph.store import Direction, Edge, GraphStore, Node
+from ingest.pipeline import extract_file, find_report_files
+from queries import QUERIES, get_query
+from queries.base import QueryError
+
+DIRECTIONS: tuple[Direction, ...] = ("out", "in")
+
+
+class Fazhi:
+    """One open graph store, asked the research questions of ``queries/``.
+
+    Example:
+        >>> fz = Fazhi(get_settings(store="memory", data_dir="/tmp/fz-doc"))
+        >>> fz.close()
+    """
+
+    def __init__(self, settings: Settings | None = None, *, store: GraphStore | None = None):
+        self.settings = settings or get_settings()
+        self._owns_store = store is None
+        self.store: GraphStore = store if store is not None else open_store(self.settings)
+
+    @classmethod
+    def open(
+        cls, store: StoreKind = "memory", data_dir: Path | str | None = None, **overrides: Any
+    ) -> Fazhi:
+        """Open a store by kind; ``data_dir=None`` keeps the memory store in memory only.
+
+        Other keyword arguments override settings (e.g. ``neo4j_uri=...``).
+        """
+        if store == "memory" and data_dir is None:
+            from graph.memory import MemoryStore
+
+            client = cls(get_settings(store=store, **overrides), store=MemoryStore(data_dir=None))
+            client._owns_store = True
+            return client
+        given = {"data_dir": data_dir} if data_dir is not None else {}
+        return cls(get_settings(store=store, **given, **overrides))
+
+    # --- writing ------------------------------------------------------------------------
+    def ingest(self, *paths: Path | str) -> pd.DataFrame:
+        """Extract report files (or folders of them) and write them: one row per file."""
+        files = find_report_files([Path(p) for p in paths])
+        rows = [self._ingest_one(path) for path in files]
+        return pd.DataFrame(rows, columns=["source", "report_id", "status"])
+
+    def _ingest_one(self, path: Path) -> dict[str, Any]:
+        result = self.store.upsert_report(extract_file(path, settings=self.settings))
+        return {"source": str(path), "report_id": result.report_id, "status": result.status}
+
+    # --- named queries ------------------------------------------------------------------
+    def queries(self) -> pd.DataFrame:
+        """The named queries: name, description, columns."""
+        rows = [(q.name, q.description, list(q.columns)) for q in QUERIES.values()]
+        return pd.DataFrame(rows, columns=["name", "description", "columns"])
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run a named query; parameters are checked (a clear error names a bad one)."""
+        try:
+            named = get_query(name)
+            bound = named.bind(params)
+        except QueryError as error:
+            raise UserInputError(str(error)) from error
+        rows = self.store.run(named, bound)
+        return pd.DataFrame(rows, columns=list(named.columns))
+
+    def regions_citing_policy(self, policy: str, **filters: Any) -> pd.DataFrame:
+        """Regions whose reports cite ``policy`` (title or 文号), one row per report."""
+        return self.query("regions_citing_policy", policy=policy, **filters)
+
+    def policies_cited_by_region(self, region: str, **filters: Any) -> pd.DataFrame:
+        """What the reports of ``region`` (code or name) cite, most cited first."""
+        return self.query("policies_cited_by_region", region=region, **filters)
+
+    def top_cited_policies(self, **filters: Any) -> pd.DataFrame:
+        """The most cited policies, optionally filtered and grouped."""
+        return self.query("top_cited_policies", **filters)
+
+    def co_cited_policies(self, policy: str, **options: Any) -> pd.DataFrame:
+        """Policies cited in the same reports as ``policy``."""
+        return self.query("co_cited_policies", policy=policy, **options)
+
+    def similar_regions(self, region: str, **options: Any) -> pd.DataFrame:
+        """Regions whose reports cite the same policies as ``region``'s."""
+        return self.query("similar_regions", region=region, **options)
+
+    # --- whole-graph views --------------------------------------------------------------
+    def stats(self) -> pd.DataFrame:
+        """Node counts by label and relationship counts by type."""
+        stats = self.store.stats()
+        rows = [("node", k, v) for k, v in sorted(stats.nodes.items())]
+        rows += [("relationship", k, v) for k, v in sorted(stats.relationships.items())]
+        return pd.DataFrame(rows, columns=["kind", "name", "count"])
+
+    def subgraph(
+        self, *, region: str | None = None, policy: str | None = None, hops: int = 1
+    ) -> nx.MultiDiGraph:
+        """The nodes within ``hops`` relationships (either direction) of a region or policy.
+
+        Node ids are ``Label:key`` with attributes ``{"label": …, **props}``; edges are keyed by
+        relationship type, as in the embedded store.
+        """
+        if hops < 0:
+            raise UserInputError(f"hops must be 0 or more, got {hops}")
+        start = self._start_node(region=region, policy=policy)
+        graph = nx.MultiDiGraph()
+        add_node(graph, start)
+        frontier = [start]
+        for _ in range(hops):
+            frontier = self._expand(graph, frontier)
+        return graph
+
+    def _start_node(self, *, region: str | None, policy: str | None) -> Node:
+        if (region is None) == (policy is None):
+            raise UserInputError("give exactly one of: region, policy")
+        if region is not None:
+            code = region if region.isdigit() else None
+            node = find_region(self.store, code=code, name=None if code else region)
+        else:
+            node = find_policy(self.store, title=policy)
+        if node is None:
+            raise UserInputError(f"not in the graph: {region or policy!r}")
+        return node
+
+    def _expand(self, graph: nx.MultiDiGraph, frontier: list[Node]) -> list[Node]:
+        """Add every relationship of ``frontier`` and the nodes at their far ends."""
+        found: dict[tuple[Label, str], None] = {}
+        for label in {node.label for node in frontier}:
+            keys = [node.key for node in frontier if node.label is label]
+            for edge in self._edges(label, keys):
+                for end in (edge.source, edge.target):
+                    if node_id(*end) not in graph:
+                        found[end] = None
+                add_edge(graph, edge)
+        return self._add_nodes(graph, found)
+
+    def _edges(self, label: Label, keys: list[str]) -> Iterable[Edge]:
+        for rel in Rel:
+            for direction in DIRECTIONS:
+                for edges in self.store.edges_of(label, keys, rel, direction):
+                    yield from edges
+
+    def _add_nodes(self, graph: nx.MultiDiGraph, ends: dict[tuple[Label, str], None]) -> list[Node]:
+        new: list[Node] = []
+        for label in {label for label, _ in ends}:
+            keys = [key for lbl, key in ends if lbl is label]
+            new += [node for node in self.store.get_nodes(label, keys) if node is not None]
+        for node in new:
+            add_node(graph, node)
+        return new
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the store (when this client opened it)."""
+        if self._owns_store:
+            self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def add_node(graph: nx.MultiDiGraph, node: Node) -> None:
+    """Add ``node`` as the embedded store would hold it."""
+    graph.add_node(node_id(node.label, node.key), label=str(node.label), **node.props)
+
+
+def add_edge(graph: nx.MultiDiGraph, edge: Edge) -> None:
+    """Add ``edge`` (once per type and pair)."""
+    source, target = node_id(*edge.source), node_id(*edge.target)
+    graph.add_edge(source, target, key=str(edge.type), type=str(edge.type), **edge.props)

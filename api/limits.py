@@ -1,0 +1,93 @@
+"""Guards on what one GraphQL request may cost, all configured by ``Settings.api_*``.
+
+* depth (``api_max_depth``), aliases (``api_max_aliases``) and tokens (``api_max_tokens``):
+  strawberry's validation extensions, refused before anything runs;
+* page size (``api_max_page_size``): :func:`check_page_size`, called by every connection;
+* time (``api_query_timeout_s``): :class:`TimedSchema` stops the whole execution.
+
+Example:
+    >>> check_page_size(None, 500)
+    500
+    >>> check_page_size(10, 500)
+    10
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from api.errors import UserInputError, should_mask
+from config.settings import Settings
+
+
+def check_page_size(first: int | None, max_page_size: int) -> int:
+    """The page size to use: ``first`` when within ``0..max_page_size``, the maximum when unset."""
+    if first is None:
+        return max_page_size
+    if not 0 <= first <= max_page_size:
+        raise UserInputError(
+            f"first must be between 0 and {max_page_size} (api_max_page_size), got {first}"
+        )
+    return first
+
+
+def limit_extensions(settings: Settings) -> list[SchemaExtension]:
+    """The validation limits and error masking every request runs through."""
+    return [
+        MaxTokensLimiter(max_token_count=settings.api_max_tokens),
+        QueryDepthLimiter(max_depth=settings.api_max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
+        MaskErrors(should_mask_error=should_mask, error_message="Unexpected error."),
+    ]
+
+
+class TimedSchema(strawberry.Schema):
+    """A schema whose executions stop after ``timeout_s`` seconds with a GraphQL error.
+
+    Example:
+        >>> # TimedSchema(query=Query, timeout_s=10.0, extensions=limit_extensions(settings))
+    """
+
+    def __init__(self, *args: Any, timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_s = timeout_s
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Execute like strawberry, but give up after ``timeout_s`` seconds."""
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                return await super().execute(
+                    query,
+                    variable_values,
+                    context_value,
+                    root_value,
+                    operation_name,
+                    allowed_operation_types,
+                    operation_extensions,
+                )
+        except TimeoutError:
+            message = f"query exceeded {self.timeout_s:g} s (api_query_timeout_s)"
+            return ExecutionResult(data=None, errors=[GraphQLError(message)])

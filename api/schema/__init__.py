@@ -1,0 +1,37 @@
+"""The GraphQL schema of Fazhi Graph, built with the request limits of the given settings.
+
+Print it with ``python -m api.schema > schema.graphql`` (the committed ``schema.graphql`` is
+checked against the code by ``tests/test_schema_artifact.py``).
+
+Example:
+    >>> from config import get_settings
+    >>> "type Policy" in print_sdl()
+    True
+"""
+
+from __future__ import annotations
+
+from strawberry.tools import merge_types
+
+from api.limits import TimedSchema, limit_extensions
+from api.schema.named import named_query_fields
+from api.schema.query import Query
+from config.settings import Settings, get_settings
+
+__all__ = ["Query", "build_schema", "print_sdl"]
+
+
+def build_schema(settings: Settings | None = None) -> TimedSchema:
+    """The executable schema, guarded by the ``api_*`` limits of ``settings``."""
+    settings = settings or get_settings()
+    root = merge_types("Query", (Query, named_query_fields()))
+    return TimedSchema(
+        query=root,
+        extensions=limit_extensions(settings),
+        timeout_s=settings.api_query_timeout_s,
+    )
+
+
+def print_sdl() -> str:
+    """The schema in GraphQL SDL, as committed in ``schema.graphql``."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,570 @@
+"""The GraphQL object types: one per node label, plus citations, mentions and evidence.
+
+Each type is built from a store :class:`~graph.store.Node`; its relationship fields resolve
+through the per-request :class:`~api.loaders.StoreGateway`, so a list of N items costs one
+batched store call per relationship, not N.
+
+Example:
+    >>> from graph.store import Node
+    >>> Region.from_node(Node(Label.REGION, "420304", {"name": "郧阳", "level": "county"})).level
+    <RegionLevel.COUNTY: 'county'>
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import Annotated, Any, TypeVar, cast
+
+import strawberry
+
+from api.deps import FazhiContext
+from api.errors import UserInputError
+from api.loaders import StoreGateway
+from api.schema.pagination import Connection, Window, connection_from_list
+from graph.model import Label, Rel
+from graph.store import Direction, Edge, Node
+
+Info = strawberry.Info[FazhiContext, None]
+E = TypeVar("E", bound=Enum)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described(description: str) -> Callable[[F], F]:
+    """``@strawberry.field(description=…)`` for a resolver, keeping its type for mypy."""
+    return cast(Callable[[F], F], strawberry.field(description=description))
+
+
+@strawberry.enum(description="Administrative level of a region (GB/T 2260).")
+class RegionLevel(Enum):
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    OTHER = "other"
+
+
+@strawberry.enum(description="What kind of document a policy is.")
+class PolicyKind(Enum):
+    LAW = "law"
+    ADMINISTRATIVE_REGULATION = "administrative_regulation"
+    LOCAL_REGULATION = "local_regulation"
+    PARTY_REGULATION = "party_regulation"
+    NORMATIVE_DOCUMENT = "normative_document"
+    OTHER = "other"
+
+
+def enum_value(enum: type[E], value: Any) -> E | None:
+    """The member of ``enum`` whose value is ``value`` (``OTHER`` for unknown values)."""
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        return enum["OTHER"]
+
+
+def window(info: Info, first: int | None, after: str | None) -> Window:
+    """The page asked for, checked against ``api_max_page_size``."""
+    max_page_size = info.context.settings.api_max_page_size
+    return Window.of(first=first, after=after, max_page_size=max_page_size)
+
+
+def gateway(info: Info) -> StoreGateway:
+    """The request's store gateway."""
+    return info.context.gateway
+
+
+def far_end(edge: Edge, direction: Direction) -> tuple[Label, str]:
+    """The (label, key) at the other end of ``edge`` seen from its ``direction`` side."""
+    return edge.target if direction == "out" else edge.source
+
+
+async def neighbours(
+    info: Info, label: Label, key: str, rel: Rel, direction: Direction
+) -> list[Node]:
+    """The nodes at the far end of ``rel`` relationships, sorted by key."""
+    edges = await gateway(info).edges(label, key, rel, direction)
+    ends = [far_end(edge, direction) for edge in edges]
+    nodes = await asyncio.gather(*(gateway(info).node(lbl, k) for lbl, k in ends))
+    return sorted((node for node in nodes if node is not None), key=lambda node: node.key)
+
+
+def year_in(year: int | None, year_from: int | None, year_to: int | None) -> bool:
+    """Whether ``year`` lies in the closed range (open ends allowed; unknown years never do)."""
+    if year_from is None and year_to is None:
+        return True
+    if year is None:
+        return False
+    return (year_from is None or year >= year_from) and (year_to is None or year <= year_to)
+
+
+def newest_first(node: Node) -> tuple[int, str]:
+    """Sort key for reports: newest year first, unknown years last, then by id."""
+    year = node.props.get("year")
+    return (-year if isinstance(year, int) else 1, node.key)
+
+
+@strawberry.type(description="The sentence a fact was read from, with its character offsets.")
+class Evidence:
+    text: str
+    start: int
+    end: int
+
+
+def evidence_of(props: Mapping[str, Any]) -> list[Evidence]:
+    """The evidence kept on a relationship (three parallel lists)."""
+    texts = props.get("evidence_text") or []
+    starts = props.get("evidence_start") or []
+    ends = props.get("evidence_end") or []
+    return [Evidence(text=t, start=s, end=e) for t, s, e in zip(texts, starts, ends, strict=False)]
+
+
+@strawberry.type(description="An administrative region, keyed by its 6-digit GB/T 2260 code.")
+class Region:
+    code: str
+    name: str | None
+    full_name: str | None
+    level: RegionLevel | None
+    lon: float | None
+    lat: float | None
+
+    @classmethod
+    def from_node(cls, node: Node) -> Region:
+        """The GraphQL view of a Region node."""
+        p = node.props
+        level = enum_value(RegionLevel, p.get("level"))
+        return cls(
+            code=node.key,
+            name=p.get("name"),
+            full_name=p.get("full_name"),
+            level=level,
+            lon=p.get("lon"),
+            lat=p.get("lat"),
+        )
+
+    @described(description="The region this one is part of.")
+    async def parent(self, info: Info) -> Region | None:
+        parents = await neighbours(info, Label.REGION, self.code, Rel.PART_OF, "out")
+        return Region.from_node(parents[0]) if parents else None
+
+    @described(description="Regions directly under this one that the graph knows.")
+    async def children(self, info: Info) -> list[Region]:
+        nodes = await neighbours(info, Label.REGION, self.code, Rel.PART_OF, "in")
+        return [Region.from_node(node) for node in nodes]
+
+    @described(description="Reports about this region, newest first.")
+    async def reports(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        year: int | None = None,
+    ) -> Connection[Report]:
+        page = window(info, first, after)
+        nodes = await neighbours(info, Label.REGION, self.code, Rel.ABOUT, "in")
+        kept = sorted(
+            (n for n in nodes if year_in(n.props.get("year"), year, year)), key=newest_first
+        )
+        return connection_from_list([Report.from_node(n) for n in kept], page)
+
+    @described(
+        description="Policies cited by reports about this region (and its subregions when "
+        "asked), most cited first."
+    )
+    async def cited_policies(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        include_subregions: bool = False,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> Connection[CitedPolicy]:
+        page = window(info, first, after)
+        codes = await region_codes(info, self.code, include_subregions)
+        reports = await reports_about(info, codes, year_from, year_to)
+        cited = await cited_by(info, reports)
+        return connection_from_list(cited, page)
+
+    @described(description="Institutions located in this region.")
+    async def institutions(self, info: Info) -> list[Institution]:
+        nodes = await neighbours(info, Label.REGION, self.code, Rel.IN_REGION, "in")
+        return [Institution.from_node(node) for node in nodes]
+
+    @described(description="Policies issued in this region.")
+    async def issued_policies(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.REGION, self.code, Rel.ISSUED_IN, "in")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Reports that mention this region by name.")
+    async def mentioned_in(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Mention]:
+        return await mentions_of(info, Label.REGION, self.code, window(info, first, after))
+
+
+async def region_codes(info: Info, code: str, include_subregions: bool) -> list[str]:
+    """``code``, and every region below it when asked (one batched call per level)."""
+    codes, level = [code], [code]
+    while include_subregions and level:
+        children = await asyncio.gather(
+            *(neighbours(info, Label.REGION, c, Rel.PART_OF, "in") for c in level)
+        )
+        level = [node.key for nodes in children for node in nodes if node.key not in codes]
+        codes.extend(level)
+    return codes
+
+
+async def reports_about(
+    info: Info, codes: Sequence[str], year_from: int | None, year_to: int | None
+) -> list[Node]:
+    """The reports about any of ``codes`` whose year lies in the range."""
+    found = await asyncio.gather(
+        *(neighbours(info, Label.REGION, c, Rel.ABOUT, "in") for c in codes)
+    )
+    reports = {node.key: node for nodes in found for node in nodes}
+    return [n for n in reports.values() if year_in(n.props.get("year"), year_from, year_to)]
+
+
+async def cited_by(info: Info, reports: Sequence[Node]) -> list[CitedPolicy]:
+    """The policies ``reports`` cite, aggregated, most cited first."""
+    cites = await asyncio.gather(
+        *(gateway(info).edges(Label.REPORT, r.key, Rel.CITES, "out") for r in reports)
+    )
+    totals: dict[str, tuple[int, set[str], set[int]]] = {}
+    for report, edges in zip(reports, cites, strict=True):
+        for edge in edges:
+            count, report_ids, years = totals.setdefault(edge.target[1], (0, set(), set()))
+            year = report.props.get("year")
+            totals[edge.target[1]] = (count + int(edge.props.get("count", 1)), report_ids, years)
+            report_ids.add(report.key)
+            if isinstance(year, int):
+                years.add(year)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], -len(item[1][1]), item[0]))
+    return [
+        CitedPolicy(policy_id=key, count=count, report_count=len(ids), years=sorted(years))
+        for key, (count, ids, years) in ranked
+    ]
+
+
+@strawberry.type(description="A policy as cited by a set of reports: how often and in which years.")
+class CitedPolicy:
+    policy_id: strawberry.Private[str]
+    count: int = strawberry.field(description="Citations in all the reports together.")
+    report_count: int = strawberry.field(description="Reports citing the policy.")
+    years: list[int] = strawberry.field(description="Years of the citing reports.")
+
+    @strawberry.field
+    async def policy(self, info: Info) -> Policy | None:
+        node = await gateway(info).node(Label.POLICY, self.policy_id)
+        return Policy.from_node(node) if node else None
+
+
+@strawberry.type(description="A body of government or party: 郧阳区司法局, 县委依法治县办 …")
+class Institution:
+    id: str
+    name: str | None
+    kind: str | None
+
+    @classmethod
+    def from_node(cls, node: Node) -> Institution:
+        """The GraphQL view of an Institution node."""
+        return cls(id=node.key, name=node.props.get("name"), kind=node.props.get("kind"))
+
+    @described(description="The region the institution belongs to.")
+    async def region(self, info: Info) -> Region | None:
+        regions = await neighbours(info, Label.INSTITUTION, self.id, Rel.IN_REGION, "out")
+        return Region.from_node(regions[0]) if regions else None
+
+    @described(description="Reports this institution signed.")
+    async def authored_reports(self, info: Info) -> list[Report]:
+        nodes = await neighbours(info, Label.INSTITUTION, self.id, Rel.AUTHORED_BY, "in")
+        return [Report.from_node(node) for node in sorted(nodes, key=newest_first)]
+
+    @described(description="Policies this institution issued.")
+    async def issued_policies(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.INSTITUTION, self.id, Rel.ISSUED_BY, "in")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Reports that mention this institution.")
+    async def mentioned_in(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Mention]:
+        return await mentions_of(info, Label.INSTITUTION, self.id, window(info, first, after))
+
+
+@strawberry.type(description="A law, regulation, plan or normative document cited in 《》.")
+class Policy:
+    id: str = strawberry.field(
+        description="Canonical title, or canonical 文号 when only it is known."
+    )
+    title: str | None
+    doc_number: str | None = strawberry.field(
+        description="The canonical 文号, e.g. 国发〔2004〕10号."
+    )
+    kind: PolicyKind | None
+    year: int | None
+    aliases: list[str] = strawberry.field(description="Other spellings seen in reports.")
+
+    @classmethod
+    def from_node(cls, node: Node) -> Policy:
+        """The GraphQL view of a Policy node."""
+        p = node.props
+        return cls(
+            id=node.key,
+            title=p.get("title"),
+            doc_number=p.get("doc_number"),
+            kind=enum_value(PolicyKind, p.get("kind")),
+            year=p.get("year"),
+            aliases=list(p.get("aliases") or []),
+        )
+
+    @described(description="Reports citing this policy, newest first, with evidence.")
+    async def citations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        province_code: str | None = None,
+    ) -> Connection[Citation]:
+        page = window(info, first, after)
+        province = province_prefix(province_code)
+        edges = await gateway(info).edges(Label.POLICY, self.id, Rel.CITES, "in")
+        citations = await citations_from(info, edges)
+        kept = [c for c in citations if year_in(c.year, year_from, year_to)]
+        if province is not None:
+            kept = await in_province(info, kept, province)
+        return connection_from_list(kept, page)
+
+    @described(description="Documents this one implements (nested 〈〉 titles).")
+    async def implements(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "out")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Documents that implement this one.")
+    async def implemented_by(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "in")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Institutions that issued the document.")
+    async def issued_by(self, info: Info) -> list[Institution]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_BY, "out")
+        return [Institution.from_node(node) for node in nodes]
+
+    @described(description="Regions whose authorities issued the document.")
+    async def issued_in(self, info: Info) -> list[Region]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_IN, "out")
+        return [Region.from_node(node) for node in nodes]
+
+
+def province_prefix(province_code: str | None) -> str | None:
+    """The two-digit prefix every region code of a province shares (GB/T 2260)."""
+    if province_code is None:
+        return None
+    if not (province_code.isdigit() and len(province_code) in (2, 6)):
+        raise UserInputError(
+            f"provinceCode must be a 6-digit GB/T 2260 code such as 420000, got {province_code!r}"
+        )
+    return province_code[:2]
+
+
+async def citations_from(info: Info, edges: Sequence[Edge]) -> list[Citation]:
+    """Citations for CITES edges, with the citing report's year, newest first."""
+    reports = await gateway(info).nodes(Label.REPORT, [edge.source[1] for edge in edges])
+    years = {r.key: r.props.get("year") for r in reports if r is not None}
+    citations = [Citation.from_edge(edge, years.get(edge.source[1])) for edge in edges]
+    return sorted(citations, key=lambda c: (-(c.year or 0), c.report_id, c.policy_id))
+
+
+async def in_province(info: Info, citations: list[Citation], prefix: str) -> list[Citation]:
+    """The citations whose report is about a region of the province with code ``prefix``."""
+    regions = await asyncio.gather(*(c.region_code(info) for c in citations))
+    return [c for c, code in zip(citations, regions, strict=True) if code and code[:2] == prefix]
+
+
+@strawberry.type(description="A named programme, reform or campaign: 放管服, 双随机一公开 …")
+class Program:
+    id: str
+    name: str | None
+    aliases: list[str]
+
+    @classmethod
+    def from_node(cls, node: Node) -> Program:
+        """The GraphQL view of a Program node."""
+        aliases = list(node.props.get("aliases") or [])
+        return cls(id=node.key, name=node.props.get("name"), aliases=aliases)
+
+    @described(description="Reports that mention this programme.")
+    async def mentioned_in(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Mention]:
+        return await mentions_of(info, Label.PROGRAM, self.id, window(info, first, after))
+
+
+@strawberry.type(description="One annual rule-of-law report (法治政府建设年度报告).")
+class Report:
+    id: str = strawberry.field(description="Content hash of the cleaned text.")
+    title: str | None
+    year: int | None = strawberry.field(description="The year reported on.")
+    published: str | None = strawberry.field(description="ISO date of publication.")
+    author: str | None
+    source: str | None = strawberry.field(description="Path or URL the report was read from.")
+    char_count: int | None
+
+    @classmethod
+    def from_node(cls, node: Node) -> Report:
+        """The GraphQL view of a Report node."""
+        p = node.props
+        return cls(
+            id=node.key,
+            title=p.get("title"),
+            year=p.get("year"),
+            published=p.get("published"),
+            author=p.get("author"),
+            source=p.get("source"),
+            char_count=p.get("char_count"),
+        )
+
+    @described(description="The region the report is about.")
+    async def region(self, info: Info) -> Region | None:
+        regions = await neighbours(info, Label.REPORT, self.id, Rel.ABOUT, "out")
+        return Region.from_node(regions[0]) if regions else None
+
+    @described(description="The institutions that signed the report.")
+    async def authored_by(self, info: Info) -> list[Institution]:
+        nodes = await neighbours(info, Label.REPORT, self.id, Rel.AUTHORED_BY, "out")
+        return [Institution.from_node(node) for node in nodes]
+
+    @described(description="The policies the report cites, most cited first.")
+    async def cites(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Citation]:
+        page = window(info, first, after)
+        edges = await gateway(info).edges(Label.REPORT, self.id, Rel.CITES, "out")
+        citations = [Citation.from_edge(edge, self.year) for edge in edges]
+        citations.sort(key=lambda c: (-c.count, c.policy_id))
+        return connection_from_list(citations, page)
+
+    @described(description="Institutions, programmes and regions the report names.")
+    async def mentions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Mention]:
+        page = window(info, first, after)
+        edges = await gateway(info).edges(Label.REPORT, self.id, Rel.MENTIONS, "out")
+        mentions = [Mention.from_edge(edge) for edge in edges]
+        mentions.sort(key=lambda m: (-m.count, m.target_label, m.target_key))
+        return connection_from_list(mentions, page)
+
+
+@strawberry.type(description="One report citing one policy: how often, and the sentences.")
+class Citation:
+    report_id: strawberry.Private[str]
+    policy_id: strawberry.Private[str]
+    year: int | None = strawberry.field(description="The year of the citing report.")
+    count: int = strawberry.field(description="Times the report cites the policy.")
+    evidence: list[Evidence] = strawberry.field(description="Sentences citing it (capped).")
+
+    @classmethod
+    def from_edge(cls, edge: Edge, year: int | None) -> Citation:
+        """The citation a CITES edge records."""
+        return cls(
+            report_id=edge.source[1],
+            policy_id=edge.target[1],
+            year=year,
+            count=int(edge.props.get("count", 1)),
+            evidence=evidence_of(edge.props),
+        )
+
+    async def region_code(self, info: Info) -> str | None:
+        """The code of the region the citing report is about."""
+        regions = await neighbours(info, Label.REPORT, self.report_id, Rel.ABOUT, "out")
+        return regions[0].key if regions else None
+
+    @described(description="The citing report.")
+    async def report(self, info: Info) -> Report | None:
+        node = await gateway(info).node(Label.REPORT, self.report_id)
+        return Report.from_node(node) if node else None
+
+    @described(description="The cited policy.")
+    async def policy(self, info: Info) -> Policy | None:
+        node = await gateway(info).node(Label.POLICY, self.policy_id)
+        return Policy.from_node(node) if node else None
+
+    @described(description="The region the citing report is about.")
+    async def region(self, info: Info) -> Region | None:
+        regions = await neighbours(info, Label.REPORT, self.report_id, Rel.ABOUT, "out")
+        return Region.from_node(regions[0]) if regions else None
+
+
+MentionTarget = Annotated[
+    Institution | Program | Region,
+    strawberry.union("MentionTarget", description="What a report can mention by name."),
+]
+
+
+def as_mention_target(node: Node) -> Institution | Program | Region:
+    """The GraphQL object for a mentioned node."""
+    if node.label is Label.INSTITUTION:
+        return Institution.from_node(node)
+    if node.label is Label.PROGRAM:
+        return Program.from_node(node)
+    return Region.from_node(node)
+
+
+@strawberry.type(description="One report naming one institution, programme or region.")
+class Mention:
+    report_id: strawberry.Private[str]
+    target_label: strawberry.Private[Label]
+    target_key: strawberry.Private[str]
+    count: int
+    evidence: list[Evidence]
+
+    @classmethod
+    def from_edge(cls, edge: Edge) -> Mention:
+        """The mention a MENTIONS edge records."""
+        label, key = edge.target
+        count = int(edge.props.get("count", 1))
+        evidence = evidence_of(edge.props)
+        return cls(
+            report_id=edge.source[1],
+            target_label=label,
+            target_key=key,
+            count=count,
+            evidence=evidence,
+        )
+
+    @described(description="The mentioning report.")
+    async def report(self, info: Info) -> Report | None:
+        node = await gateway(info).node(Label.REPORT, self.report_id)
+        return Report.from_node(node) if node else None
+
+    @described(description="What the report mentions.")
+    async def target(self, info: Info) -> MentionTarget | None:
+        node = await gateway(info).node(self.target_label, self.target_key)
+        return as_mention_target(node) if node else None
+
+
+async def mentions_of(info: Info, label: Label, key: str, page: Window) -> Connection[Mention]:
+    """The reports mentioning one node, newest first."""
+    edges = await gateway(info).edges(label, key, Rel.MENTIONS, "in")
+    reports = await gateway(info).nodes(Label.REPORT, [edge.source[1] for edge in edges])
+    order = {r.key: newest_first(r) for r in reports if r is not None}
+    mentions = [Mention.from_edge(edge) for edge in edges]
+    mentions.sort(key=lambda m: order.get(m.report_id, (1, m.report_id)))
+    return connection_from_list(mentions, page)
+
+
+def node_types() -> Mapping[Label, Any]:
+    """The GraphQL type of each node label."""
+    return {
+        Label.REGION: Region,
+        Label.INSTITUTION: Institution,
+        Label.POLICY: Policy,
+        Label.PROGRAM: Program,
+        Label.REPORT: Report,
+    }
