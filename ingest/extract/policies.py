@@ -1,0 +1,361 @@
+"""Documents cited by title in 《》, with nested 〈〉/<> titles, 文号, kind and issuing region.
+
+Mentions span the title text inside the brackets (without 《》 or 〈〉), so
+``text[m.start:m.end]`` is the spelling as written; the store shows the sentence around it.
+
+What is left out, from how reports are written:
+- alias titles that only point back to a document named before (《纲要》, 《实施方案》, 《该办法》);
+- cut-off titles (a 《 not closed on the same line, or at the end of the text);
+- newspapers, journals and programmes (《人民日报》, 《…》栏目): they are media, not documents.
+
+The issuing region comes, in this order, from the kind (laws and State Council regulations are
+national), a region named in the title, a central issuer or well-known central document, a
+deictic level word (自治区…, 区政府…, 依法治盟…), an earlier full title the short title points to
+(《法治政府建设实施方案(2016—2020年)》 after 《郧阳区法治政府建设实施方案(2016-2020年)》), and
+finally an issuing verb right before the title (印发/制定/审议通过 《…》: the report's own body).
+
+Example:
+    >>> from ingest.model import ReportMeta
+    >>> refs = extract_policies("学习《宪法》。", regions=(), report=ReportMeta(), doc_numbers=())
+    >>> refs[0].canonical, refs[0].kind, refs[0].issuer_region
+    ('中华人民共和国宪法', 'law', 'national')
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.model import DocNumberRef, Mention, PolicyKind, PolicyRef, RegionRef, ReportMeta
+from ingest.normalize import (
+    NATIONAL,
+    canonical_title,
+    classify_policy_kind,
+    is_central_title,
+    region_short_name,
+)
+
+MAX_TITLE_CHARS = 150
+LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "village": 4, "other": 5}
+
+_BRACKETS = re.compile(r"[《》\r\n]")
+_NESTED = re.compile(r"[<〈《＜]([^<>〈〉《》＜＞\r\n]+)[>〉》＞]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ALIAS = re.compile(
+    r"^(?:该|本|此|上述|前述|两个|两|三个|各项|相关|新|新版)?"
+    r"(?:实施|工作|指导|若干|暂行|试行|管理|总体|专项|应急)?"
+    r"(?:纲要|条例|规定|办法|意见|方案|通知|决定|规划|计划|准则|规则|细则|要点|清单|预案|制度|措施|"
+    r"法|报告|决议|公告|通告|规程|指南|目录)$"
+)
+_MEDIA_TITLE = re.compile(
+    r"(?:日报|晚报|时报|早报|法治报|法制报|杂志|周刊|月刊|旬刊|学报|画报|电视台|频道|之声|广播)$"
+    r"|(?<![通汇公情简快年月])报$"
+)
+_MEDIA_AFTER = re.compile(
+    r"^[”\"]?(?:栏目|节目|专栏|频道|杂志|报道|刊发|刊登|播出|发表|头版|版面|上刊|上发表)"
+)
+_LIST_GLUE = re.compile(r"[、，,\s和及与]*$")
+_ISSUING_VERB = re.compile(
+    r"(?:印发|制定|制订|制发|出台|编制|修订|修改|起草|审议通过|发布|公布|下发|颁布|拟定)"
+    r"(?:完善|实施|并印发|并发布|了)?\s*$"
+)
+_FORWARDED = re.compile(r"转发\s*$")
+_DOC_NUMBER_LEAD = " \t(（[［【"
+_REGION_END = re.compile(r"(?:省|自治区|市|盟|州|地区|县|旗|区)$")
+_YEAR_LEAD = re.compile(r"^(?:\d{4}年度?|年度)")
+_LEVEL_WORDS = "委|政府|人民政府|本级|级|人大|政协|直"
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    """One bracketed title as written: its span and, for a top-level title, its 《 position."""
+
+    start: int
+    end: int
+    spelling: str
+    open_pos: int | None  # position of 《 for top-level titles, None for nested ones
+    nested: list[_Occurrence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """What is known about one document while the report is read."""
+
+    title: str
+    canonical: str
+    occurrences: list[_Occurrence] = field(default_factory=list)
+    implements: list[str] = field(default_factory=list)
+    doc_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Issuer:
+    region: str | None
+    code: str | None = None
+    named_in_title: bool = False
+
+
+def extract_policies(
+    text: str,
+    *,
+    regions: Sequence[RegionRef],
+    report: ReportMeta,
+    doc_numbers: Sequence[DocNumberRef],
+) -> tuple[PolicyRef, ...]:
+    """One PolicyRef per distinct document cited by a title in 《》 (nested titles included).
+
+    ``regions`` are the regions found in the same text (their mentions inside a title name the
+    issuer), ``report`` gives the report's own region for deictic and implicit issuers, and
+    ``doc_numbers`` are matched to the title written right before them.
+
+    Example:
+        >>> from ingest.model import ReportMeta
+        >>> text = "印发《进一步推进法治建设的通知》(办字〔2020〕14号)"
+        >>> from ingest.extract.doc_numbers import extract_doc_numbers
+        >>> numbers = extract_doc_numbers(text)
+        >>> meta = ReportMeta(region="锡林郭勒盟")
+        >>> ref = extract_policies(text, regions=(), report=meta, doc_numbers=numbers)[0]
+        >>> ref.doc_number, ref.issuer_region
+        ('办字〔2020〕14号', '锡林郭勒盟')
+    """
+    occurrences = _top_level_titles(text)
+    drafts = _drafts(occurrences)
+    _attach_doc_numbers(text, drafts, doc_numbers)
+    context = _Context(text, regions, report, occurrences)
+    issuers = {d.canonical: context.issuer(d) for d in drafts}
+    return tuple(_policy_ref(d, drafts, issuers, context) for d in drafts)
+
+
+def _top_level_titles(text: str) -> list[_Occurrence]:
+    """Titles closed on their own line, outermost 《》 only; nested ones are read inside."""
+    found: list[_Occurrence] = []
+    opened: list[int] = []
+    for match in _BRACKETS.finditer(text):
+        char, pos = match.group(), match.start()
+        if char == "《":
+            opened.append(pos)
+        elif char == "》" and opened:
+            start = opened.pop()
+            if not opened and pos - start - 1 <= MAX_TITLE_CHARS:
+                found.append(_occurrence(text, start, pos))
+        else:
+            opened.clear()  # a line break cuts every open title off
+    return [o for o in found if _is_document_title(text, o)]
+
+
+def _occurrence(text: str, open_pos: int, close_pos: int) -> _Occurrence:
+    start, end = open_pos + 1, close_pos
+    spelling = text[start:end]
+    nested = [
+        _Occurrence(start + m.start(1), start + m.end(1), m.group(1), None)
+        for m in _NESTED.finditer(spelling)
+    ]
+    return _Occurrence(start, end, spelling, open_pos, [n for n in nested if _is_named(n.spelling)])
+
+
+def _is_document_title(text: str, occurrence: _Occurrence) -> bool:
+    if not _is_named(occurrence.spelling):
+        return False
+    title = occurrence.spelling.strip()
+    after = text[occurrence.end + 1 : occurrence.end + 6]
+    return not (_MEDIA_TITLE.search(title) or _MEDIA_AFTER.match(after))
+
+
+def _is_named(spelling: str) -> bool:
+    """A real title names its document; 《纲要》 or 《该办法》 only point back to one."""
+    title = spelling.strip()
+    return bool(_CJK.search(title)) and not _ALIAS.match(title)
+
+
+def _drafts(occurrences: Sequence[_Occurrence]) -> list[_Draft]:
+    by_canonical: dict[str, _Draft] = {}
+    for outer in occurrences:
+        draft = _add(by_canonical, outer)
+        for inner in outer.nested:
+            nested = _add(by_canonical, inner)
+            if nested.canonical not in draft.implements:
+                draft.implements.append(nested.canonical)
+    return list(by_canonical.values())
+
+
+def _add(by_canonical: dict[str, _Draft], occurrence: _Occurrence) -> _Draft:
+    canonical = canonical_title(occurrence.spelling)
+    draft = by_canonical.setdefault(canonical, _Draft(occurrence.spelling.strip(), canonical))
+    draft.occurrences.append(occurrence)
+    return draft
+
+
+def _attach_doc_numbers(
+    text: str, drafts: Sequence[_Draft], doc_numbers: Sequence[DocNumberRef]
+) -> None:
+    """A 文号 written right after the closing 》 (optionally in brackets) belongs to the title."""
+    starts = {m.start: ref.canonical for ref in doc_numbers for m in ref.mentions}
+    for draft in drafts:
+        for occurrence in draft.occurrences:
+            if occurrence.open_pos is None or draft.doc_number:
+                continue
+            pos = occurrence.end + 1
+            while pos < len(text) and pos - occurrence.end <= 3 and text[pos] in _DOC_NUMBER_LEAD:
+                pos += 1
+            draft.doc_number = starts.get(pos)
+
+
+class _Context:
+    """Where issuing regions come from: region mentions, the report region and the text."""
+
+    def __init__(
+        self,
+        text: str,
+        regions: Sequence[RegionRef],
+        report: ReportMeta,
+        occurrences: Sequence[_Occurrence],
+    ) -> None:
+        self.text = text
+        self.report = report
+        spans = sorted(
+            ((m.start, m.end, r) for r in regions for m in r.mentions), key=lambda s: s[:2]
+        )
+        self.region_spans = spans
+        self.region_starts = [s[0] for s in spans]
+        self.open_of_close = {o.end: o.open_pos for o in occurrences if o.open_pos is not None}
+
+    def issuer(self, draft: _Draft) -> _Issuer:
+        """The issuing region of a document, without the short-title resolution."""
+        kind = self.kind(draft)
+        named = self.named_region(draft.occurrences[0])
+        if kind in ("law", "administrative_regulation") or (
+            kind == "party_regulation" and named is None
+        ):
+            return _Issuer(NATIONAL)
+        if named is not None:
+            return named
+        if is_central_title(draft.canonical):
+            return _Issuer(NATIONAL)
+        return self.deictic_region(draft.canonical) or _Issuer(None)
+
+    def kind(self, draft: _Draft) -> PolicyKind:
+        named = self.named_region(draft.occurrences[0]) is not None
+        return classify_policy_kind(draft.canonical, has_region=named or None)
+
+    def named_region(self, occurrence: _Occurrence) -> _Issuer | None:
+        """The first region named in the title (outside nested titles), lowest level ≥ county."""
+        chain = self._leading_chain(occurrence)
+        if not chain:
+            return None
+        eligible = [r for r in chain if LEVEL_RANK[r.level] <= LEVEL_RANK["county"]]
+        region = eligible[-1] if eligible else chain[0]
+        return _Issuer(region_short_name(region.canonical, region.level), region.code, True)
+
+    def _leading_chain(self, occurrence: _Occurrence) -> list[RegionRef]:
+        """``阜新市海州区韩家店镇``: the first region mention and those directly after it."""
+        nested = [(n.start, n.end) for n in occurrence.nested]
+        first = bisect.bisect_left(self.region_starts, occurrence.start)
+        chain: list[RegionRef] = []
+        last_end: int | None = None
+        for start, end, region in self.region_spans[first:]:
+            if end > occurrence.end or (last_end is not None and start != last_end):
+                break
+            if any(a <= start < b for a, b in nested):
+                continue
+            chain.append(region)
+            last_end = end
+        return chain
+
+    def deictic_region(self, canonical: str) -> _Issuer | None:
+        """自治区…/市政府…/区政府…/全盟…/依法治县… in a title: the report's own region or above."""
+        title = _YEAR_LEAD.sub("", canonical.split("〈")[0])
+        path = self.report.region_path
+        if title.startswith("自治区") and path and path[0].endswith("自治区"):
+            return _Issuer(region_short_name(path[0], "province"))
+        own = self.report.region
+        candidates = [(own, self.report.region_code)] if own else []
+        candidates += [(name, None) for name in reversed(path) if name != own]
+        for name, code in candidates:
+            if name and _refers_to_level(title, name[-1]):
+                level = "province" if name == (path[0] if path else None) else "county"
+                return _Issuer(region_short_name(name, level), code)
+        return None
+
+    def issued_here(self, draft: _Draft) -> bool:
+        """Whether an issuing verb stands right before a top-level mention (or its list)."""
+        for occurrence in draft.occurrences:
+            if occurrence.open_pos is None:
+                continue
+            start = self._list_start(occurrence.open_pos)
+            before = self.text[max(0, start - 12) : start]
+            if _ISSUING_VERB.search(before) and not _FORWARDED.search(before):
+                return True
+        return False
+
+    def _list_start(self, open_pos: int) -> int:
+        """``审议通过《甲》《乙》、《丙》``: the verb before 《甲》 governs the whole list."""
+        pos = open_pos
+        while True:
+            glue = _LIST_GLUE.search(self.text, max(0, pos - 4), pos)
+            before = glue.start() if glue else pos
+            previous = self.open_of_close.get(before - 1)
+            if previous is None:
+                return pos
+            pos = previous
+
+    def own_region(self) -> _Issuer:
+        return _Issuer(self.report.region, self.report.region_code)
+
+
+def _policy_ref(
+    draft: _Draft, drafts: Sequence[_Draft], issuers: dict[str, _Issuer], context: _Context
+) -> PolicyRef:
+    issuer = issuers[draft.canonical]
+    refers_to = None
+    if issuer.region is None:
+        refers_to = _full_title_of(draft, drafts, issuers)
+        if refers_to is not None:
+            issuer = issuers[refers_to]
+        elif context.issued_here(draft) and context.report.region:
+            issuer = context.own_region()
+    return PolicyRef(
+        title=draft.title,
+        canonical=draft.canonical,
+        kind=context.kind(draft),
+        mentions=tuple(Mention(o.start, o.end) for o in draft.occurrences),
+        variants=_variants(draft),
+        doc_number=draft.doc_number,
+        issuer_region=issuer.region,
+        issuer_region_code=issuer.code,
+        implements=tuple(draft.implements),
+        refers_to=refers_to,
+    )
+
+
+def _refers_to_level(title: str, level_char: str) -> bool:
+    """区政府…, 全区…, 依法治区…, 区本级…: the title speaks of the body at that level."""
+    c = re.escape(level_char)
+    return bool(re.search(rf"^{c}(?:{_LEVEL_WORDS})|全{c}|依法治{c}|{c}本级", title))
+
+
+def _full_title_of(
+    draft: _Draft, drafts: Sequence[_Draft], issuers: dict[str, _Issuer]
+) -> str | None:
+    """The region's own full title a short title points to: ``<region name>`` + short title."""
+    for other in drafts:
+        prefix_length = len(other.canonical) - len(draft.canonical)
+        if prefix_length <= 0 or not other.canonical.endswith(draft.canonical):
+            continue
+        prefix = other.canonical[:prefix_length]
+        issuer = issuers[other.canonical]
+        if issuer.named_in_title and _REGION_END.search(prefix):
+            return other.canonical
+    return None
+
+
+def _variants(draft: _Draft) -> tuple[str, ...]:
+    seen = {draft.title}
+    variants: list[str] = []
+    for occurrence in draft.occurrences:
+        spelling = occurrence.spelling.strip()
+        if spelling not in seen:
+            seen.add(spelling)
+            variants.append(spelling)
+    return tuple(variants)
