@@ -1,0 +1,122 @@
+"""Rule-of-law figures: 受理行政复议案件30件, 出庭应诉率100%, 聘用法律顾问5人, 近2万件次.
+
+A figure is a number with a counting unit (件, 人次, %, 场(次) …), read with its approximations
+(80余 → 80, 近2万 → 20000, 5.5万 → 55000). Its subject is the noun phrase of the same clause
+before the number, with leading time words and deictics (全年, 我县, 累计 …) and trailing
+verbs (达到, 为 …) trimmed. Only figures whose clause speaks of rule-of-law work (the keyword
+list in ``ingest/data/metric_keywords.txt``) are kept.
+
+Example:
+    >>> m = extract_metrics("2023年,我县累计受理行政复议案件30件,出庭应诉率达100%。")
+    >>> [(x.subject, x.value, x.unit) for x in m]
+    [('受理行政复议案件', 30.0, '件'), ('出庭应诉率', 100.0, '%')]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from ingest.model import Metric
+
+KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "metric_keywords.txt"
+
+_UNITS = (
+    "件/次|件次|人次|场次|批次|班次|场\\(次\\)|册\\(本\\)|%|％|件|人|名|场|次|份|家|个|起|本|期|条"
+    "|项|册|宗|户|班"
+)
+_FIGURE = re.compile(
+    r"(?P<approx>近|约|逾|超过)?(?P<number>\d+(?:\.\d+)?)(?P<more>余|多)?"
+    rf"(?P<scale>万|亿)?(?:余|多)?(?P<unit>{_UNITS})"
+)
+_SCALES = {"万": 10_000.0, "亿": 100_000_000.0}
+_CLAUSE_BREAK = re.compile(r"[\n,，;；、:：。!！?？(（)）]")
+_SENTENCE_BREAK = re.compile(r"[\n。!！?？]")
+_LEADING = re.compile(
+    r"^(?:其中|全年|一年来|今年以来|年内|截至\S{0,6}|共计|共|累计|总计|先后|全区|全县|全市|全盟|全旗"
+    r"|我县|我区|我市|我盟|我旗|各级|各类|同比|\d{4}年度?)+"
+)
+_TRAILING = re.compile(
+    r"(?:均达到|分别达到|分别为|达到|均为|达|为|至|共计|共|累计|约|近|超过|逾)+$"
+)
+
+
+@cache
+def load_keywords(path: Path = KEYWORDS_FILE) -> tuple[frozenset[str], frozenset[str]]:
+    """(rule-of-law keywords, excluded keywords) read from a two-section data file.
+
+    Example:
+        >>> "复议" in load_keywords()[0]
+        True
+    """
+    sections: dict[str, set[str]] = {"[keep]": set(), "[skip]": set()}
+    current: set[str] | None = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if word.startswith("["):
+            if word not in sections:
+                raise ValueError(f"{path}:{number}: unknown section {word!r}")
+            current = sections[word]
+        elif current is None:
+            raise ValueError(f"{path}:{number}: keyword {word!r} before any [keep]/[skip] section")
+        else:
+            current.add(word)
+    return frozenset(sections["[keep]"]), frozenset(sections["[skip]"])
+
+
+def parse_value(number: str, scale: str | None) -> float:
+    """近2万 → 20000; 5.5万 → 55000; 80(余) → 80.
+
+    Example:
+        >>> parse_value("5.5", "万")
+        55000.0
+    """
+    return round(float(number) * _SCALES.get(scale or "", 1.0), 4)
+
+
+def extract_metrics(text: str) -> tuple[Metric, ...]:
+    """Rule-of-law figures with their subject, value, unit and the figure's offsets.
+
+    Example:
+        >>> [m.value for m in extract_metrics("调解纠纷近2万件次，刑事立案1129件。")]
+        [20000.0]
+    """
+    metrics: list[Metric] = []
+    for match in _FIGURE.finditer(text):
+        metric = _metric(text, match)
+        if metric is not None:
+            metrics.append(metric)
+    return tuple(metrics)
+
+
+def _metric(text: str, match: re.Match[str]) -> Metric | None:
+    if match.start() > 0 and (text[match.start() - 1].isdigit() or text[match.start() - 1] == "."):
+        return None
+    before = _SENTENCE_BREAK.split(text[max(0, match.start() - 120) : match.start()])[-1]
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    subject = subject_of(clause)
+    if not subject or not _about_rule_of_law(before, clause):
+        return None
+    unit = "%" if match.group("unit") == "％" else match.group("unit")
+    value = parse_value(match.group("number"), match.group("scale"))
+    return Metric(subject=subject, value=value, unit=unit, start=match.start(), end=match.end())
+
+
+def subject_of(clause: str) -> str:
+    """The noun phrase a figure counts: time words, deictics and linking verbs trimmed.
+
+    Example:
+        >>> subject_of("2023年我县累计受理行政复议案件")
+        '受理行政复议案件'
+    """
+    subject = _LEADING.sub("", clause.strip())
+    return _TRAILING.sub("", subject)
+
+
+def _about_rule_of_law(sentence: str, clause: str) -> bool:
+    """The sentence so far speaks of rule-of-law work and the clause is not about crime or money."""
+    keep, skip = load_keywords()
+    return any(word in sentence for word in keep) and not any(word in clause for word in skip)
