@@ -330,7 +330,7 @@ def is_word(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
     Example:
         >>> from ingest.gazetteer import load_gazetteer
         >>> gaz = load_gazetteer()
-        >>> is_word("各乡镇和县直部门", 3, 5, gaz), is_word("马鞍山市和县", 4, 6, gaz)
+        >>> is_word("平安康复", 1, 3, gaz), is_word("法治海州建设", 2, 4, gaz)
         (False, True)
     """
     left, right = max(0, start - 6), min(len(text), end + 6)
