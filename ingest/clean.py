@@ -53,8 +53,8 @@ _DATE = re.compile(
 )
 _KEYED_DATE = re.compile(rf"(?:{_DATE_KEYS}){_COLON}\s*{_DATE.pattern}")
 _SOURCE = re.compile(
-    rf"(?:信息来源|文章来源|稿件来源|来源){_COLON}\s*(?P<v>.+?)"
-    rf"(?=\s|(?:{_HEADER_KEYS}){_COLON}|[【\]|｜]|$)"
+    rf"(?:信息来源|文章来源|稿件来源|来源){_COLON}\s*(?!(?:{_HEADER_KEYS}){_COLON})"
+    rf"(?P<v>[^\s【】\[\]|｜]+?)(?=\s|(?:{_HEADER_KEYS}){_COLON}|[【】\[\]|｜]|$)"
 )
 _MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
 

@@ -153,7 +153,8 @@ def _checked_size(path: Path, limit: int) -> int:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}".removesuffix(".0")
+    megabytes = size / 2**20
+    return f"{megabytes:.1f}".removesuffix(".0") if megabytes >= 1 else f"{megabytes:.2g}"
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -407,6 +408,9 @@ _PARAGRAPH_START = re.compile(
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—－]\s*\d{1,4}\s*[-—－]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?)\s*$"
 )
+# After a full stop, 一是/二是… and 第一，… open the next item of an enumeration.
+_ENUMERATION_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、])")
+_TERMINATORS = "。！？；：!?;:"
 _FULL_LINE_SHARE = 0.85  # a line this close to the text width was wrapped, not ended
 
 
@@ -440,7 +444,7 @@ def reflow_pdf_lines(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current = ""
     for line in lines:
-        if current and (not line.strip() or _PARAGRAPH_START.match(line)):
+        if current and (not line.strip() or _starts_paragraph(current, line)):
             paragraphs.append(current)
             current = ""
         current = _join_wrapped(current, line.strip())
@@ -448,6 +452,12 @@ def reflow_pdf_lines(lines: list[str]) -> list[str]:
             paragraphs.append(current)
             current = ""
     return [*paragraphs, current] if current else paragraphs
+
+
+def _starts_paragraph(current: str, line: str) -> bool:
+    if _PARAGRAPH_START.match(line):
+        return True
+    return current[-1] in _TERMINATORS and _ENUMERATION_START.match(line) is not None
 
 
 def _typical_width(lines: list[str]) -> int:
