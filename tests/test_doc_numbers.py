@@ -1,0 +1,145 @@
+"""文号 extraction: every bracket form, issuer codes bounded by the words before them, and the
+boilerplate numbers that look like 文号 but are not; scored on the five gold reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.extract.doc_numbers import extract_doc_numbers, issuer_code_before
+
+GOLD = Path(__file__).parent / "gold"
+REPORTS = Path(__file__).parent.parent / "samples" / "reports"
+
+
+def _gold_files() -> list[dict[str, Any]]:
+    files = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+    assert len(files) == 5
+    return files
+
+
+def _canonicals(text: str) -> list[str]:
+    return [ref.canonical for ref in extract_doc_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "郧政办发〔2019〕29号",
+        "郧政办发[2019]29号",
+        "郧政办发［2019］29号",
+        "郧政办发【2019】29号",
+        "郧政办发(2019)29号",
+        "郧政办发（2019）29号",
+        "郧政办发〔2019〕第29号",
+    ],
+)
+def test_every_bracket_form_is_found_and_parsed(written: str) -> None:
+    (ref,) = extract_doc_numbers(f"区政府印发了{written}文件。")
+    assert (ref.text, ref.canonical) == (written, "郧政办发〔2019〕29号")
+    assert (ref.issuer_code, ref.year, ref.serial) == ("郧政办发", 2019, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("以郧政办发〔2019〕29号", "郧政办发"),
+        ("按照国务院国发〔2015〕12号", "国发"),
+        ("中共中央办公厅印发中办发〔2016〕14号", "中办发"),
+        ("区政府办公室郧政办电〔2019〕21号", "郧政办电"),
+        ("两办印发的通知(办字〔2020〕14号)", "办字"),
+        ("根据柳政规〔2021〕3号", "柳政规"),
+        ("转发川经信〔2019〕3号", "川经信"),
+        ("文件厅字〔2016〕34号", "厅字"),
+    ],
+)
+def test_issuer_code_stops_at_the_words_before_it(text: str, code: str) -> None:
+    (ref,) = extract_doc_numbers(text)
+    assert ref.issuer_code == code
+    assert text[ref.mentions[0].start : ref.mentions[0].end] == ref.text
+
+
+def test_issuer_code_needs_cjk_right_before_the_bracket() -> None:
+    assert issuer_code_before("号码 〔2019〕", 3) == ""
+    assert issuer_code_before("印发〔2019〕", 2) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Copyright © 2019-2022 民生巴中网版权所有 蜀ICP备17027093号-1",
+        "京ICP证030173号",
+        "辽公网安备 21090202000066号",
+        "地址:四川省成都市新都区方营路555号 邮政编码:610000",
+        "地址:阜新市海州区中华路66号 邮编:123000",
+        "网站监督举报热线:0418-3309188 网站标识码:2109020001",
+        "国务院令第708号",
+        "在〔2019〕年度",
+        "(2019)鄂0304民初123号判决",
+        "郧政发〔1900〕2号",
+        "郧政发〔2019〕号",
+    ],
+)
+def test_lookalikes_are_not_doc_numbers(text: str) -> None:
+    assert extract_doc_numbers(text) == ()
+
+
+def test_one_reference_per_distinct_number_with_every_mention() -> None:
+    text = "印发(郧政发〔2019〕1号);郧政发[2019]1号明确;郧政发〔2019〕2号"
+    refs = extract_doc_numbers(text)
+    assert [(r.canonical, len(r.mentions)) for r in refs] == [
+        ("郧政发〔2019〕1号", 2),
+        ("郧政发〔2019〕2号", 1),
+    ]
+    assert refs[0].text == "郧政发〔2019〕1号"
+
+
+@pytest.fixture(scope="module")
+def gold_and_found() -> list[tuple[dict[str, Any], set[str], list[str]]]:
+    rows = []
+    for gold in _gold_files():
+        refs = extract_doc_numbers((REPORTS / gold["file"]).read_text(encoding="utf-8"))
+        rows.append((gold, {r.canonical for r in refs}, [r.text for r in refs]))
+    return rows
+
+
+def test_gold_doc_numbers_f1_is_one(
+    gold_and_found: list[tuple[dict[str, Any], set[str], list[str]]],
+) -> None:
+    tp = fp = fn = 0
+    for gold, found, _ in gold_and_found:
+        expected = {d["canonical"] for d in gold["doc_numbers"]}
+        tp, fp, fn = (
+            tp + len(found & expected),
+            fp + len(found - expected),
+            fn + len(expected - found),
+        )
+    assert tp > 0
+    assert (fp, fn) == (0, 0)
+
+
+def test_gold_doc_numbers_are_parsed_like_gold(
+    gold_and_found: list[tuple[dict[str, Any], set[str], list[str]]],
+) -> None:
+    for gold, _, _ in gold_and_found:
+        text = (REPORTS / gold["file"]).read_text(encoding="utf-8")
+        by_canonical = {r.canonical: r for r in extract_doc_numbers(text)}
+        for expected in gold["doc_numbers"]:
+            ref = by_canonical[expected["canonical"]]
+            assert (ref.text, ref.issuer_code, ref.year, ref.serial) == (
+                expected["text"],
+                expected["issuer_code"],
+                expected["year"],
+                expected["serial"],
+            )
+
+
+def test_no_gold_negative_is_taken_for_a_doc_number(
+    gold_and_found: list[tuple[dict[str, Any], set[str], list[str]]],
+) -> None:
+    for gold, _, texts in gold_and_found:
+        hits = [t for t in texts for n in gold["negatives"] if t in n or n in t]
+        assert hits == [], gold["file"]
