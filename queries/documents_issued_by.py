@@ -1,0 +1,111 @@
+"""``documents_issued_by``: the policies an institution issued, or that were issued in a region.
+
+Example:
+    >>> QUERY.columns
+    ('policy_id', 'title', 'kind', 'doc_number', 'year', 'institutions', 'regions')
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import networkx as nx
+from pydantic import Field
+
+from graph.model import Label, Rel
+from queries.base import NamedQuery, QueryParams, Row
+from queries.embedded import key_of, nodes_of, nulls_last, prop, targets
+
+
+class Params(QueryParams):
+    """The issuer: an institution (id or name) or a region (code, name or full name)."""
+
+    issuer: str = Field(
+        min_length=1, max_length=200, description="Institution id/name or region code/name."
+    )
+
+
+class IssuedDocument(TypedDict):
+    """A policy and all of its issuers (institution ids and region codes, sorted)."""
+
+    policy_id: str
+    title: str | None
+    kind: str | None
+    doc_number: str | None
+    year: int | None
+    institutions: list[str]
+    regions: list[str]
+
+
+CYPHER = """
+MATCH (p:Policy)
+WHERE EXISTS {
+        MATCH (p)-[:ISSUED_BY]->(i:Institution)
+        WHERE i.id = $issuer OR i.name = $issuer
+      }
+   OR EXISTS {
+        MATCH (p)-[:ISSUED_IN]->(r:Region)
+        WHERE r.code = $issuer OR r.name = $issuer OR r.full_name = $issuer
+      }
+OPTIONAL MATCH (p)-[:ISSUED_BY]->(i:Institution)
+WITH p, i
+ORDER BY i.id
+WITH p, collect(i.id) AS institutions
+OPTIONAL MATCH (p)-[:ISSUED_IN]->(r:Region)
+WITH p, institutions, r
+ORDER BY r.code
+WITH p, institutions, collect(r.code) AS regions
+RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_number,
+       p.year AS year, institutions, regions
+ORDER BY year, policy_id
+"""
+
+_ISSUER_FIELDS = {Label.INSTITUTION: ("name",), Label.REGION: ("name", "full_name")}
+
+
+def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
+    """The networkx twin of :data:`CYPHER`."""
+    rows = []
+    for policy, _ in nodes_of(graph, Label.POLICY):
+        institutions = _issuers(graph, policy, Rel.ISSUED_BY, Label.INSTITUTION)
+        regions = _issuers(graph, policy, Rel.ISSUED_IN, Label.REGION)
+        if any(_named(graph, node, params.issuer) for node in institutions + regions):
+            rows.append(_row(graph, policy, institutions, regions))
+    return sorted(rows, key=lambda r: (nulls_last(r["year"]), r["policy_id"]))
+
+
+def _issuers(graph: nx.MultiDiGraph, policy: str, rel: Rel, label: Label) -> list[str]:
+    return [n for n in targets(graph, policy, rel) if graph.nodes[n].get("label") == label]
+
+
+def _named(graph: nx.MultiDiGraph, node: str, issuer: str) -> bool:
+    label = Label(graph.nodes[node]["label"])
+    fields = _ISSUER_FIELDS[label]
+    return key_of(graph, node) == issuer or any(prop(graph, node, f) == issuer for f in fields)
+
+
+def _row(
+    graph: nx.MultiDiGraph, policy: str, institutions: list[str], regions: list[str]
+) -> dict[str, Any]:
+    return {
+        "policy_id": key_of(graph, policy),
+        "title": prop(graph, policy, "title"),
+        "kind": prop(graph, policy, "kind"),
+        "doc_number": prop(graph, policy, "doc_number"),
+        "year": prop(graph, policy, "year"),
+        "institutions": sorted(key_of(graph, n) for n in institutions),
+        "regions": sorted(key_of(graph, n) for n in regions),
+    }
+
+
+QUERY = NamedQuery(
+    name="documents_issued_by",
+    description=(
+        "Policies issued by an institution (id or name) or issued in a region (code or name), "
+        "each with all of its issuing institutions and regions."
+    ),
+    params_model=Params,
+    row=IssuedDocument,
+    cypher=CYPHER,
+    networkx=run,
+)

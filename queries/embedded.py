@@ -1,0 +1,88 @@
+"""Reading the embedded graph (networkx ``MultiDiGraph`` in the shape of :mod:`graph.model`).
+
+Small helpers the networkx twins of the queries share, so each query reads like its Cypher.
+
+Example:
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("Region:420000", label="Region", name="湖北")
+    >>> g.add_node("Region:420300", label="Region", name="十堰")
+    >>> _ = g.add_edge("Region:420300", "Region:420000", key="PART_OF", type="PART_OF")
+    >>> sorted(ancestors(g, "Region:420300"))
+    ['Region:420000', 'Region:420300']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from graph.model import KEYS, Label, Rel, split_node_id
+
+Attrs = dict[str, Any]
+
+
+def nodes_of(graph: nx.MultiDiGraph, label: Label) -> Iterator[tuple[str, Attrs]]:
+    """Every ``(node id, attributes)`` with this label."""
+    for nid, attrs in graph.nodes(data=True):
+        if attrs.get("label") == label:
+            yield nid, attrs
+
+
+def out_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
+    """``(target id, edge attributes)`` of the ``rel`` relationships leaving ``nid``."""
+    for _, target, key, attrs in graph.out_edges(nid, keys=True, data=True):
+        if key == rel:
+            yield target, attrs
+
+
+def in_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
+    """``(source id, edge attributes)`` of the ``rel`` relationships arriving at ``nid``."""
+    for source, _, key, attrs in graph.in_edges(nid, keys=True, data=True):
+        if key == rel:
+            yield source, attrs
+
+
+def targets(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> list[str]:
+    """Ids of the nodes ``nid`` points to through ``rel``."""
+    return [target for target, _ in out_edges(graph, nid, rel)]
+
+
+def ancestors(graph: nx.MultiDiGraph, region: str) -> set[str]:
+    """The region and every region above it along ``PART_OF`` (Cypher ``[:PART_OF*0..]``)."""
+    seen = {region}
+    todo = [region]
+    while todo:
+        for parent in targets(graph, todo.pop(), Rel.PART_OF):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
+def key_of(graph: nx.MultiDiGraph, nid: str) -> str:
+    """The key property value of a node (its ``id`` or ``code``)."""
+    label, key = split_node_id(nid)
+    return str(graph.nodes[nid].get(KEYS[label], key))
+
+
+def prop(graph: nx.MultiDiGraph, nid: str | None, name: str) -> Any:
+    """A node property, None when absent (Cypher ``n.name`` on a missing property or node)."""
+    if nid is None:
+        return None
+    if name == KEYS[Label(graph.nodes[nid]["label"])]:
+        return key_of(graph, nid)
+    return graph.nodes[nid].get(name)
+
+
+def display_name(graph: nx.MultiDiGraph, nid: str) -> Any:
+    """``coalesce(n.name, n.title)``."""
+    attrs = graph.nodes[nid]
+    return attrs["name"] if attrs.get("name") is not None else attrs.get("title")
+
+
+def nulls_last(value: Any) -> tuple[bool, Any]:
+    """Sort key that puts None after every value, as Cypher's ascending ORDER BY does."""
+    return (value is None, value)

@@ -1,0 +1,122 @@
+"""``policies_cited_by_region``: what a region's reports cite, most cited first.
+
+Example:
+    >>> QUERY.columns[:3]
+    ('policy_id', 'title', 'kind')
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import networkx as nx
+from pydantic import Field
+
+from graph.model import Label, Rel
+from ingest.model import PolicyKind
+from queries.base import NamedQuery, Row
+from queries.embedded import ancestors, key_of, nodes_of, out_edges, prop, targets
+from queries.matching import (
+    REGION_MATCH,
+    YEAR_FILTER,
+    RegionParam,
+    YearRange,
+    matching_regions,
+    year_ok,
+)
+
+
+class Params(RegionParam, YearRange):
+    """The region, optional year range and policy kind."""
+
+    kind: PolicyKind | None = Field(None, description="Only policies of this kind.")
+    include_subregions: bool = Field(
+        False, description="Also count reports about regions within it (a city's counties)."
+    )
+
+
+class CitedPolicy(TypedDict):
+    """One policy the region's reports cite."""
+
+    policy_id: str
+    title: str | None
+    kind: str | None
+    doc_number: str | None
+    reports: int
+    first_year: int | None
+    last_year: int | None
+    mentions: int
+
+
+CYPHER = f"""
+MATCH (t:Region)
+WHERE {REGION_MATCH}
+MATCH (rep:Report)-[:ABOUT]->(reg:Region)-[:PART_OF*0..]->(t)
+WHERE ($include_subregions OR reg = t)
+  AND {YEAR_FILTER}
+WITH DISTINCT rep
+MATCH (rep)-[c:CITES]->(p:Policy)
+WHERE $kind IS NULL OR p.kind = $kind
+WITH p, count(rep) AS reports, min(rep.year) AS first_year, max(rep.year) AS last_year,
+     sum(c.count) AS mentions
+RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_number,
+       reports, first_year, last_year, mentions
+ORDER BY reports DESC, mentions DESC, policy_id
+"""
+
+
+def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
+    """The networkx twin of :data:`CYPHER`."""
+    cited: dict[str, list[tuple[Any, int]]] = {}
+    for report in _reports(graph, params):
+        for policy, cites in out_edges(graph, report, Rel.CITES):
+            if params.kind is None or prop(graph, policy, "kind") == params.kind:
+                year = prop(graph, report, "year")
+                cited.setdefault(policy, []).append((year, cites.get("count") or 0))
+    rows = [_row(graph, policy, uses) for policy, uses in cited.items()]
+    return sorted(rows, key=lambda r: (-r["reports"], -r["mentions"], r["policy_id"]))
+
+
+def _reports(graph: nx.MultiDiGraph, params: Params) -> set[str]:
+    """Reports about the region (or within it, when asked), in the year range."""
+    wanted = set(matching_regions(graph, params.region))
+    return {
+        report
+        for report, attrs in nodes_of(graph, Label.REPORT)
+        if year_ok(attrs.get("year"), params.year_from, params.year_to)
+        and any(
+            _inside(graph, about, wanted, params.include_subregions)
+            for about in targets(graph, report, Rel.ABOUT)
+        )
+    }
+
+
+def _inside(graph: nx.MultiDiGraph, region: str, wanted: set[str], deep: bool) -> bool:
+    return bool(ancestors(graph, region) & wanted) if deep else region in wanted
+
+
+def _row(graph: nx.MultiDiGraph, policy: str, uses: list[tuple[Any, int]]) -> dict[str, Any]:
+    years = [year for year, _ in uses if year is not None]
+    return {
+        "policy_id": key_of(graph, policy),
+        "title": prop(graph, policy, "title"),
+        "kind": prop(graph, policy, "kind"),
+        "doc_number": prop(graph, policy, "doc_number"),
+        "reports": len(uses),
+        "first_year": min(years, default=None),
+        "last_year": max(years, default=None),
+        "mentions": sum(count for _, count in uses),
+    }
+
+
+QUERY = NamedQuery(
+    name="policies_cited_by_region",
+    description=(
+        "Policies cited by a region's reports (region by code or name; optionally its "
+        "subregions too), with report counts, first and last year and mentions."
+    ),
+    params_model=Params,
+    row=CitedPolicy,
+    cypher=CYPHER,
+    networkx=run,
+)

@@ -1,0 +1,104 @@
+"""``policy_diffusion``: how a policy spreads — per year, the regions citing it and the new ones.
+
+One row per year in which some report about a region cites the policy (reports without a year
+are left out): ``citing_regions`` cite it that year, ``new_regions`` cite it for the first time
+(their codes, sorted, in ``regions``), ``cumulative_regions`` have cited it by then.
+
+Example:
+    >>> QUERY.columns
+    ('year', 'citing_regions', 'new_regions', 'cumulative_regions', 'regions')
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import networkx as nx
+
+from graph.model import Rel
+from queries.base import NamedQuery, Row
+from queries.embedded import in_edges, key_of, prop, targets
+from queries.matching import POLICY_MATCH, PolicyParam, matching_policies
+
+
+class Params(PolicyParam):
+    """The policy, by title or 文号."""
+
+
+class DiffusionStep(TypedDict):
+    """One year of the policy's spread."""
+
+    year: int
+    citing_regions: int
+    new_regions: int
+    cumulative_regions: int
+    regions: list[str]
+
+
+CYPHER = f"""
+MATCH (rep:Report)-[:CITES]->(p:Policy), (rep)-[:ABOUT]->(reg:Region)
+WHERE {POLICY_MATCH}
+  AND rep.year IS NOT NULL
+WITH DISTINCT reg.code AS code, rep.year AS year
+WITH code, collect(year) AS years, min(year) AS first
+UNWIND years AS year
+WITH year, code, first
+ORDER BY year, code
+WITH year, count(code) AS citing, collect(CASE WHEN year = first THEN code END) AS new
+ORDER BY year
+WITH collect({{year: year, citing: citing, new: new}}) AS steps
+UNWIND range(0, size(steps) - 1) AS i
+RETURN steps[i].year AS year, steps[i].citing AS citing_regions,
+       size(steps[i].new) AS new_regions,
+       reduce(total = 0, step IN steps[..i + 1] | total + size(step.new)) AS cumulative_regions,
+       steps[i].new AS regions
+ORDER BY year
+"""
+
+
+def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
+    """The networkx twin of :data:`CYPHER`."""
+    years_by_region = _citing_years(graph, params.spellings())
+    first = {code: min(years) for code, years in years_by_region.items()}
+    all_years = sorted({year for years in years_by_region.values() for year in years})
+    rows, total = [], 0
+    for year in all_years:
+        new = sorted(code for code, start in first.items() if start == year)
+        total += len(new)
+        citing = sum(1 for years in years_by_region.values() if year in years)
+        rows.append(_row(year, citing, new, total))
+    return rows
+
+
+def _citing_years(graph: nx.MultiDiGraph, keys: list[str]) -> dict[str, set[int]]:
+    """Region code → the years of the reports about it that cite the policy."""
+    years: dict[str, set[int]] = {}
+    for policy in matching_policies(graph, keys):
+        for report, _ in in_edges(graph, policy, Rel.CITES):
+            year = prop(graph, report, "year")
+            for region in targets(graph, report, Rel.ABOUT) if year is not None else ():
+                years.setdefault(key_of(graph, region), set()).add(year)
+    return years
+
+
+def _row(year: int, citing: int, new: list[str], total: int) -> dict[str, Any]:
+    return {
+        "year": year,
+        "citing_regions": citing,
+        "new_regions": len(new),
+        "cumulative_regions": total,
+        "regions": new,
+    }
+
+
+QUERY = NamedQuery(
+    name="policy_diffusion",
+    description=(
+        "How a policy (title or 文号) spreads: per report year, the regions citing it, the "
+        "regions citing it for the first time (with their codes) and the running total."
+    ),
+    params_model=Params,
+    row=DiffusionStep,
+    cypher=CYPHER,
+    networkx=run,
+)

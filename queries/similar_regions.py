@@ -1,0 +1,102 @@
+"""``similar_regions``: regions whose reports cite the same policies (Jaccard similarity).
+
+A region's policy set is every policy cited by a report about it. Jaccard = shared / union.
+
+Example:
+    >>> QUERY.columns
+    ('region_code', 'region_name', 'level', 'shared', 'jaccard')
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import networkx as nx
+from pydantic import Field
+
+from graph.model import Label, Rel
+from queries.base import NamedQuery, Row
+from queries.embedded import key_of, nodes_of, prop, targets
+from queries.matching import REGION_MATCH, Limit, RegionParam, matching_regions
+
+
+class Params(RegionParam):
+    """The region, how many neighbours, and the fewest shared policies that count."""
+
+    limit: Limit = 10
+    min_shared: int = Field(1, ge=1, le=10_000, description="At least this many shared policies.")
+
+
+class SimilarRegion(TypedDict):
+    """A region and how much its cited policies overlap the given region's."""
+
+    region_code: str
+    region_name: str | None
+    level: str | None
+    shared: int
+    jaccard: float
+
+
+CYPHER = f"""
+MATCH (t:Region)
+WHERE {REGION_MATCH}
+OPTIONAL MATCH (t)<-[:ABOUT]-(:Report)-[:CITES]->(p:Policy)
+WITH collect(DISTINCT t) AS targets, collect(DISTINCT p) AS mine
+MATCH (o:Region)<-[:ABOUT]-(:Report)-[:CITES]->(q:Policy)
+WHERE NOT o IN targets
+WITH o, mine, collect(DISTINCT q) AS theirs
+WITH o, size([x IN theirs WHERE x IN mine]) AS shared, size(mine) + size(theirs) AS both
+WHERE shared >= $min_shared
+RETURN o.code AS region_code, o.name AS region_name, o.level AS level, shared,
+       toFloat(shared) / (both - shared) AS jaccard
+ORDER BY jaccard DESC, shared DESC, region_code
+LIMIT $limit
+"""
+
+
+def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
+    """The networkx twin of :data:`CYPHER`."""
+    cited = _policies_by_region(graph)
+    wanted = set(matching_regions(graph, params.region))
+    mine = set().union(*(cited.get(region, set()) for region in wanted))
+    rows = []
+    for region, theirs in cited.items():
+        shared = len(mine & theirs)
+        if region not in wanted and shared >= params.min_shared:
+            rows.append(_row(graph, region, shared, shared / len(mine | theirs)))
+    rows.sort(key=lambda r: (-r["jaccard"], -r["shared"], r["region_code"]))
+    return rows[: params.limit]
+
+
+def _policies_by_region(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """For each region with a citing report, the policies its reports cite."""
+    cited: dict[str, set[str]] = {}
+    for report, _ in nodes_of(graph, Label.REPORT):
+        policies = set(targets(graph, report, Rel.CITES))
+        for region in targets(graph, report, Rel.ABOUT):
+            if policies:
+                cited.setdefault(region, set()).update(policies)
+    return cited
+
+
+def _row(graph: nx.MultiDiGraph, region: str, shared: int, jaccard: float) -> dict[str, Any]:
+    return {
+        "region_code": key_of(graph, region),
+        "region_name": prop(graph, region, "name"),
+        "level": prop(graph, region, "level"),
+        "shared": shared,
+        "jaccard": jaccard,
+    }
+
+
+QUERY = NamedQuery(
+    name="similar_regions",
+    description=(
+        "Regions whose reports cite the same policies as a given region's (code or name), "
+        "by Jaccard similarity of the cited-policy sets."
+    ),
+    params_model=Params,
+    row=SimilarRegion,
+    cypher=CYPHER,
+    networkx=run,
+)

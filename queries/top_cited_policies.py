@@ -1,0 +1,170 @@
+"""``top_cited_policies``: the most cited policies, overall or per province or per year.
+
+A report about no region still counts (its ``regions`` contribution is none) unless a region
+filter is given. ``group`` is null for ``group_by=none``, the province code for ``province``
+(null when the region lies in no province in the graph) and the year as text for ``year``.
+
+Example:
+    >>> QUERY.columns
+    ('group', 'policy_id', 'title', 'regions', 'reports', 'mentions')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypedDict
+
+import networkx as nx
+from pydantic import Field
+
+from graph.model import Label, Rel
+from ingest.model import PolicyKind, RegionLevel
+from queries.base import NamedQuery, QueryParams, Row
+from queries.embedded import ancestors, key_of, nodes_of, nulls_last, out_edges, prop, targets
+from queries.matching import YEAR_FILTER, Limit, RegionCode, YearRange, year_ok
+
+GroupBy = Literal["none", "province", "year"]
+
+
+class Params(YearRange, QueryParams):
+    """Filters on the citing report, its region and the policy; grouping; rows per group."""
+
+    province_code: RegionCode | None = Field(
+        None, description="Only reports about regions with this code or within it."
+    )
+    level: RegionLevel | None = Field(None, description="Only reports about regions of this level.")
+    kind: PolicyKind | None = Field(None, description="Only policies of this kind.")
+    group_by: GroupBy = Field("none", description="none, province or year.")
+    limit: Limit = 20
+
+
+class TopPolicy(TypedDict):
+    """One policy's standing within its group."""
+
+    group: str | None
+    policy_id: str
+    title: str | None
+    regions: int
+    reports: int
+    mentions: int
+
+
+CYPHER = f"""
+MATCH (rep:Report)-[c:CITES]->(p:Policy)
+WHERE ($kind IS NULL OR p.kind = $kind)
+  AND {YEAR_FILTER}
+OPTIONAL MATCH (rep)-[:ABOUT]->(reg:Region)
+WITH rep, c, p, reg
+WHERE ($level IS NULL OR reg.level = $level)
+  AND ($province_code IS NULL
+       OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
+WITH rep, c, p, reg,
+     CASE $group_by
+       WHEN 'year' THEN toString(rep.year)
+       WHEN 'province' THEN head(
+         [(reg)-[:PART_OF*0..]->(prov:Region {{level: 'province'}}) | prov.code])
+       ELSE null
+     END AS grp
+WITH grp, p, count(DISTINCT reg) AS regions, count(DISTINCT rep) AS reports,
+     sum(c.count) AS mentions
+ORDER BY grp, reports DESC, mentions DESC, p.id
+WITH grp, collect({{policy_id: p.id, title: p.title, regions: regions, reports: reports,
+                   mentions: mentions}})[..$limit] AS top
+UNWIND top AS row
+RETURN grp AS `group`, row.policy_id AS policy_id, row.title AS title, row.regions AS regions,
+       row.reports AS reports, row.mentions AS mentions
+ORDER BY `group`, reports DESC, mentions DESC, policy_id
+"""
+
+
+@dataclass(slots=True)
+class _Tally:
+    regions: set[str] = field(default_factory=set)
+    reports: set[str] = field(default_factory=set)
+    mentions: int = 0
+
+
+def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
+    """The networkx twin of :data:`CYPHER`."""
+    tallies: dict[tuple[str | None, str], _Tally] = {}
+    for report, cites, policy, region in _citations(graph, params):
+        tally = tallies.setdefault((_group(graph, report, region, params), policy), _Tally())
+        if region is not None:
+            tally.regions.add(region)
+        tally.reports.add(report)
+        tally.mentions += cites.get("count") or 0
+    rows = [_row(graph, group, policy, tally) for (group, policy), tally in tallies.items()]
+    rows.sort(key=lambda r: (nulls_last(r["group"]), -r["reports"], -r["mentions"], r["policy_id"]))
+    return _top_per_group(rows, params.limit)
+
+
+def _citations(
+    graph: nx.MultiDiGraph, params: Params
+) -> Iterator[tuple[str, dict[str, Any], str, str | None]]:
+    """``(report, CITES attributes, policy, region or None)`` rows that pass the filters."""
+    for report, attrs in nodes_of(graph, Label.REPORT):
+        if not year_ok(attrs.get("year"), params.year_from, params.year_to):
+            continue
+        regions: list[str | None] = [*targets(graph, report, Rel.ABOUT)] or [None]
+        for policy, cites in out_edges(graph, report, Rel.CITES):
+            if params.kind is not None and prop(graph, policy, "kind") != params.kind:
+                continue
+            for region in regions:
+                if _region_ok(graph, region, params):
+                    yield report, cites, policy, region
+
+
+def _region_ok(graph: nx.MultiDiGraph, region: str | None, params: Params) -> bool:
+    if params.level is not None and prop(graph, region, "level") != params.level:
+        return False
+    if params.province_code is None:
+        return True
+    return region is not None and any(
+        key_of(graph, r) == params.province_code for r in ancestors(graph, region)
+    )
+
+
+def _group(graph: nx.MultiDiGraph, report: str, region: str | None, params: Params) -> str | None:
+    if params.group_by == "year":
+        year = prop(graph, report, "year")
+        return None if year is None else str(year)
+    if params.group_by == "province" and region is not None:
+        provinces = [r for r in ancestors(graph, region) if prop(graph, r, "level") == "province"]
+        return key_of(graph, min(provinces)) if provinces else None
+    return None
+
+
+def _row(graph: nx.MultiDiGraph, group: str | None, policy: str, tally: _Tally) -> dict[str, Any]:
+    return {
+        "group": group,
+        "policy_id": key_of(graph, policy),
+        "title": prop(graph, policy, "title"),
+        "regions": len(tally.regions),
+        "reports": len(tally.reports),
+        "mentions": tally.mentions,
+    }
+
+
+def _top_per_group(rows: list[Row], limit: int) -> list[Row]:
+    """The first ``limit`` rows of each group (rows arrive sorted by group)."""
+    taken: dict[Any, int] = {}
+    top = []
+    for row in rows:
+        taken[row["group"]] = taken.get(row["group"], 0) + 1
+        if taken[row["group"]] <= limit:
+            top.append(row)
+    return top
+
+
+QUERY = NamedQuery(
+    name="top_cited_policies",
+    description=(
+        "The most cited policies by reports, then mentions — overall, per province or per "
+        "year; filter by province (or any enclosing region), level, years and policy kind."
+    ),
+    params_model=Params,
+    row=TopPolicy,
+    cypher=CYPHER,
+    networkx=run,
+)
