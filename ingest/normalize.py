@@ -17,12 +17,13 @@ Example:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from ingest.model import PolicyKind
 
 NATIONAL = "national"
+_CACHED_TITLES = 16384  # titles repeat across reports; normalising is pure
 
 _CJK = "\u4e00-\u9fff"
 _DASHES = "-—–－─―‐‑‒﹣～~〜"
@@ -82,6 +83,7 @@ _CENTRAL_ISSUER = re.compile(
 _AUTONOMOUS_REGION = re.compile(r"(?:壮族|回族|维吾尔)?自治区$")
 
 
+@lru_cache(maxsize=_CACHED_TITLES)
 def canonical_title(raw: str) -> str:
     """The canonical form of a policy title, per the gold annotation rules.
 
@@ -136,6 +138,7 @@ def canonical_doc_number(raw: str) -> str:
     return f"{match['code']}〔{match['year']}〕{int(match['serial'])}号"
 
 
+@lru_cache(maxsize=_CACHED_TITLES)
 def classify_policy_kind(canonical: str, *, has_region: bool | None = None) -> PolicyKind:
     """The kind of a document from how its canonical title is formed.
 
@@ -180,6 +183,7 @@ def is_law(canonical: str) -> bool:
     return base.startswith("中华人民共和国") and bool(_LAW_SUFFIX.search(base))
 
 
+@lru_cache(maxsize=_CACHED_TITLES)
 def is_central_title(canonical: str) -> bool:
     """Whether a title names a central (national) document by its issuer or by being well known.
 
