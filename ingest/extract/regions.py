@@ -50,7 +50,7 @@ _SUFFIX_WORDS = {"市": "场", "区": "域间块"}
 # Words that make a bare place name the seat of a county-or-higher body.
 _BODY_AFTER = re.compile(
     r"人民政府|政府|人大|政协|法院|检察院|县委|市委|区委|旗委|盟委|州委|党委|行署|"
-    r"公安局|司法局|法治|依法治"
+    r"公安局|司法局"
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
