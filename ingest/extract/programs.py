@@ -15,7 +15,9 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -141,7 +143,9 @@ def extract_programs(text: str) -> tuple[ProgramRef, ...]:
 
 
 def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= hit.start and hit.end <= end for start, end in spans)
+    """Whether ``hit`` lies in one of the sorted, non-overlapping quoted ``spans``."""
+    index = bisect.bisect_right(spans, (hit.start, sys.maxsize)) - 1
+    return index >= 0 and spans[index][0] <= hit.start and hit.end <= spans[index][1]
 
 
 def _quoted_hits(text: str) -> Iterable[_Hit]:
