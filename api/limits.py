@@ -15,7 +15,8 @@ Example:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -45,13 +46,13 @@ def check_page_size(first: int | None, max_page_size: int) -> int:
     return first
 
 
-def limit_extensions(settings: Settings) -> list[SchemaExtension]:
-    """The validation limits and error masking every request runs through."""
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Factories of the validation limits and error masking every request runs through."""
     return [
-        MaxTokensLimiter(max_token_count=settings.api_max_tokens),
-        QueryDepthLimiter(max_depth=settings.api_max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
-        MaskErrors(should_mask_error=should_mask, error_message="Unexpected error."),
+        partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
+        partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
+        partial(MaskErrors, should_mask_error=should_mask, error_message="Unexpected error."),
     ]
 
 

@@ -1,0 +1,355 @@
+"""The GraphQL API through real HTTP (httpx over the ASGI app), on a real store of each kind.
+
+The main read tests run on the embedded MemoryStore and on a live Neo4j, both filled with the
+hand-built reports of ``tests/store_fixtures.py``; the end-to-end test ingests the bundled
+sample reports through the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from graph.factory import open_store
+
+from api.app import create_app
+from config.settings import Settings, get_settings
+from graph.memory import MemoryStore
+from graph.store import GraphStore
+from ingest.pipeline import extract_file
+from tests.api_support import (
+    UNREACHABLE,
+    CountingStore,
+    error_messages,
+    filled_memory_store,
+    post_graphql,
+    synthetic_reports,
+)
+from tests.neo4j_server import wipe_all_nodes
+from tests.store_fixtures import (
+    LAW,
+    PROVINCE_PLAN,
+    PROVINCE_PLAN_NUMBER,
+    all_reports,
+)
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "reports"
+
+EXAMPLE_QUERY = (
+    '{ policy(title: "重大行政决策程序暂行条例") { title kind citations(first: 50) '
+    "{ totalCount edges { node { year region { name code } evidence { text } } } } } }"
+)
+
+
+def api_settings() -> Settings:
+    """Settings for the app under test (GraphiQL off: the tests speak JSON)."""
+    return get_settings(api_graphiql=False)
+
+
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """A real store of each kind holding reports A, B and C."""
+    if request.param == "memory":
+        yield filled_memory_store()
+        return
+    settings: Settings = request.getfixturevalue("neo4j_settings")
+    wipe_all_nodes(settings)
+    with open_store(settings) as neo4j:
+        for extraction in all_reports():
+            neo4j.upsert_report(extraction)
+        yield neo4j
+        neo4j.clear()
+
+
+def client_for(store: GraphStore, settings: Settings | None = None) -> httpx.AsyncClient:
+    """An HTTP client speaking to a fresh app over ``store``."""
+    app = create_app(settings or api_settings(), store=store)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+@pytest.fixture
+async def client(store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(store) as http:
+        yield http
+
+
+async def data_of(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    """The ``data`` of a query that must succeed."""
+    status, body = await post_graphql(client, query, variables)
+    assert status == 200, body
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+# --- health ---------------------------------------------------------------------------------
+
+
+async def test_healthz_and_readyz_answer_when_the_store_does(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+
+
+async def test_readyz_is_503_with_the_reason_when_the_store_is_unreachable() -> None:
+    broken = CountingStore(MemoryStore(data_dir=None), fail_with=UNREACHABLE)
+    async with client_for(broken) as http:
+        ready = await http.get("/readyz")
+        assert (await http.get("/healthz")).status_code == 200
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "reason": f"store unavailable: {UNREACHABLE}"}
+
+
+async def test_the_lifespan_opens_the_configured_store_and_closes_it(tmp_path: Path) -> None:
+    with MemoryStore(data_dir=tmp_path) as seeded:
+        for extraction in all_reports():
+            seeded.upsert_report(extraction)
+    app = create_app(get_settings(store="memory", data_dir=tmp_path, api_graphiql=False))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            data = await data_of(http, "{ stats { nodes { name count } } }")
+    assert {"name": "Report", "count": 3} in data["stats"]["nodes"]
+    assert app.state.store is None
+
+
+# --- lookups and traversals -----------------------------------------------------------------
+
+
+async def test_policy_by_short_title_lists_citations_with_region_year_and_evidence(
+    client: httpx.AsyncClient,
+) -> None:
+    query = """{ policy(title: "《行政处罚法》") { id kind citations(first: 50) { totalCount
+      edges { node { year count region { name code } evidence { text start end } } } } } }"""
+    policy = (await data_of(client, query))["policy"]
+    assert (policy["id"], policy["kind"]) == (LAW, "LAW")
+    nodes = [edge["node"] for edge in policy["citations"]["edges"]]
+    assert policy["citations"]["totalCount"] == 2
+    assert sorted(n["region"]["code"] for n in nodes) == ["420304", "420325"]
+    assert all(n["year"] == 2019 and n["count"] >= 1 for n in nodes)
+    assert all("《行政处罚法》" in e["text"] for n in nodes for e in n["evidence"])
+
+
+async def test_traversal_from_policy_down_to_the_region_parent(client: httpx.AsyncClient) -> None:
+    query = """{ policy(docNumber: "鄂发[2016]22号") { id docNumber citations {
+      edges { node { report { id year } region { code parent { code parent { name } } } } } } } }"""
+    policy = (await data_of(client, query))["policy"]
+    assert (policy["id"], policy["docNumber"]) == (PROVINCE_PLAN, PROVINCE_PLAN_NUMBER)
+    nodes = [edge["node"] for edge in policy["citations"]["edges"]]
+    assert [n["report"]["year"] for n in nodes] == sorted(
+        (n["report"]["year"] for n in nodes), reverse=True
+    )
+    parents = {n["region"]["code"]: n["region"]["parent"] for n in nodes}
+    assert parents["420304"]["code"] == "420300"
+    assert parents["420304"]["parent"]["name"] == "湖北"
+    assert parents["420300"] == {"code": "420000", "parent": None}
+
+
+async def test_region_cited_policies_with_and_without_subregions(
+    client: httpx.AsyncClient,
+) -> None:
+    query = """query($sub: Boolean!) { region(name: "十堰市") { code
+      children { code } citedPolicies(includeSubregions: $sub) { totalCount
+      nodes { count reportCount years policy { id } } } } }"""
+    own = (await data_of(client, query, sub=False))["region"]
+    everything = (await data_of(client, query, sub=True))["region"]
+    assert [c["code"] for c in own["children"]] == ["420304", "420325"]
+    assert own["citedPolicies"]["totalCount"] < everything["citedPolicies"]["totalCount"]
+    top = everything["citedPolicies"]["nodes"][0]
+    assert top == {
+        "count": 3,
+        "reportCount": 3,
+        "years": [2019, 2020],
+        "policy": {"id": PROVINCE_PLAN},
+    }
+
+
+async def test_report_fields_cites_and_mentions(client: httpx.AsyncClient) -> None:
+    query = """{ reports(regionCode: "420304") { totalCount nodes { id year title
+      region { fullName } cites { totalCount } mentions(first: 100) { nodes { count
+      target { __typename ... on Institution { id } ... on Program { id } ... on Region { code } }
+      } } } } }"""
+    reports = (await data_of(client, query))["reports"]
+    assert reports["totalCount"] == 1
+    report = reports["nodes"][0]
+    assert (report["year"], report["region"]["fullName"]) == (2019, "郧阳区")
+    assert report["cites"]["totalCount"] >= 4
+    kinds = {m["target"]["__typename"] for m in report["mentions"]["nodes"]}
+    assert {"Institution", "Program"} <= kinds
+
+
+async def test_region_by_ambiguous_or_unknown_name(client: httpx.AsyncClient) -> None:
+    data = await data_of(client, '{ region(name: "不存在县") { code } }')
+    assert data == {"region": None}
+    status, body = await post_graphql(client, "{ region { code } }")
+    assert status == 200
+    assert error_messages(body) == ["give exactly one of: code, name (got 0)"]
+
+
+async def test_unknown_policy_is_null_without_error(client: httpx.AsyncClient) -> None:
+    assert await data_of(client, '{ policy(title: "没有这个文件") { id } }') == {"policy": None}
+
+
+async def test_lists_filter_order_and_page_with_cursors(client: httpx.AsyncClient) -> None:
+    query = """query($after: String) { regions(level: COUNTY, first: 1, after: $after) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { code } } }"""
+    first = (await data_of(client, query))["regions"]
+    second = (await data_of(client, query, after=first["pageInfo"]["endCursor"]))["regions"]
+    assert first["totalCount"] == second["totalCount"] == 2
+    assert first["pageInfo"]["hasNextPage"]
+    assert not second["pageInfo"]["hasNextPage"]
+    assert second["pageInfo"]["hasPreviousPage"]
+    assert [first["nodes"][0]["code"], second["nodes"][0]["code"]] == ["420304", "420325"]
+
+
+async def test_policies_filtered_by_kind(client: httpx.AsyncClient) -> None:
+    data = await data_of(client, "{ policies(kind: LAW) { totalCount nodes { id kind } } }")
+    assert data["policies"]["nodes"] == [{"id": LAW, "kind": "LAW"}]
+
+
+async def test_stats_counts_nodes_and_relationships(client: httpx.AsyncClient) -> None:
+    data = await data_of(client, "{ stats { nodeTotal relationshipTotal nodes { name count } } }")
+    assert {"name": "Report", "count": 3} in data["stats"]["nodes"]
+    assert data["stats"]["relationshipTotal"] > data["stats"]["nodeTotal"] > 0
+
+
+# --- named queries --------------------------------------------------------------------------
+
+
+async def test_named_query_as_typed_field(client: httpx.AsyncClient) -> None:
+    query = """{ regionsCitingPolicy(policy: "行政处罚法", level: COUNTY) {
+      regionCode year count } }"""
+    rows = (await data_of(client, query))["regionsCitingPolicy"]
+    assert [(r["regionCode"], r["year"]) for r in rows] == [("420304", 2019), ("420325", 2019)]
+
+
+async def test_generic_named_query_and_listing(client: httpx.AsyncClient) -> None:
+    query = """{ namedQueries { name columns }
+      namedQuery(name: "policies_cited_by_region", params: {region: "420304"}) }"""
+    data = await data_of(client, query)
+    assert "regions_citing_policy" in [q["name"] for q in data["namedQueries"]]
+    assert LAW in [row["policy_id"] for row in data["namedQuery"]]
+
+
+async def test_named_query_bad_parameters_are_clear_errors(client: httpx.AsyncClient) -> None:
+    query = '{ regionsCitingPolicy(policy: "行政处罚法", yearFrom: 2020, yearTo: 2019) { year } }'
+    status, body = await post_graphql(client, query)
+    assert status == 200
+    assert "year_from (2020) is after year_to (2019)" in error_messages(body)[0]
+    status, body = await post_graphql(client, '{ namedQuery(name: "nope") }')
+    assert "unknown query 'nope'" in error_messages(body)[0]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+async def test_bad_enum_and_bad_cursor_are_errors_not_500(client: httpx.AsyncClient) -> None:
+    status, body = await post_graphql(client, "{ regions(level: GALAXY) { totalCount } }")
+    assert status in (200, 400)
+    assert "GALAXY" in error_messages(body)[0]
+    status, body = await post_graphql(client, '{ regions(after: "xyz") { totalCount } }')
+    assert status == 200
+    assert error_messages(body) == [
+        "invalid cursor 'xyz': pass the endCursor of a previous page as 'after'"
+    ]
+
+
+async def test_a_store_failure_is_a_clear_graphql_error() -> None:
+    broken = CountingStore(filled_memory_store(), fail_with=UNREACHABLE)
+    async with client_for(broken) as http:
+        status, body = await post_graphql(http, '{ policy(id: "x") { id } }')
+    assert status == 200
+    assert error_messages(body) == [f"store unavailable: {UNREACHABLE}"]
+
+
+async def test_unexpected_errors_are_masked() -> None:
+    broken = CountingStore(filled_memory_store(), fail_with=KeyError("/secret/path"))
+    async with client_for(broken) as http:
+        status, body = await post_graphql(http, "{ stats { nodeTotal } }")
+    assert status == 200
+    assert error_messages(body) == ["Unexpected error."]
+    assert "secret" not in str(body)
+
+
+# --- no N+1 ---------------------------------------------------------------------------------
+
+NESTED = """{ region(code: "990100") { children {
+  reports { nodes { region { code parent { code } }
+    cites(first: 50) { nodes { count evidence { text }
+      policy { id citations(first: 100) { totalCount nodes { year region { name } } } }
+} } } } } } }"""
+
+
+async def round_trips(reports: int) -> tuple[int, dict[str, Any]]:
+    """Store calls made by :data:`NESTED` over ``reports`` synthetic reports."""
+    counting = CountingStore(filled_memory_store(synthetic_reports(reports)))
+    async with client_for(counting) as http:
+        data = await data_of(http, NESTED)
+    return counting.round_trips, data
+
+
+async def test_nested_query_round_trips_depend_on_depth_not_on_item_count() -> None:
+    few, few_data = await round_trips(3)
+    many, many_data = await round_trips(40)
+    children = many_data["region"]["children"]
+    citations = sum(
+        len(cite["policy"]["citations"]["nodes"])
+        for child in children
+        for report in child["reports"]["nodes"]
+        for cite in report["cites"]["nodes"]
+    )
+    assert len(children) == 40
+    assert citations > 1000
+    assert len(few_data["region"]["children"]) == 3
+    assert many == few
+    assert many <= 16  # one batched call per relationship level of the query
+
+
+# --- end to end on the bundled samples ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_extractions() -> list[Any]:
+    """The bundled sample reports, through the real pipeline."""
+    return [extract_file(path) for path in sorted(SAMPLES.glob("*.txt"))]
+
+
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def sample_store(
+    request: pytest.FixtureRequest, sample_extractions: list[Any]
+) -> Iterator[GraphStore]:
+    """A real store of each kind holding the ingested sample reports."""
+    if request.param == "memory":
+        yield filled_memory_store(sample_extractions)
+        return
+    settings: Settings = request.getfixturevalue("neo4j_settings")
+    wipe_all_nodes(settings)
+    with open_store(settings) as neo4j:
+        for extraction in sample_extractions:
+            neo4j.upsert_report(extraction)
+        yield neo4j
+        neo4j.clear()
+
+
+async def test_example_query_on_the_ingested_samples(sample_store: GraphStore) -> None:
+    async with client_for(sample_store) as http:
+        data = await data_of(http, EXAMPLE_QUERY.replace("name code", "name fullName code"))
+    policy = data["policy"]
+    assert policy["title"] == "重大行政决策程序暂行条例"
+    nodes = [edge["node"] for edge in policy["citations"]["edges"]]
+    found = {(n["region"]["fullName"], n["year"]) for n in nodes}
+    assert {("海州区", 2023), ("锡林郭勒盟", 2020)} <= found
+    for node in nodes:
+        assert node["evidence"], node
+        assert all("重大行政决策程序暂行条例" in e["text"] for e in node["evidence"])
+
+
+async def test_example_query_exactly_as_documented_passes_the_limits(
+    sample_store: GraphStore,
+) -> None:
+    async with client_for(sample_store, get_settings(api_graphiql=True)) as http:
+        data = await data_of(http, EXAMPLE_QUERY)
+    assert data["policy"]["citations"]["totalCount"] >= 2
