@@ -97,6 +97,16 @@ class Gazetteer:
         """The region with this 6-digit code (current name; last known name if abolished)."""
         return self._regions.get(code)
 
+    def regions(self, level: RegionLevel | None = None) -> list[RegionInfo]:
+        """Every region (of ``level``, when given), sorted by code.
+
+        Example:
+            >>> len(load_gazetteer().regions("province"))
+            34
+        """
+        found = (r for r in self._regions.values() if level is None or r.level == level)
+        return sorted(found, key=lambda r: r.code)
+
     def ancestors(self, code: str) -> tuple[RegionInfo, ...]:
         """Province first, down to the direct parent of ``code``."""
         chain: list[RegionInfo] = []
