@@ -296,8 +296,17 @@ def _start(server: LocalServer, port: int, say: Say) -> Neo4jConnection:
     return connection
 
 
+def fetch_if_needed(server: LocalServer, say: Say = _say_on_stderr) -> None:
+    """Copy the Neo4j jars into ``server.lib`` with Maven unless they match the pom already.
+
+    Example:
+        >>> fetch_if_needed(LocalServer())  # doctest: +SKIP
+    """
+    with _locked(server):
+        _fetch_if_needed(server, say)
+
+
 def _fetch_if_needed(server: LocalServer, say: Say) -> None:
-    """Copy the Neo4j jars into ``lib/`` unless they match the current pom already."""
     stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
     stamp_file = server.lib / ".pom-sha256"
     if stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:

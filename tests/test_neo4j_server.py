@@ -1,0 +1,167 @@
+"""The test Neo4j is real: queries round-trip, the cjk full-text analyzer reads Chinese, the local
+server starts idempotently, and a wrong password is refused."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError
+
+from config.settings import Settings, get_settings
+from devtools import neo4j_local
+from tests.neo4j_server import open_driver, wipe_all_nodes
+
+pytestmark = pytest.mark.neo4j
+
+DOC_LABEL = "Neo4jServerTestDoc"
+CJK_INDEX = "neo4j_server_test_cjk"
+
+
+def test_a_query_round_trips(neo4j_settings: Settings) -> None:
+    with open_driver(neo4j_settings) as driver:
+        records = driver.execute_query(
+            f"CREATE (d:{DOC_LABEL} {{title: $title}}) RETURN d.title AS title",
+            title="法治政府建设年度报告",
+            database_=neo4j_settings.neo4j_database,
+        ).records
+        driver.execute_query(
+            f"MATCH (d:{DOC_LABEL}) DETACH DELETE d", database_=neo4j_settings.neo4j_database
+        )
+    assert [r["title"] for r in records] == ["法治政府建设年度报告"]
+
+
+@pytest.fixture
+def cjk_docs(neo4j_settings: Settings) -> Iterator[Settings]:
+    """Two documents under a cjk full-text index, removed (with the index) afterwards."""
+    database = neo4j_settings.neo4j_database
+    with open_driver(neo4j_settings) as driver:
+        driver.execute_query(
+            f"CREATE FULLTEXT INDEX {CJK_INDEX} IF NOT EXISTS FOR (d:{DOC_LABEL}) ON EACH [d.text] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+            database_=database,
+        )
+        driver.execute_query(
+            f"UNWIND $texts AS text CREATE (:{DOC_LABEL} {{text: text}})",
+            texts=["深入推进依法行政，加快建设法治政府", "全面推行双随机一公开监管"],
+            database_=database,
+        )
+        driver.execute_query("CALL db.awaitIndexes(60)", database_=database)
+        yield neo4j_settings
+        driver.execute_query(f"DROP INDEX {CJK_INDEX} IF EXISTS", database_=database)
+        driver.execute_query(f"MATCH (d:{DOC_LABEL}) DETACH DELETE d", database_=database)
+
+
+def _fulltext_hits(settings: Settings, query: str) -> list[str]:
+    with open_driver(settings) as driver:
+        records = driver.execute_query(
+            "CALL db.index.fulltext.queryNodes($index, $query) YIELD node RETURN node.text AS text",
+            index=CJK_INDEX,
+            query=query,
+            database_=settings.neo4j_database,
+        ).records
+    return [r["text"] for r in records]
+
+
+def test_cjk_fulltext_index_finds_chinese_words(cjk_docs: Settings) -> None:
+    assert _fulltext_hits(cjk_docs, "法治政府") == ["深入推进依法行政，加快建设法治政府"]
+    assert _fulltext_hits(cjk_docs, "监管") == ["全面推行双随机一公开监管"]
+    assert _fulltext_hits(cjk_docs, "环境保护") == []
+
+
+def test_a_wrong_password_is_refused(neo4j_settings: Settings) -> None:
+    # Short driver timeouts: a server that hangs instead of refusing fails with another error.
+    auth = (neo4j_settings.neo4j_user, "not-the-password")
+    driver = GraphDatabase.driver(
+        neo4j_settings.neo4j_uri,
+        auth=auth,
+        connection_timeout=5.0,
+        connection_acquisition_timeout=10.0,
+    )
+    with driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
+
+
+def test_wipe_all_nodes_empties_the_database(neo4j_settings: Settings) -> None:
+    with open_driver(neo4j_settings) as driver:
+        driver.execute_query(
+            f"CREATE (:{DOC_LABEL}), (:{DOC_LABEL})", database_=neo4j_settings.neo4j_database
+        )
+    assert wipe_all_nodes(neo4j_settings) >= 2
+    with open_driver(neo4j_settings) as driver:
+        count = driver.execute_query(
+            "MATCH (n) RETURN count(n) AS n", database_=neo4j_settings.neo4j_database
+        ).records[0]["n"]
+    assert count == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def local_server(tmp_path: Path) -> Iterator[tuple[neo4j_local.LocalServer, Settings]]:
+    """The project's local server when it runs (as it does when the session uses it); else a
+    throwaway one in ``tmp_path`` on a free port (an external server may own 7687), sharing the
+    project's jars, stopped afterwards."""
+    running = neo4j_local.running_server()
+    if running is not None:
+        yield neo4j_local.LocalServer(), get_settings(neo4j_uri=f"bolt://127.0.0.1:{running.port}")
+        return
+    shared = neo4j_local.LocalServer()
+    neo4j_local.fetch_if_needed(shared)
+    server = neo4j_local.LocalServer(home=tmp_path / "neo4j", heap="512m")
+    server.home.mkdir()
+    (server.home / "lib").symlink_to(shared.lib, target_is_directory=True)
+    yield server, get_settings(neo4j_uri=f"bolt://127.0.0.1:{_free_port()}")
+    assert neo4j_local.stop(server=server)
+    assert neo4j_local.running_server(server) is None
+
+
+def test_local_start_is_idempotent(
+    local_server: tuple[neo4j_local.LocalServer, Settings],
+) -> None:
+    server, settings = local_server
+    first = neo4j_local.ensure_running(settings, server=server)
+    pid = neo4j_local.running_server(server)
+    second = neo4j_local.ensure_running(settings, server=server)
+    assert second == first
+    assert neo4j_local.running_server(server) == pid
+    assert neo4j_local.bolt_answers(second)
+
+
+def test_local_server_refuses_a_port_other_than_its_own(
+    local_server: tuple[neo4j_local.LocalServer, Settings],
+) -> None:
+    server, settings = local_server
+    neo4j_local.ensure_running(settings, server=server)
+    running = neo4j_local.running_server(server)
+    assert running is not None
+    other = get_settings(neo4j_uri=f"bolt://127.0.0.1:{running.port + 1}")
+    with pytest.raises(neo4j_local.LocalNeo4jError, match="already runs on port"):
+        neo4j_local.ensure_running(other, server=server)
+
+
+def test_local_server_wants_a_loopback_uri() -> None:
+    with pytest.raises(neo4j_local.LocalNeo4jError, match="NEO4J_URI"):
+        neo4j_local.bolt_port(get_settings(neo4j_uri="bolt://neo4j:7687"))
+
+
+def test_local_config_keeps_bolt_on_loopback_and_http_off() -> None:
+    conf = neo4j_local.neo4j_conf(neo4j_local.LocalServer(pagecache="64m"), 7699)
+    assert "server.bolt.listen_address=127.0.0.1:7699" in conf
+    assert "server.http.enabled=false" in conf
+    assert "dbms.security.auth_enabled=true" in conf
+    assert "server.memory.pagecache.size=64m" in conf
+
+
+def test_shell_exports_are_quoted() -> None:
+    connection = neo4j_local.Neo4jConnection("bolt://127.0.0.1:7687", "neo4j", "a b'c", "neo4j")
+    assert "export NEO4J_PASSWORD='a b'\"'\"'c'" in connection.shell_exports()
+    assert "a b'c" not in repr(connection)
