@@ -24,7 +24,7 @@ from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
 from ingest.extract.regions import extract_regions
-from ingest.extract.report import extract_report_meta
+from ingest.extract.report import extract_report_meta, report_title, report_year
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
 from ingest.readers import read_document
@@ -96,14 +96,18 @@ def content_id(text: str) -> str:
 def _regions_and_report(
     body: str, page: PageMeta, gazetteer: Gazetteer
 ) -> tuple[tuple[RegionRef, ...], ReportMeta]:
-    """Regions need the report's own region as context, and the report region needs regions."""
-    first_pass = extract_regions(body, gazetteer=gazetteer)
-    report = extract_report_meta(body, page=page, regions=first_pass, gazetteer=gazetteer)
-    if report.region_code is None and report.year is None:
-        return first_pass, report
-    context = tuple(info.code for info in gazetteer.ancestors(report.region_code or ""))
-    context += (report.region_code,) if report.region_code else ()
-    regions = extract_regions(body, gazetteer=gazetteer, year=report.year, context_codes=context)
+    """Regions need the report's own region as context, and the report region needs regions.
+
+    The year needs neither, so names are read as valid in that year from the start; a second
+    pass with the report's region as context runs only when a shared name is left undecided.
+    """
+    year = report_year(body, report_title(body.splitlines()[:1], page))
+    regions = extract_regions(body, gazetteer=gazetteer, year=year)
+    report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer)
+    if report.region_code is None or all(region.code for region in regions):
+        return regions, report
+    context = (*(info.code for info in gazetteer.ancestors(report.region_code)), report.region_code)
+    regions = extract_regions(body, gazetteer=gazetteer, year=year, context_codes=context)
     return regions, report
 
 
