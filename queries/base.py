@@ -12,8 +12,8 @@ title). :func:`queries.run_query` does both steps for a store.
 Example:
     >>> from queries import get_query
     >>> q = get_query("policy_diffusion")
-    >>> sorted(q.bind({"policy": "《行政处罚法》"}))[:2]
-    ['policy', 'policy_doc']
+    >>> q.bind({"policy": "《行政处罚法》"})["policy_keys"]
+    ['《行政处罚法》', '中华人民共和国行政处罚法']
 """
 
 from __future__ import annotations

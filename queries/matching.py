@@ -117,8 +117,8 @@ class RegionParam(QueryParams):
 class YearRange(QueryParams):
     """An optional inclusive range of report years."""
 
-    year_from: Year | None = None
-    year_to: Year | None = None
+    year_from: Year | None = Field(None, description="Only reports of this year or later.")
+    year_to: Year | None = Field(None, description="Only reports of this year or earlier.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

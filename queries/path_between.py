@@ -22,12 +22,13 @@ from typing import Any, Self, TypedDict
 import networkx as nx
 from pydantic import Field, model_validator
 
-from graph.model import KEYS, Label, node_id
+from graph.model import KEYS, Label, Rel, node_id
 from queries.base import NamedQuery, QueryParams, Row
 from queries.embedded import display_name, key_of
 
 MAX_HOPS = 6
 _LABELS = "[" + ", ".join(f"'{label}'" for label in Label) + "]"
+_RELS = "|".join(Rel)  # only the model's relationships (the store keeps private ones too)
 
 
 class Params(QueryParams):
@@ -71,7 +72,7 @@ _NODE_ID = f"[l IN labels(n) WHERE l IN {_LABELS}][0] + ':' + coalesce(n.id, n.c
 CYPHER = f"""
 {_endpoint("from")}
 {_endpoint("to")}
-MATCH path = allShortestPaths((from_node)-[*..{MAX_HOPS}]-(to_node))
+MATCH path = allShortestPaths((from_node)-[:{_RELS}*..{MAX_HOPS}]-(to_node))
 WHERE length(path) <= $max_hops
 WITH path, [n IN nodes(path) | {_NODE_ID}] AS ids,
      [r IN relationships(path) | type(r)] AS types

@@ -2,10 +2,12 @@
 
 The result is defined by substring semantics — exactly the nodes where one of those properties
 contains ``text`` (case-sensitive), ordered by label then key — so both stores agree exactly.
-Neo4j uses the full-text index :data:`FULLTEXT_INDEX` (cjk analyzer: Han characters indexed as
-bigrams) only to narrow the candidates: the longest run of two or more Han characters in the
-text, as a phrase query, finds every node containing the text (and some more, which ``CONTAINS``
-then drops). Text without such a run (digits, a single character) scans the nodes.
+Neo4j uses the full-text index :data:`FULLTEXT_INDEX` of :mod:`graph.cypher` (Policy, Region,
+Institution, Program on id, title, aliases, name, full_name; cjk analyzer: Han characters indexed
+as bigrams) only to narrow the candidates: the longest run of two or more Han characters in the
+text, as a phrase query, finds every indexed node containing the text (and some more, which
+``CONTAINS`` then drops); reports, not in that index, are scanned. Text without such a run
+(digits, a single character) scans all nodes.
 
 Example:
     >>> lucene_phrase("郧政办发〔2019〕29号")
@@ -22,12 +24,12 @@ from typing import Annotated, Any, ClassVar, TypedDict
 import networkx as nx
 from pydantic import Field, field_validator
 
+from graph.cypher import FULLTEXT_INDEX
 from graph.model import Label
 from queries.base import NamedQuery, QueryParams, Row
 from queries.embedded import display_name, key_of
 from queries.matching import Limit
 
-FULLTEXT_INDEX = "fazhi_names"
 SEARCHED = ("name", "title", "full_name")  # besides the key
 # Ideographs every Lucene version tokenises as Han (CJK Unified Ideographs and Extension A).
 _HAN_RUN = re.compile(r"[\u3400-\u4db5\u4e00-\u9fcc]{2,}")
@@ -74,6 +76,11 @@ CALL () {{
   WITH 1 AS go
   WHERE $lucene IS NOT NULL
   CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $lucene) YIELD node
+  RETURN node
+  UNION
+  WITH 1 AS go
+  WHERE $lucene IS NOT NULL
+  MATCH (node:{Label.REPORT})
   RETURN node
   UNION
   WITH 1 AS go
