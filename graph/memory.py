@@ -207,9 +207,7 @@ class MemoryStore:
             ends = [(nid, v) for _, v, k in self.graph.out_edges(nid, keys=True) if k == rel]
         else:
             ends = [(u, nid) for u, _, k in self.graph.in_edges(nid, keys=True) if k == rel]
-        edges = [_edge(self.graph, u, v, rel) for u, v in ends]
-        far = 1 if direction == "out" else 0
-        return sorted(edges, key=lambda e: _far_order((e.source, e.target)[far], e.type))
+        return order_far_edges([_edge(self.graph, u, v, rel) for u, v in ends], direction)
 
     # --- lifecycle --------------------------------------------------------------------
     def flush(self) -> None:
@@ -450,8 +448,14 @@ def _restorer(attrs: dict[str, Any]) -> Callable[[], None]:
     return restore
 
 
-def _far_order(ref: tuple[Label, str], rel: Rel) -> tuple[str, str, str]:
-    return (ref[1], rel.value, ref[0].value)
+def order_far_edges(edges: Sequence[Edge], direction: Direction) -> list[Edge]:
+    """Edges of one node by the far end's key, then type, then label."""
+
+    def far(edge: Edge) -> tuple[str, str, str]:
+        label, key = edge.target if direction == "out" else edge.source
+        return (key, edge.type.value, label.value)
+
+    return sorted(edges, key=far)
 
 
 def _props(attrs: Mapping[str, Any], skip: str) -> dict[str, Any]:

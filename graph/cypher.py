@@ -1,0 +1,213 @@
+"""Every Cypher statement of the Neo4j store, as module-level constants.
+
+Data only ever travels as parameters. Labels, keys and relationship types cannot be
+parameters in Cypher, so the statements that need them are generated here, once, at import
+time, from the :mod:`graph.model` enums — never from data. No APOC: Neo4j Community without
+plugins runs all of this.
+
+The policy alias index is ``(:PolicyAlias {alias})-[:ALIAS_OF]->(:Policy)`` with a uniqueness
+constraint on ``alias`` (MERGE on it takes the constraint's lock, so two writers cannot create
+the same alias twice); it is not part of the graph model and every read below leaves it out.
+
+Example:
+    >>> WRITE_NODES[Label.REGION]
+    'UNWIND $rows AS row MERGE (n:Region {code: row.key}) SET n = row.props'
+"""
+
+from __future__ import annotations
+
+from graph.model import KEYS, Label, Rel
+
+ALIAS_LABEL = "PolicyAlias"
+ALIAS_REL = "ALIAS_OF"
+FULLTEXT_INDEX = "fazhi_names"
+
+# --- schema -----------------------------------------------------------------------------------
+CONSTRAINTS: tuple[str, ...] = (
+    *(
+        f"CREATE CONSTRAINT fazhi_{label.value.lower()}_{KEYS[label]} IF NOT EXISTS "
+        f"FOR (n:{label.value}) REQUIRE n.{KEYS[label]} IS UNIQUE"
+        for label in Label
+    ),
+    f"CREATE CONSTRAINT fazhi_policy_alias IF NOT EXISTS "
+    f"FOR (a:{ALIAS_LABEL}) REQUIRE a.alias IS UNIQUE",
+)
+
+_INDEXED: tuple[tuple[Label, str], ...] = (
+    (Label.REPORT, "source"),
+    (Label.REPORT, "year"),
+    (Label.REPORT, "region_code"),
+    (Label.POLICY, "doc_number"),
+    (Label.POLICY, "kind"),
+    (Label.POLICY, "year"),
+    (Label.REGION, "name"),
+    (Label.REGION, "full_name"),
+    (Label.REGION, "level"),
+    (Label.INSTITUTION, "name"),
+    (Label.INSTITUTION, "region_code"),
+    (Label.PROGRAM, "name"),
+)
+INDEXES: tuple[str, ...] = tuple(
+    f"CREATE INDEX fazhi_{label.value.lower()}_{prop} IF NOT EXISTS "
+    f"FOR (n:{label.value}) ON (n.{prop})"
+    for label, prop in _INDEXED
+)
+
+# The 'cjk' analyzer splits Chinese into bigrams, so any two-character run of a name finds it.
+FULLTEXT: str = (
+    f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
+    "FOR (n:Policy|Region|Institution|Program) "
+    "ON EACH [n.id, n.title, n.aliases, n.name, n.full_name] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+)
+AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
+
+# --- report bookkeeping -----------------------------------------------------------------------
+REPORT_EXISTS = "MATCH (r:Report {id: $id}) RETURN count(r) > 0 AS found"
+REPORTS_WITH_SOURCE = "MATCH (r:Report {source: $source}) RETURN r.id AS id ORDER BY id"
+
+# What a report's deletion may orphan (graph.resolve, liveness): element ids, valid in this tx.
+REPORT_REACH = (
+    "MATCH (r:Report {id: $id}) "
+    "OPTIONAL MATCH (r)-->(e) WHERE NOT e:Region "
+    "OPTIONAL MATCH (e)-[:IMPLEMENTS|ISSUED_BY*0..]->(d) "
+    "RETURN elementId(r) AS report, [x IN collect(DISTINCT d) | elementId(x)] AS entities"
+)
+REGIONS_REACHED = (
+    "UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid "
+    "MATCH (n)-[:ABOUT|MENTIONS|IN_REGION|ISSUED_IN]->(:Region)-[:PART_OF*0..]->(a:Region) "
+    "RETURN collect(DISTINCT elementId(a)) AS ids"
+)
+DELETE_REPORT_NODE = "MATCH (r:Report {id: $id}) DETACH DELETE r"
+DELETE_DEAD_ENTITIES = (
+    "UNWIND $ids AS eid MATCH (c) WHERE elementId(c) = eid "
+    "AND NOT EXISTS { MATCH (c)<-[:IMPLEMENTS|ISSUED_BY*0..]-()<--(:Report) } "
+    "WITH collect(c) AS dead UNWIND dead AS c "
+    f"OPTIONAL MATCH (a:{ALIAS_LABEL})-[:{ALIAS_REL}]->(c) "
+    "DETACH DELETE a, c"
+)
+DELETE_DEAD_REGIONS = (
+    "UNWIND $ids AS eid MATCH (c:Region) WHERE elementId(c) = eid "
+    "AND NOT EXISTS { MATCH (c)<-[:PART_OF*0..]-(:Region)"
+    "<-[:ABOUT|MENTIONS|IN_REGION|ISSUED_IN]-() } "
+    "WITH collect(c) AS dead UNWIND dead AS c DETACH DELETE c"
+)
+
+# --- policy aliases -------------------------------------------------------------------------
+POLICY_ALIASES = (
+    f"UNWIND $aliases AS alias MATCH (:{ALIAS_LABEL} {{alias: alias}})-[:{ALIAS_REL}]->(p:Policy) "
+    "RETURN alias, p.id AS id"
+)
+SET_POLICY_ALIASES = (
+    f"UNWIND $rows AS row MERGE (a:{ALIAS_LABEL} {{alias: row.alias}}) "
+    f"WITH a, row OPTIONAL MATCH (a)-[old:{ALIAS_REL}]->() DELETE old "
+    "WITH DISTINCT a, row MATCH (p:Policy {id: row.id}) "
+    f"MERGE (a)-[:{ALIAS_REL}]->(p)"
+)
+
+# --- nodes ------------------------------------------------------------------------------------
+READ_NODES: dict[Label, str] = {
+    label: f"UNWIND $keys AS key MATCH (n:{label.value} {{{KEYS[label]}: key}}) "
+    "RETURN key, properties(n) AS props"
+    for label in Label
+}
+WRITE_NODES: dict[Label, str] = {
+    label: f"UNWIND $rows AS row MERGE (n:{label.value} {{{KEYS[label]}: row.key}}) "
+    "SET n = row.props"
+    for label in Label
+}
+DELETE_NODE: dict[Label, str] = {
+    label: f"MATCH (n:{label.value} {{{KEYS[label]}: $key}}) "
+    f"OPTIONAL MATCH (a:{ALIAS_LABEL})-[:{ALIAS_REL}]->(n) DETACH DELETE a, n"
+    for label in Label
+}
+
+# ``$keys`` maps each label to its key property, so one statement reads any far end's key.
+_FAR = "head(labels(m)) AS far_label, m[$keys[head(labels(m))]] AS far_key"
+
+INCIDENT_EDGES: dict[Label, str] = {
+    label: f"MATCH (n:{label.value} {{{KEYS[label]}: $key}})-[r]-(m) WHERE NOT m:{ALIAS_LABEL} "
+    f"RETURN type(r) AS type, startNode(r) = n AS outgoing, {_FAR}, properties(r) AS props"
+    for label in Label
+}
+
+# --- relationships ----------------------------------------------------------------------------
+# The (type, source label, target label) combinations the model allows.
+SCHEMA: tuple[tuple[Rel, Label, Label], ...] = (
+    (Rel.ABOUT, Label.REPORT, Label.REGION),
+    (Rel.AUTHORED_BY, Label.REPORT, Label.INSTITUTION),
+    (Rel.CITES, Label.REPORT, Label.POLICY),
+    (Rel.MENTIONS, Label.REPORT, Label.INSTITUTION),
+    (Rel.MENTIONS, Label.REPORT, Label.PROGRAM),
+    (Rel.MENTIONS, Label.REPORT, Label.REGION),
+    (Rel.PART_OF, Label.REGION, Label.REGION),
+    (Rel.IN_REGION, Label.INSTITUTION, Label.REGION),
+    (Rel.ISSUED_BY, Label.POLICY, Label.INSTITUTION),
+    (Rel.ISSUED_IN, Label.POLICY, Label.REGION),
+    (Rel.IMPLEMENTS, Label.POLICY, Label.POLICY),
+)
+WRITE_EDGES: dict[tuple[Rel, Label, Label], str] = {
+    (rel, source, target): (
+        f"UNWIND $rows AS row MATCH (a:{source.value} {{{KEYS[source]}: row.source}}) "
+        f"MATCH (b:{target.value} {{{KEYS[target]}: row.target}}) "
+        f"MERGE (a)-[r:{rel.value}]->(b) SET r = row.props RETURN count(r) AS written"
+    )
+    for rel, source, target in SCHEMA
+}
+
+_ARROWS = {"out": ("-", "->"), "in": ("<-", "-")}
+EDGES_OF: dict[tuple[Label, Rel, str], str] = {
+    (label, rel, direction): (
+        f"UNWIND $node_keys AS key MATCH (n:{label.value} {{{KEYS[label]}: key}})"
+        f"{_ARROWS[direction][0]}[r:{rel.value}]{_ARROWS[direction][1]}(m) "
+        f"RETURN key, {_FAR}, properties(r) AS props"
+    )
+    for label in Label
+    for rel in Rel
+    for direction in ("out", "in")
+}
+
+# --- generic reads ----------------------------------------------------------------------------
+_WHERE = (
+    "all(k IN keys($where) WHERE CASE WHEN $where[k] IS NULL THEN n[k] IS NULL "
+    "ELSE n[k] = $where[k] END)"
+)
+COUNT_NODES: dict[Label, str] = {
+    label: f"MATCH (n:{label.value}) WHERE {_WHERE} RETURN count(n) AS total" for label in Label
+}
+FIND_NODES: dict[tuple[Label, bool], str] = {
+    (label, descending): (
+        f"MATCH (n:{label.value}) WHERE {_WHERE} "
+        f"RETURN properties(n) AS props "
+        f"ORDER BY n[$order_by] {'DESC' if descending else 'ASC'}, n.{KEYS[label]} ASC "
+        "SKIP $offset LIMIT $limit"
+    )
+    for label in Label
+    for descending in (False, True)
+}
+
+STATS: str = " UNION ALL ".join(
+    [
+        *(
+            f"MATCH (n:{label.value}) RETURN '{label.value}' AS name, count(n) AS count"
+            for label in Label
+        ),
+        *(
+            f"MATCH ()-[r:{rel.value}]->() RETURN '{rel.value}' AS name, count(r) AS count"
+            for rel in Rel
+        ),
+    ]
+)
+DUMP_NODES: dict[Label, str] = {
+    label: f"MATCH (n:{label.value}) RETURN properties(n) AS props" for label in Label
+}
+DUMP_EDGES: dict[Rel, str] = {
+    rel: (
+        f"MATCH (a)-[r:{rel.value}]->(m) "
+        "RETURN head(labels(a)) AS source_label, a[$keys[head(labels(a))]] AS source_key, "
+        f"{_FAR}, properties(r) AS props"
+    )
+    for rel in Rel
+}
+DELETE_SOME = "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+PING = "RETURN 1 AS ok"

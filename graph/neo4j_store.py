@@ -1,0 +1,371 @@
+"""The Neo4j store: the official driver, parameters only, one managed transaction per report.
+
+At open it checks the server answers (a :class:`~graph.store.StoreError` naming the URI within
+``neo4j_connect_timeout_s`` when it is unreachable or refuses the credentials), then creates
+the uniqueness constraints, indexes and the ``fazhi_names`` full-text index (``cjk`` analyzer)
+of :mod:`graph.cypher` if they are missing.
+
+Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``: the
+deletion of a replaced version, the policy merges and the batched ``UNWIND … MERGE`` writes of
+one report commit together or not at all. The resolution reads run in the same transaction;
+run one ingesting writer per database (the pipeline does) — concurrent writers are safe for
+the graph's integrity (constraints) but may resolve a policy seen by both at once differently.
+
+Values read back are what the embedded store holds: no None properties are ever stored, lists
+come back as lists, ints as ints; the key property is taken out of ``props``.
+
+Example:
+    >>> from config import get_settings
+    >>> with Neo4jStore(get_settings(store="neo4j")) as store:  # doctest: +SKIP
+    ...     store.stats().nodes
+    {}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    Session,
+    unit_of_work,
+)
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from config.settings import Settings
+from graph import cypher
+from graph.memory import order_far_edges, sort_nodes
+from graph.model import KEYS, Label, Rel
+from graph.resolve import write_report
+from graph.rows import sort_edges
+from graph.store import (
+    Direction,
+    Edge,
+    GraphStats,
+    Node,
+    Page,
+    QuerySpec,
+    StoreError,
+    UpsertResult,
+)
+from ingest.model import Extraction
+
+_T = TypeVar("_T")
+_KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
+_INDEX_WAIT_S = 60
+
+
+class Neo4jStore:
+    """The Neo4j :class:`~graph.store.GraphStore`.
+
+    Example:
+        >>> from config import get_settings
+        >>> store = Neo4jStore(get_settings(neo4j_uri="bolt://127.0.0.1:1"))  # doctest: +SKIP
+        Traceback (most recent call last):
+        graph.store.StoreError: cannot reach Neo4j at bolt://127.0.0.1:1 …
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._database = settings.neo4j_database
+        self._batch = max(1, settings.write_batch_size)
+        self._driver = _connect(settings)
+        try:
+            self._ensure_schema()
+        except Exception:
+            self._driver.close()
+            raise
+
+    # --- writes -----------------------------------------------------------------------
+    def upsert_report(self, extraction: Extraction) -> UpsertResult:
+        """Write one report in one transaction; same content → unchanged, same source → replaced."""
+        cap = self._settings.evidence_per_relationship
+        return self._write(
+            lambda tx: write_report(Neo4jTx(tx, self._batch), extraction, evidence_cap=cap),
+            f"report {extraction.report_id} from {extraction.source}",
+        )
+
+    def delete_report(self, report_id: str) -> bool:
+        """Remove a report and what only it kept alive; False if it was not there."""
+        return self._write(
+            lambda tx: Neo4jTx(tx, self._batch).delete_report(report_id), f"report {report_id}"
+        )
+
+    def clear(self) -> None:
+        """Remove every node and relationship (in batches; constraints and indexes stay)."""
+        batch = max(self._batch, 1000)
+        while self._write(lambda tx: _count(tx, cypher.DELETE_SOME, batch=batch), "clear"):
+            pass
+
+    # --- reads ------------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise :class:`StoreError` when the server does not answer."""
+        self._read(lambda tx: tx.run(cypher.PING).single())
+
+    def stats(self) -> GraphStats:
+        """Node counts by label and relationship counts by type (non-zero only)."""
+        rows = self._read(lambda tx: tx.run(cypher.STATS).data())
+        labels = {label.value for label in Label}
+        counts = {row["name"]: row["count"] for row in rows if row["count"]}
+        nodes = {name: n for name, n in counts.items() if name in labels}
+        rels = {name: n for name, n in counts.items() if name not in labels}
+        return GraphStats(dict(sorted(nodes.items())), dict(sorted(rels.items())))
+
+    def get_nodes(self, label: Label, keys: Sequence[str]) -> list[Node | None]:
+        """The nodes with these keys, in the order asked (None where missing)."""
+        found = self._read(lambda tx: Neo4jTx(tx, self._batch).read_nodes(label, keys))
+        return [Node(label, key, found[key]) if key in found else None for key in keys]
+
+    def edges_of(
+        self, label: Label, keys: Sequence[str], rel: Rel, direction: Direction
+    ) -> list[list[Edge]]:
+        """For each key, its ``rel`` relationships in ``direction``, by the far end's key."""
+        query = cypher.EDGES_OF[(label, rel, direction)]
+        params = {"node_keys": list(dict.fromkeys(keys)), "keys": _KEYS_PARAM}
+        rows = self._read(lambda tx: tx.run(query, params).data())
+        grouped: dict[str, list[Edge]] = {key: [] for key in keys}
+        for row in rows:
+            near, far = (label, row["key"]), (Label(row["far_label"]), row["far_key"])
+            source, target = (near, far) if direction == "out" else (far, near)
+            grouped[row["key"]].append(Edge(rel, source, target, _clean(row["props"])))
+        return [order_far_edges(grouped[key], direction) for key in keys]
+
+    def find_nodes(
+        self,
+        label: Label,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Nodes of ``label`` whose properties equal ``where`` (None: property absent),
+        ordered by ``order_by`` (missing values last ascending, first descending; key breaks
+        ties, ascending)."""
+        params = {
+            "where": dict(where or {}),
+            "order_by": order_by or KEYS[label],
+            "offset": max(0, offset),
+            "limit": max(0, limit),
+        }
+
+        def page(tx: ManagedTransaction) -> Page:
+            total = tx.run(cypher.COUNT_NODES[label], params).single(strict=True)["total"]
+            rows = tx.run(cypher.FIND_NODES[(label, descending)], params).data()
+            return Page([_node(label, row["props"]) for row in rows], total)
+
+        return self._read(page)
+
+    def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Answer a named research question with its Cypher (read transaction, time-limited)."""
+
+        @unit_of_work(timeout=self._settings.api_query_timeout_s)
+        def answer(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            return tx.run(query.cypher, dict(params)).data()
+
+        return self._read(answer)
+
+    def dump(self) -> tuple[list[Node], list[Edge]]:
+        """Every node (by label, key) and relationship (by type, source, target)."""
+
+        def everything(tx: ManagedTransaction) -> tuple[list[Node], list[Edge]]:
+            nodes = [
+                _node(label, row["props"])
+                for label in Label
+                for row in tx.run(cypher.DUMP_NODES[label]).data()
+            ]
+            edges = [
+                _edge(rel, row)
+                for rel in Rel
+                for row in tx.run(cypher.DUMP_EDGES[rel], keys=_KEYS_PARAM).data()
+            ]
+            return nodes, edges
+
+        nodes, edges = self._read(everything)
+        return sort_nodes(nodes), sort_edges(edges)
+
+    # --- lifecycle --------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the driver and its connections."""
+        self._driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- plumbing ---------------------------------------------------------------------
+    def _session(self) -> Session:
+        return self._driver.session(database=self._database)
+
+    def _write(self, work: Callable[[ManagedTransaction], _T], what: str) -> _T:
+        try:
+            with self._session() as session:
+                return session.execute_write(work)
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(
+                f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {exc}"
+            ) from exc
+
+    def _read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(f"Neo4j at {self._settings.neo4j_uri}: read failed: {exc}") from exc
+
+    def _ensure_schema(self) -> None:
+        statements = [*cypher.CONSTRAINTS, *cypher.INDEXES, cypher.FULLTEXT]
+        try:
+            with self._session() as session:
+                for statement in statements:
+                    session.run(statement).consume()
+                session.run(cypher.AWAIT_INDEXES, timeout_s=_INDEX_WAIT_S).consume()
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(
+                f"Neo4j at {self._settings.neo4j_uri}: cannot create the schema: {exc}"
+            ) from exc
+
+
+class Neo4jTx:
+    """:class:`graph.resolve.WriteTx` over one managed Neo4j transaction (batched writes)."""
+
+    def __init__(self, tx: ManagedTransaction, batch_size: int) -> None:
+        self.tx = tx
+        self.batch_size = batch_size
+
+    def report_exists(self, report_id: str) -> bool:
+        return bool(self.tx.run(cypher.REPORT_EXISTS, id=report_id).single(strict=True)["found"])
+
+    def reports_with_source(self, source: str) -> list[str]:
+        return [row["id"] for row in self.tx.run(cypher.REPORTS_WITH_SOURCE, source=source)]
+
+    def policy_aliases(self, aliases: Sequence[str]) -> dict[str, str]:
+        rows = self.tx.run(cypher.POLICY_ALIASES, aliases=list(aliases))
+        return {row["alias"]: row["id"] for row in rows}
+
+    def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
+        rows = [{"alias": alias, "id": owner} for alias, owner in sorted(aliases.items())]
+        for batch in self._batches(rows):
+            self.tx.run(cypher.SET_POLICY_ALIASES, rows=batch).consume()
+
+    def read_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for batch in self._batches(list(dict.fromkeys(keys))):
+            for row in self.tx.run(cypher.READ_NODES[label], keys=batch):
+                found[row["key"]] = _clean(row["props"], KEYS[label])
+        return found
+
+    def incident_edges(self, label: Label, key: str) -> list[Edge]:
+        rows = self.tx.run(cypher.INCIDENT_EDGES[label], key=key, keys=_KEYS_PARAM).data()
+        edges: list[Edge] = []
+        for row in rows:
+            near, far = (label, key), (Label(row["far_label"]), row["far_key"])
+            source, target = (near, far) if row["outgoing"] else (far, near)
+            edges.append(Edge(Rel(row["type"]), source, target, _clean(row["props"])))
+        return edges
+
+    def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
+        rows = [{"key": n.key, "props": {**n.props, KEYS[label]: n.key}} for n in nodes]
+        for batch in self._batches(rows):
+            self.tx.run(cypher.WRITE_NODES[label], rows=batch).consume()
+
+    def write_edges(self, edges: Sequence[Edge]) -> None:
+        grouped: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = {}
+        for edge in edges:
+            shape = (edge.type, edge.source[0], edge.target[0])
+            if shape not in cypher.WRITE_EDGES:
+                raise StoreError(f"the graph model has no {shape[0]} from {shape[1]} to {shape[2]}")
+            row = {"source": edge.source[1], "target": edge.target[1], "props": dict(edge.props)}
+            grouped.setdefault(shape, []).append(row)
+        for shape, rows in grouped.items():
+            for batch in self._batches(rows):
+                written = _count(self.tx, cypher.WRITE_EDGES[shape], rows=batch)
+                if written != len(batch):
+                    raise StoreError(
+                        f"{shape[0]} relationships: {len(batch) - written} lost an end"
+                    )
+
+    def delete_node(self, label: Label, key: str) -> None:
+        self.tx.run(cypher.DELETE_NODE[label], key=key).consume()
+
+    def delete_report(self, report_id: str) -> bool:
+        reach = self.tx.run(cypher.REPORT_REACH, id=report_id).single()
+        if reach is None:
+            return False
+        anchors = [reach["report"], *reach["entities"]]
+        regions = self.tx.run(cypher.REGIONS_REACHED, ids=anchors).single(strict=True)["ids"]
+        self.tx.run(cypher.DELETE_REPORT_NODE, id=report_id).consume()
+        self.tx.run(cypher.DELETE_DEAD_ENTITIES, ids=reach["entities"]).consume()
+        self.tx.run(cypher.DELETE_DEAD_REGIONS, ids=regions).consume()
+        return True
+
+    def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
+        for start in range(0, len(rows), self.batch_size):
+            yield rows[start : start + self.batch_size]
+
+
+def _connect(settings: Settings) -> Driver:
+    """A driver that has answered, or a StoreError naming the URI."""
+    timeout = settings.neo4j_connect_timeout_s
+    try:
+        driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            connection_timeout=timeout,
+            connection_acquisition_timeout=timeout,
+            max_transaction_retry_time=timeout * 3,
+            # An empty database does not know our labels yet: that is not worth a warning.
+            notifications_disabled_classifications=[
+                NotificationDisabledClassification.UNRECOGNIZED
+            ],
+        )
+    except (ValueError, DriverError) as exc:
+        raise StoreError(f"invalid Neo4j URI {settings.neo4j_uri!r}: {exc}") from exc
+    try:
+        driver.verify_connectivity()
+    except AuthError as exc:
+        driver.close()
+        raise StoreError(
+            f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: "
+            "check NEO4J_USER / NEO4J_PASSWORD"
+        ) from exc
+    except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
+        driver.close()
+        raise StoreError(
+            f"cannot reach Neo4j at {settings.neo4j_uri} within {timeout:g} s: {exc}"
+        ) from exc
+    return driver
+
+
+def _count(tx: ManagedTransaction, query: str, **params: Any) -> int:
+    record = tx.run(query, params).single(strict=True)
+    return int(record[0])
+
+
+def _clean(props: Mapping[str, Any], key: str | None = None) -> dict[str, Any]:
+    """Properties as the embedded store holds them (lists as lists, the key left out)."""
+    return {k: list(v) if isinstance(v, list | tuple) else v for k, v in props.items() if k != key}
+
+
+def _node(label: Label, props: Mapping[str, Any]) -> Node:
+    key = KEYS[label]
+    return Node(label, str(props[key]), _clean(props, key))
+
+
+def _edge(rel: Rel, row: Mapping[str, Any]) -> Edge:
+    source = (Label(row["source_label"]), row["source_key"])
+    target = (Label(row["far_label"]), row["far_key"])
+    return Edge(rel, source, target, _clean(row["props"]))
