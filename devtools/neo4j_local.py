@@ -31,6 +31,7 @@ import secrets
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -283,13 +284,18 @@ def _already_running(server: LocalServer, running: RunningServer, port: int) -> 
 def _start(server: LocalServer, port: int, say: Say) -> Neo4jConnection:
     started = time.monotonic()
     _fetch_if_needed(server, say)
+    _require_free_port(port)
     _write_config(server, port)
     _ensure_initial_password(server)
     say(f"Starting Neo4j {neo4j_version()} (heap {server.heap}) on bolt://127.0.0.1:{port} …")
     pid = _launch(server)
     _write_state(server, RunningServer(pid=pid, port=port))
     connection = connection_for(server, port)
-    _wait_for_bolt(server, pid, connection)
+    try:
+        _wait_for_bolt(server, pid, connection)
+    except LocalNeo4jError:
+        _abandon(server, pid, say)
+        raise
     say(
         f"Neo4j ready in {time.monotonic() - started:.1f} s (pid {pid}, logs in {server.home}/logs)"
     )
@@ -318,6 +324,19 @@ def _fetch_if_needed(server: LocalServer, say: Say) -> None:
     (partial / ".pom-sha256").write_text(stamp, encoding="utf-8")
     shutil.rmtree(server.lib, ignore_errors=True)
     partial.rename(server.lib)
+
+
+def _require_free_port(port: int) -> None:
+    """Fail before launching when another program (e.g. another Neo4j) owns the Bolt port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT leftovers
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise LocalNeo4jError(
+                f"port {port} on 127.0.0.1 is in use by another program ({error.strerror}): "
+                "stop it, or choose another port with NEO4J_URI=bolt://127.0.0.1:<port>"
+            ) from error
 
 
 def _run_maven(output_dir: Path) -> None:
@@ -454,16 +473,21 @@ def _wait_for_bolt(server: LocalServer, pid: int, connection: Neo4jConnection) -
     deadline = time.monotonic() + server.boot_timeout_s
     while time.monotonic() < deadline:
         if not _alive(pid):
-            server.state_file.unlink(missing_ok=True)
             raise LocalNeo4jError(f"Neo4j exited while starting.\n{log_tail(server)}")
         if bolt_answers(connection):
             return
         time.sleep(0.5)
     raise LocalNeo4jError(
         f"Neo4j (pid {pid}) did not answer on {connection.uri} within "
-        f"{server.boot_timeout_s:.0f} s; it is left running (stop: python -m devtools.neo4j_local "
-        f"stop).\n{log_tail(server)}"
+        f"{server.boot_timeout_s:.0f} s, so it was stopped.\n{log_tail(server)}"
     )
+
+
+def _abandon(server: LocalServer, pid: int, say: Say) -> None:
+    """Stop a server that failed to come up, so a failed start leaves nothing running."""
+    if _alive(pid):
+        _terminate(server, pid, say)
+    server.state_file.unlink(missing_ok=True)
 
 
 def bolt_answers(connection: Neo4jConnection, timeout_s: float = 2.0) -> bool:

@@ -105,6 +105,16 @@ def _free_port() -> int:
     return port
 
 
+def _throwaway_server(tmp_path: Path, heap: str) -> neo4j_local.LocalServer:
+    """A server home in ``tmp_path`` that shares the project's jars (fetched if needed)."""
+    shared = neo4j_local.LocalServer()
+    neo4j_local.fetch_if_needed(shared)
+    server = neo4j_local.LocalServer(home=tmp_path / "neo4j", heap=heap)
+    server.home.mkdir()
+    (server.home / "lib").symlink_to(shared.lib, target_is_directory=True)
+    return server
+
+
 @pytest.fixture
 def local_server(tmp_path: Path) -> Iterator[tuple[neo4j_local.LocalServer, Settings]]:
     """The project's local server when it runs (as it does when the session uses it); else a
@@ -114,11 +124,7 @@ def local_server(tmp_path: Path) -> Iterator[tuple[neo4j_local.LocalServer, Sett
     if running is not None:
         yield neo4j_local.LocalServer(), get_settings(neo4j_uri=f"bolt://127.0.0.1:{running.port}")
         return
-    shared = neo4j_local.LocalServer()
-    neo4j_local.fetch_if_needed(shared)
-    server = neo4j_local.LocalServer(home=tmp_path / "neo4j", heap="512m")
-    server.home.mkdir()
-    (server.home / "lib").symlink_to(shared.lib, target_is_directory=True)
+    server = _throwaway_server(tmp_path, heap="512m")
     yield server, get_settings(neo4j_uri=f"bolt://127.0.0.1:{_free_port()}")
     assert neo4j_local.stop(server=server)
     assert neo4j_local.running_server(server) is None
@@ -146,6 +152,26 @@ def test_local_server_refuses_a_port_other_than_its_own(
     other = get_settings(neo4j_uri=f"bolt://127.0.0.1:{running.port + 1}")
     with pytest.raises(neo4j_local.LocalNeo4jError, match="already runs on port"):
         neo4j_local.ensure_running(other, server=server)
+
+
+def test_a_failed_start_shows_the_log_and_leaves_nothing_running(tmp_path: Path) -> None:
+    server = _throwaway_server(tmp_path, heap="not-a-size")
+    settings = get_settings(neo4j_uri=f"bolt://127.0.0.1:{_free_port()}")
+    with pytest.raises(neo4j_local.LocalNeo4jError, match="exited while starting") as failure:
+        neo4j_local.ensure_running(settings, server=server, say=lambda _: None)
+    assert "Invalid maximum heap size" in str(failure.value)
+    assert neo4j_local.running_server(server) is None
+
+
+def test_a_busy_port_is_refused_before_launching(tmp_path: Path) -> None:
+    server = _throwaway_server(tmp_path, heap="512m")
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        busy = get_settings(neo4j_uri=f"bolt://127.0.0.1:{squatter.getsockname()[1]}")
+        with pytest.raises(neo4j_local.LocalNeo4jError, match="in use by another program"):
+            neo4j_local.ensure_running(busy, server=server)
+    assert not server.state_file.exists()
 
 
 def test_local_server_wants_a_loopback_uri() -> None:
