@@ -53,7 +53,23 @@ def graphql_type(annotation: Any) -> Any:
         return cast(Any, list)[graphql_type(get_args(annotation)[0])]
     if annotation in SCALARS:
         return annotation
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return graphql_enum(annotation)
     return JSON
+
+
+_ENUMS: dict[type[Enum], Any] = {}
+
+
+def graphql_enum(enum: type[Enum]) -> Any:
+    """A GraphQL enum mirroring a Python enum of the queries (the original stays untouched)."""
+    if enum in KNOWN_ENUMS:
+        return enum
+    if enum not in _ENUMS:
+        members = {member.name: member.value for member in enum}
+        mirror = Enum(enum.__name__, members)  # type: ignore[misc]
+        _ENUMS[enum] = strawberry.enum(mirror, description=inspect.getdoc(enum))
+    return _ENUMS[enum]
 
 
 def literal_enum(values: tuple[Any, ...]) -> Any:
@@ -66,12 +82,25 @@ def literal_enum(values: tuple[Any, ...]) -> Any:
 
 def argument(name: str, info: FieldInfo) -> inspect.Parameter:
     """One resolver parameter for one query parameter."""
-    meta = strawberry.argument(description=info.description)
+    meta = strawberry.argument(description=info.description or inner_description(info.annotation))
     annotated = cast(Any, Annotated)[graphql_type(info.annotation), meta]
     default = inspect.Parameter.empty if info.is_required() else plain(info.default)
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, annotation=annotated, default=default
     )
+
+
+def inner_description(annotation: Any) -> str | None:
+    """The description a reusable ``Annotated[..., Field(description=…)]`` type carries."""
+    if get_origin(annotation) is Annotated:
+        for meta in get_args(annotation)[1:]:
+            if isinstance(meta, FieldInfo) and meta.description:
+                return meta.description
+    for arg in get_args(annotation):
+        found = inner_description(arg)
+        if found:
+            return found
+    return None
 
 
 def plain(value: Any) -> Any:
