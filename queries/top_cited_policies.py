@@ -11,8 +11,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, TypedDict
 
 import networkx as nx
@@ -88,8 +89,8 @@ class _Tally:
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
     tallies: dict[tuple[str | None, str], _Tally] = {}
-    for report, cites, policy, region in _citations(graph, params):
-        tally = tallies.setdefault((_group(graph, report, region, params), policy), _Tally())
+    for report, cites, policy, region, group in _citations(graph, params):
+        tally = tallies.setdefault((group, policy), _Tally())
         if region is not None:
             tally.regions.add(region)
         tally.reports.add(report)
@@ -101,18 +102,20 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 
 def _citations(
     graph: nx.MultiDiGraph, params: Params
-) -> Iterator[tuple[str, dict[str, Any], str, str | None]]:
-    """``(report, CITES attributes, policy, region or None)`` rows that pass the filters."""
+) -> Iterator[tuple[str, dict[str, Any], str, str | None, str | None]]:
+    """``(report, CITES attributes, policy, region or None, group)`` rows that pass the filters."""
+    region_ok = cache(lambda region: _region_ok(graph, region, params))
+    province = cache(lambda region: _province(graph, region))
     for report, attrs in nodes_of(graph, Label.REPORT):
         if not year_ok(attrs.get("year"), params.year_from, params.year_to):
             continue
-        regions: list[str | None] = [*targets(graph, report, Rel.ABOUT)] or [None]
-        for policy, cites in out_edges(graph, report, Rel.CITES):
-            if params.kind is not None and prop(graph, policy, "kind") != params.kind:
-                continue
-            for region in regions:
-                if _region_ok(graph, region, params):
-                    yield report, cites, policy, region
+        about: list[str | None] = [*targets(graph, report, Rel.ABOUT)] or [None]
+        places = [(region, _group(attrs, region, params, province)) for region in about]
+        places = [(region, group) for region, group in places if region_ok(region)]
+        for policy, cites in out_edges(graph, report, Rel.CITES) if places else ():
+            if params.kind is None or prop(graph, policy, "kind") == params.kind:
+                for region, group in places:
+                    yield report, cites, policy, region, group
 
 
 def _region_ok(graph: nx.MultiDiGraph, region: str | None, params: Params) -> bool:
@@ -125,14 +128,24 @@ def _region_ok(graph: nx.MultiDiGraph, region: str | None, params: Params) -> bo
     )
 
 
-def _group(graph: nx.MultiDiGraph, report: str, region: str | None, params: Params) -> str | None:
+def _province(graph: nx.MultiDiGraph, region: str | None) -> str | None:
+    """The code of the province the region lies in (or is), None when there is none."""
+    if region is None:
+        return None
+    provinces = [r for r in ancestors(graph, region) if prop(graph, r, "level") == "province"]
+    return key_of(graph, min(provinces)) if provinces else None
+
+
+def _group(
+    report: dict[str, Any],
+    region: str | None,
+    params: Params,
+    province: Callable[[str | None], str | None],
+) -> str | None:
     if params.group_by == "year":
-        year = prop(graph, report, "year")
+        year = report.get("year")
         return None if year is None else str(year)
-    if params.group_by == "province" and region is not None:
-        provinces = [r for r in ancestors(graph, region) if prop(graph, r, "level") == "province"]
-        return key_of(graph, min(provinces)) if provinces else None
-    return None
+    return province(region) if params.group_by == "province" else None
 
 
 def _row(graph: nx.MultiDiGraph, group: str | None, policy: str, tally: _Tally) -> dict[str, Any]:
