@@ -598,7 +598,7 @@ def _print_settings(connection: Neo4jConnection, running: RunningServer) -> None
     home = LocalServer().home
     _say_on_stderr(f"Neo4j (local) is running: pid {running.pid}, data in {home}")
     for key, value in connection.environment().items():
-        print(f"  {key}={value}")
+        print(f"  {key}={value}", flush=True)
     _say_on_stderr('Use it: eval "$(python -m devtools.neo4j_local env)"; export FAZHI_STORE=neo4j')
 
 
