@@ -7,16 +7,20 @@ sample reports through the pipeline.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from graph.factory import open_store
 
 from api.app import create_app
 from config.settings import Settings, get_settings
+from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from ingest.pipeline import extract_file
@@ -353,3 +357,59 @@ async def test_example_query_exactly_as_documented_passes_the_limits(
     async with client_for(sample_store, get_settings(api_graphiql=True)) as http:
         data = await data_of(http, EXAMPLE_QUERY)
     assert data["policy"]["citations"]["totalCount"] >= 2
+
+
+# --- fazhi serve ----------------------------------------------------------------------------
+
+SERVE_APP = (
+    "import typer; from api.cli import serve; app = typer.Typer(); "
+    "app.callback()(lambda: None); serve.register(app); app()"
+)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[str]) -> None:
+    """Poll ``/healthz`` until the server answers (bounded: 60 tries, 0.25 s apart)."""
+    for _ in range(60):
+        assert server.poll() is None, "the server exited early"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.25)
+    raise AssertionError(f"{url} never became healthy")
+
+
+def test_serve_prints_the_example_and_answers_it_over_http(tmp_path: Path) -> None:
+    with MemoryStore(data_dir=tmp_path) as seeded:
+        for extraction in all_reports():
+            seeded.upsert_report(extraction)
+    port = free_port()
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--example"]
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE_APP, *args, "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, server)
+        query = '{ policy(title: "行政处罚法") { citations { totalCount } } }'
+        answer = httpx.post(f"{url}/graphql", json={"query": query}, timeout=10.0).json()
+        ide = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"}, timeout=10.0)
+    finally:
+        server.terminate()
+        printed, _ = server.communicate(timeout=30)
+    assert answer == {"data": {"policy": {"citations": {"totalCount": 2}}}}
+    assert ide.status_code == 200
+    assert "graphiql" in ide.text.lower()
+    assert f"GraphQL: {url}/graphql" in printed
+    assert 'policy(title: "重大行政决策程序暂行条例")' in printed

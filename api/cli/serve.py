@@ -41,8 +41,11 @@ def serve(
 ) -> None:
     """Serve GraphQL on http://HOST:PORT/graphql (GraphiQL in a browser), /healthz and /readyz."""
     settings = settings_from(store=store, data_dir=data_dir)
-    overrides: dict[str, Any] = {"api_host": host or settings.api_host}
-    overrides["api_port"] = port or settings.api_port
+    overrides: dict[str, Any] = {}
+    if host is not None:
+        overrides["api_host"] = host
+    if port is not None:
+        overrides["api_port"] = port
     settings = settings.model_copy(update=overrides)
     url = f"http://{settings.api_host}:{settings.api_port}/graphql"
     if example:
