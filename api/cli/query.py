@@ -96,7 +96,7 @@ def rows_table(named: NamedQuery[Any], rows: list[Row]) -> Table:
     """The rows as a rich table, one column per row key."""
     table = Table(title=f"{named.name}: {len(rows)} rows")
     for column in named.columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row[column]) for column in named.columns))
     return table
