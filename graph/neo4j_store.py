@@ -214,7 +214,7 @@ class Neo4jStore:
         try:
             with self._session() as session:
                 return session.execute_write(work)
-        except (Neo4jError, DriverError) as exc:
+        except Exception as exc:  # rolled back; the caller gets one kind of error from a store
             raise StoreError(
                 f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {exc}"
             ) from exc
