@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -26,10 +27,13 @@ _UNITS = (
     "件/次|件次|人次|场次|批次|班次|场\\(次\\)|册\\(本\\)|%|％|件|人|名|场|次|份|家|个|起|本|期|条"
     "|项|册|宗|户|班"
 )
+# The figure starts at its digits (a regex with a literal-class start scans ~3x faster than one
+# led by an optional group); an approximation word right before them is read separately.
 _FIGURE = re.compile(
-    r"(?P<approx>近|约|逾|超过)?(?P<number>\d+(?:\.\d+)?)(?P<more>余|多)?"
-    rf"(?P<scale>万|亿)?(?:余|多)?(?P<unit>{_UNITS})"
+    rf"(?P<number>\d+(?:\.\d+)?)(?P<more>余|多)?(?P<scale>万|亿)?(?:余|多)?(?P<unit>{_UNITS})"
 )
+_APPROXIMATIONS = ("超过", "近", "约", "逾")
+_LOOKBACK = 120  # characters of the sentence read before a figure
 _SCALES = {"万": 10_000.0, "亿": 100_000_000.0}
 _CLAUSE_BREAK = re.compile(r"[\n,，;；、:：。!！?？(（)）]")
 _SENTENCE_BREAK = re.compile(r"[\n。!！?？]")
@@ -84,25 +88,56 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
         >>> [m.value for m in extract_metrics("调解纠纷近2万件次，刑事立案1129件。")]
         [20000.0]
     """
+    breaks = _Breaks(text)
     metrics: list[Metric] = []
     for match in _FIGURE.finditer(text):
-        metric = _metric(text, match)
+        metric = _metric(text, match, breaks)
         if metric is not None:
             metrics.append(metric)
     return tuple(metrics)
 
 
-def _metric(text: str, match: re.Match[str]) -> Metric | None:
-    if match.start() > 0 and (text[match.start() - 1].isdigit() or text[match.start() - 1] == "."):
+class _Breaks:
+    """Sentence and clause breaks of one text, found once and looked up by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self._sentence = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
+        self._clause = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+    def sentence_start(self, position: int) -> int:
+        """Start of the sentence so far before ``position``, at most ``_LOOKBACK`` back."""
+        return max(position - _LOOKBACK, 0, _after_last(self._sentence, position))
+
+    def clause_start(self, position: int) -> int:
+        """Start of the clause holding ``position`` (clause breaks include sentence breaks)."""
+        return _after_last(self._clause, position)
+
+
+def _after_last(breaks: list[int], position: int) -> int:
+    """One past the last break before ``position`` (0 when there is none)."""
+    index = bisect.bisect_left(breaks, position)
+    return breaks[index - 1] + 1 if index else 0
+
+
+def _figure_start(text: str, digits: int) -> int:
+    """Where the figure starts: at an approximation word (近, 约, 逾, 超过) right before it."""
+    for word in _APPROXIMATIONS:
+        if text.startswith(word, digits - len(word)):
+            return digits - len(word)
+    return digits
+
+
+def _metric(text: str, match: re.Match[str], breaks: _Breaks) -> Metric | None:
+    start = _figure_start(text, match.start())
+    if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
-    before = _SENTENCE_BREAK.split(text[max(0, match.start() - 120) : match.start()])[-1]
-    clause = _CLAUSE_BREAK.split(before)[-1]
+    clause = text[max(breaks.clause_start(start), start - _LOOKBACK) : start]
     subject = subject_of(clause)
-    if not subject or not _about_rule_of_law(before, clause):
+    if not subject or not _about_rule_of_law(text[breaks.sentence_start(start) : start], clause):
         return None
     unit = "%" if match.group("unit") == "％" else match.group("unit")
     value = parse_value(match.group("number"), match.group("scale"))
-    return Metric(subject=subject, value=value, unit=unit, start=match.start(), end=match.end())
+    return Metric(subject=subject, value=value, unit=unit, start=start, end=match.end())
 
 
 def subject_of(clause: str) -> str:
@@ -118,5 +153,17 @@ def subject_of(clause: str) -> str:
 
 def _about_rule_of_law(sentence: str, clause: str) -> bool:
     """The sentence so far speaks of rule-of-law work and the clause is not about crime or money."""
-    keep, skip = load_keywords()
-    return any(word in sentence for word in keep) and not any(word in clause for word in skip)
+    keep, skip = _keyword_patterns()
+    return keep.search(sentence) is not None and skip.search(clause) is None
+
+
+@cache
+def _keyword_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The keyword sets as alternations: one regex search instead of a loop over the words."""
+    return _any_of(load_keywords()[0]), _any_of(load_keywords()[1])
+
+
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    if not words:
+        return re.compile(r"(?!)")  # no keyword: never matches
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
