@@ -152,6 +152,25 @@ async def test_traversal_from_policy_down_to_the_region_parent(client: httpx.Asy
     assert parents["420300"] == {"code": "420000", "parent": None}
 
 
+async def test_citations_filtered_by_year_and_province(client: httpx.AsyncClient) -> None:
+    query = """query($from: Int, $province: String) { policy(id: "%s") {
+      citations(yearFrom: $from, provinceCode: $province) { totalCount nodes { year } } } }"""
+    query = query % PROVINCE_PLAN
+
+    async def total(**variables: Any) -> int:
+        data = await data_of(client, query, **variables)
+        count: int = data["policy"]["citations"]["totalCount"]
+        return count
+
+    assert await total() == 3
+    assert await total(province="420000") == await total(province="42") == 3
+    assert await total(province="110000") == 0
+    assert await total(**{"from": 2020}) == 1
+    status, body = await post_graphql(client, query, {"province": "湖北"})
+    assert status == 200
+    assert "provinceCode must be a 6-digit GB/T 2260 code" in error_messages(body)[0]
+
+
 async def test_region_cited_policies_with_and_without_subregions(
     client: httpx.AsyncClient,
 ) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import get_introspection_query
 
 from api.app import create_app
 from config.settings import Settings, get_settings
@@ -106,3 +107,12 @@ async def test_the_limits_come_from_the_settings() -> None:
         page = await refused(http, "{ policies(first: 2) { totalCount } }")
     assert deep == "'anonymous' exceeds maximum operation depth of 3"
     assert page == "first must be between 0 and 1 (api_max_page_size), got 2"
+
+
+async def test_graphiql_introspection_passes_the_limits(client: httpx.AsyncClient) -> None:
+    query = get_introspection_query(descriptions=True, specified_by_url=True)
+    status, body = await post_graphql(client, query)
+    assert status == 200
+    assert "errors" not in body
+    names = {t["name"] for t in body["data"]["__schema"]["types"]}
+    assert {"Query", "Policy", "CitationConnection", "RegionsCitingPolicyRow"} <= names
