@@ -1,0 +1,144 @@
+"""The Neo4j store beyond the contract: connection errors, schema, the alias index, Cypher text."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+import pytest
+from neo4j import GraphDatabase
+from pydantic import SecretStr
+
+from config.settings import Settings
+from graph import cypher
+from graph.memory import MemoryStore
+from graph.model import Label, Rel
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore, StoreError
+from tests import store_fixtures as fx
+
+CONNECT_LIMIT_S = 10
+
+
+@pytest.fixture
+def store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    with Neo4jStore(neo4j_settings) as opened:
+        opened.clear()
+        yield opened
+
+
+def server_rows(settings: Settings, query: str) -> list[dict[str, Any]]:
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        records = driver.execute_query(query, database_=settings.neo4j_database).records
+    return [record.data() for record in records]
+
+
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1", "bolt://10.255.255.1:7687"])
+def test_unreachable_server_is_a_store_error_naming_the_uri(
+    neo4j_settings: Settings, uri: str
+) -> None:
+    settings = neo4j_settings.model_copy(update={"neo4j_uri": uri, "neo4j_connect_timeout_s": 2.0})
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=re.escape(uri)):
+        Neo4jStore(settings)
+    assert time.monotonic() - started < CONNECT_LIMIT_S
+
+
+def test_wrong_password_is_a_store_error(neo4j_settings: Settings) -> None:
+    wrong = neo4j_settings.model_copy(update={"neo4j_password": SecretStr("not-the-password")})
+    with pytest.raises(StoreError, match="refused user"):
+        Neo4jStore(wrong)
+
+
+def test_schema_is_created_at_open(store: Neo4jStore, neo4j_settings: Settings) -> None:
+    constraints = {row["name"] for row in server_rows(neo4j_settings, "SHOW CONSTRAINTS")}
+    assert {"fazhi_policy_id", "fazhi_region_code", "fazhi_policy_alias"} <= constraints
+    indexes = {row["name"]: row for row in server_rows(neo4j_settings, "SHOW INDEXES")}
+    assert indexes[cypher.FULLTEXT_INDEX]["type"] == "FULLTEXT"
+    assert indexes["fazhi_report_source"]["state"] == "ONLINE"
+
+
+def test_fulltext_index_finds_names_by_chinese_bigrams(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    for report in fx.all_reports():
+        store.upsert_report(report)
+    rows = server_rows(
+        neo4j_settings,
+        f"CALL db.index.fulltext.queryNodes('{cypher.FULLTEXT_INDEX}', '司法局') "
+        "YIELD node RETURN node.id AS id",
+    )
+    assert {"郧阳区司法局", "房县司法局", "十堰市司法局"} <= {row["id"] for row in rows}
+
+
+def test_alias_index_lives_outside_the_model(store: Neo4jStore, neo4j_settings: Settings) -> None:
+    for report in fx.all_reports():
+        store.upsert_report(report)
+    aliases = server_rows(
+        neo4j_settings,
+        f"MATCH (a:{cypher.ALIAS_LABEL})-[:{cypher.ALIAS_REL}]->(p:Policy) "
+        "RETURN a.alias AS alias, p.id AS id",
+    )
+    assert {"alias": fx.PROVINCE_PLAN_NUMBER, "id": fx.PROVINCE_PLAN} in aliases
+    nodes, _ = store.dump()
+    assert cypher.ALIAS_LABEL not in {node.label.value for node in nodes}
+    assert cypher.ALIAS_REL not in store.stats().relationships
+
+
+def test_write_rolls_back_when_a_statement_fails(store: Neo4jStore) -> None:
+    store.upsert_report(fx.report_a())
+    before = store.dump()
+    broken = dict(cypher.WRITE_EDGES)
+    shape = (Rel.CITES, Label.REPORT, Label.POLICY)
+    broken[shape] = "RETURN 1/0 AS written"  # a server-side error after the nodes are written
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cypher, "WRITE_EDGES", broken)
+        with pytest.raises(StoreError, match="could not write report"):
+            store.upsert_report(fx.report_b())
+    assert store.dump() == before
+
+
+class CountingQuery:
+    """A QuerySpec counting Reports, in Cypher and in networkx."""
+
+    name = "count_reports"
+    cypher = "MATCH (r:Report) WHERE r.year >= $year RETURN count(r) AS reports"
+
+    def run_networkx(
+        self, graph: nx.MultiDiGraph, params: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        years = [a.get("year") for _, a in graph.nodes(data=True) if a["label"] == "Report"]
+        return [{"reports": sum(1 for y in years if y is not None and y >= params["year"])}]
+
+
+def test_run_answers_like_the_embedded_store(store: Neo4jStore) -> None:
+    memory = MemoryStore(None)
+    for report in fx.all_reports():
+        store.upsert_report(report)
+        memory.upsert_report(report)
+    stores: list[GraphStore] = [store, memory]
+    assert [s.run(CountingQuery(), {"year": 2020}) for s in stores] == [[{"reports": 1}]] * 2
+
+
+def test_statements_take_data_only_as_parameters() -> None:
+    statements = [
+        *cypher.WRITE_EDGES.values(),
+        *cypher.WRITE_NODES.values(),
+        *cypher.READ_NODES.values(),
+        *cypher.EDGES_OF.values(),
+        *cypher.FIND_NODES.values(),
+        cypher.POLICY_ALIASES,
+        cypher.SET_POLICY_ALIASES,
+        cypher.REPORT_REACH,
+        cypher.DELETE_DEAD_ENTITIES,
+        cypher.DELETE_DEAD_REGIONS,
+    ]
+    for statement in statements:
+        assert "$" in statement
+        assert not re.search(r"[\u4e00-\u9fff]", statement)  # no Chinese data baked in
+    assert set(cypher.WRITE_EDGES) == set(cypher.SCHEMA)
+    assert {rel for rel, _, _ in cypher.SCHEMA} == set(Rel)
