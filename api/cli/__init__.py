@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import delete, export, extract, ingest, query, serve, stats
 from api.cli import eval as eval_command
-from api.cli import extract, ingest
 
 app = typer.Typer(
     name="fazhi",
@@ -24,5 +24,5 @@ def _main() -> None:
     """法治图谱 — a knowledge graph of local governments' annual rule-of-law reports."""
 
 
-for _command in (extract, eval_command, ingest):
+for _command in (extract, eval_command, ingest, stats, delete, query, serve, export):
     _command.register(app)
