@@ -78,6 +78,7 @@ class MemoryStore:
     ) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._aliases: dict[str, str] = {}
+        self._sources: dict[str, set[str]] = {}
         self._lock = threading.RLock()
         self._cap = evidence_cap
         self._flush_every = max(1, flush_every)
@@ -85,6 +86,7 @@ class MemoryStore:
         self._path = Path(data_dir) / GRAPH_FILE if data_dir is not None else None
         if self._path is not None and self._path.exists():
             self.graph, self._aliases = load_graph(self._path)
+        self._sources = source_index(self.graph)
 
     @property
     def path(self) -> Path | None:
@@ -116,10 +118,11 @@ class MemoryStore:
         with self._lock:
             self.graph = nx.MultiDiGraph()
             self._aliases = {}
+            self._sources = {}
             self._changed()
 
     def _in_tx(self, work: Callable[[MemoryTx], _T], what: str) -> _T:
-        tx = MemoryTx(self.graph, self._aliases)
+        tx = MemoryTx(self.graph, self._aliases, self._sources)
         try:
             return work(tx)
         except Exception as exc:
@@ -236,9 +239,12 @@ class MemoryStore:
 class MemoryTx:
     """:class:`graph.resolve.WriteTx` over the graph, recording how to undo each change."""
 
-    def __init__(self, graph: nx.MultiDiGraph, aliases: dict[str, str]) -> None:
+    def __init__(
+        self, graph: nx.MultiDiGraph, aliases: dict[str, str], sources: dict[str, set[str]]
+    ) -> None:
         self.graph = graph
         self.aliases = aliases
+        self.sources = sources  # Report.source → report ids, kept in step with the graph
         self._undo: list[Callable[[], None]] = []
 
     def rollback(self) -> None:
@@ -251,11 +257,7 @@ class MemoryTx:
         return node_id(Label.REPORT, report_id) in self.graph
 
     def reports_with_source(self, source: str) -> list[str]:
-        return sorted(
-            split_node_id(nid)[1]
-            for nid, attrs in self.graph.nodes(data=True)
-            if attrs["label"] == Label.REPORT and attrs.get("source") == source
-        )
+        return sorted(self.sources.get(source, ()))
 
     def policy_aliases(self, aliases: Sequence[str]) -> dict[str, str]:
         return {alias: self.aliases[alias] for alias in aliases if alias in self.aliases}
@@ -362,6 +364,9 @@ class MemoryTx:
     # --- journalled primitives ------------------------------------------------------------
     def _set_node(self, nid: str, attrs: dict[str, Any]) -> None:
         current = self.graph.nodes.get(nid)
+        if current is not None:
+            self._index_source(nid, current, add=False)
+        self._index_source(nid, attrs, add=True)
         if current is None:
             self.graph.add_node(nid, **attrs)
             self._undo.append(lambda: self.graph.remove_node(nid))
@@ -387,6 +392,7 @@ class MemoryTx:
             *self.graph.out_edges(nid, keys=True, data=True),
         ]
         saved = [(u, v, k, dict(data)) for u, v, k, data in edges]
+        self._index_source(nid, attrs, add=False)
         self.graph.remove_node(nid)
 
         def restore() -> None:
@@ -395,6 +401,17 @@ class MemoryTx:
                 self.graph.add_edge(u, v, key=k, **data)
 
         self._undo.append(restore)
+
+    def _index_source(self, nid: str, attrs: Mapping[str, Any], *, add: bool) -> None:
+        source = attrs.get("source")
+        if attrs.get("label") != Label.REPORT or not isinstance(source, str):
+            return
+        report_id = split_node_id(nid)[1]
+        ids = self.sources.setdefault(source, set())
+        if add == (report_id in ids):
+            return
+        (ids.add if add else ids.discard)(report_id)
+        self._undo.append(lambda: (ids.discard if add else ids.add)(report_id))
 
     def _set_alias(self, alias: str, owner: str | None) -> None:
         old = self.aliases.get(alias, _MISSING)
@@ -505,6 +522,15 @@ def load_graph(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str]]:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise StoreError(f"{path} is not a Fazhi graph file of format {FORMAT_VERSION}")
     return payload["graph"], dict(payload["aliases"])
+
+
+def source_index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Report.source → ids of the Reports read from it."""
+    index: dict[str, set[str]] = {}
+    for nid, attrs in graph.nodes(data=True):
+        if attrs["label"] == Label.REPORT and "source" in attrs:
+            index.setdefault(attrs["source"], set()).add(split_node_id(nid)[1])
+    return index
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import EVIDENCE_PROPERTIES, KEYS, REPORT_RELS, Label, Rel
+from graph.model import EVIDENCE_PROPERTIES, Label, Rel
 from graph.store import Edge, Node
 from ingest.model import (
     Extraction,
@@ -378,13 +378,3 @@ def _issuer_by_name(policy: PolicyRef, inst: InstitutionRef) -> int:
     titles = (policy.canonical, policy.title)
     lengths = [len(name) for name in _names(inst) for t in titles if name and t.startswith(name)]
     return max(lengths, default=0)
-
-
-def report_rel(rel: Rel) -> bool:
-    """Whether ``rel`` belongs to its source Report (and carries evidence when it cites)."""
-    return rel in REPORT_RELS
-
-
-def key_property(label: Label) -> str:
-    """The name of a label's key property."""
-    return KEYS[label]

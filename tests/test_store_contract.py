@@ -226,6 +226,8 @@ def test_failed_write_leaves_nothing_of_the_report(
     with pytest.raises(StoreError):
         store.upsert_report(fx.report_c())
     assert store.dump() == before
+    monkeypatch.undo()
+    assert store.upsert_report(fx.report_a_changed()).replaced_id == "a" * 16
 
 
 def test_clear_empties_the_store(store: GraphStore) -> None:
