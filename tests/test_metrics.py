@@ -54,6 +54,12 @@ def test_figures_outside_rule_of_law_work_are_skipped(text: str) -> None:
     assert figures(text) == []
 
 
+def test_figure_at_the_text_start_does_not_read_a_word_from_the_text_end() -> None:
+    """An approximation word is looked for before the digits, never wrapped round to the end."""
+    assert extract_metrics("5件行政复议案件调解近") == ()
+    assert [(m.start, m.value) for m in extract_metrics("调解纠纷近2万件")] == [(4, 20000.0)]
+
+
 def test_keyword_file_without_section_is_an_error(tmp_path: Path) -> None:
     bad = tmp_path / "keywords.txt"
     bad.write_text("复议\n", encoding="utf-8")

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -27,10 +26,13 @@ _UNITS = (
     "件/次|件次|人次|场次|批次|班次|场\\(次\\)|册\\(本\\)|%|％|件|人|名|场|次|份|家|个|起|本|期|条"
     "|项|册|宗|户|班"
 )
-# The figure starts at its digits (a regex with a literal-class start scans ~3x faster than one
-# led by an optional group); an approximation word right before them is read separately.
+# The figure starts at its digits (a regex led by a character class scans ~3x faster than one
+# led by an optional group); an approximation word right before them is read separately. A
+# number inside another (the 23 of 2023, the 5 of 1.5) is never a figure: the lookbehind after
+# the first digit says so without losing the fast scan, and the digits are taken possessively.
 _FIGURE = re.compile(
-    rf"(?P<number>\d+(?:\.\d+)?)(?P<more>余|多)?(?P<scale>万|亿)?(?:余|多)?(?P<unit>{_UNITS})"
+    r"(?P<number>\d(?<![\d.]\d)\d*+(?:\.\d+)?)(?P<more>余|多)?(?P<scale>万|亿)?(?:余|多)?"
+    rf"(?P<unit>{_UNITS})"
 )
 _APPROXIMATIONS = ("超过", "近", "约", "逾")
 _LOOKBACK = 120  # characters of the sentence read before a figure
@@ -88,52 +90,46 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
         >>> [m.value for m in extract_metrics("调解纠纷近2万件次，刑事立案1129件。")]
         [20000.0]
     """
-    breaks = _Breaks(text)
     metrics: list[Metric] = []
     for match in _FIGURE.finditer(text):
-        metric = _metric(text, match, breaks)
+        metric = _metric(text, match)
         if metric is not None:
             metrics.append(metric)
     return tuple(metrics)
 
 
-class _Breaks:
-    """Sentence and clause breaks of one text, found once and looked up by bisection."""
+def _sentence_and_clause(text: str, start: int) -> tuple[str, str]:
+    """The sentence so far (at most ``_LOOKBACK`` characters) and the clause before ``start``.
 
-    def __init__(self, text: str) -> None:
-        self._sentence = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
-        self._clause = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
-
-    def sentence_start(self, position: int) -> int:
-        """Start of the sentence so far before ``position``, at most ``_LOOKBACK`` back."""
-        return max(position - _LOOKBACK, 0, _after_last(self._sentence, position))
-
-    def clause_start(self, position: int) -> int:
-        """Start of the clause holding ``position`` (clause breaks include sentence breaks)."""
-        return _after_last(self._clause, position)
+    The window is read backwards once, so the last break is the first one a regex finds.
+    """
+    window = text[max(0, start - _LOOKBACK) : start]
+    backwards = window[::-1]
+    return _after_last_break(window, backwards, _SENTENCE_BREAK), _after_last_break(
+        window, backwards, _CLAUSE_BREAK
+    )
 
 
-def _after_last(breaks: list[int], position: int) -> int:
-    """One past the last break before ``position`` (0 when there is none)."""
-    index = bisect.bisect_left(breaks, position)
-    return breaks[index - 1] + 1 if index else 0
+def _after_last_break(window: str, backwards: str, breaks: re.Pattern[str]) -> str:
+    found = breaks.search(backwards)
+    return window if found is None else window[len(window) - found.start() :]
 
 
 def _figure_start(text: str, digits: int) -> int:
     """Where the figure starts: at an approximation word (近, 约, 逾, 超过) right before it."""
     for word in _APPROXIMATIONS:
-        if text.startswith(word, digits - len(word)):
+        if text.startswith(word, max(0, digits - len(word)), digits):
             return digits - len(word)
     return digits
 
 
-def _metric(text: str, match: re.Match[str], breaks: _Breaks) -> Metric | None:
+def _metric(text: str, match: re.Match[str]) -> Metric | None:
     start = _figure_start(text, match.start())
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
-    clause = text[max(breaks.clause_start(start), start - _LOOKBACK) : start]
+    sentence, clause = _sentence_and_clause(text, start)
     subject = subject_of(clause)
-    if not subject or not _about_rule_of_law(text[breaks.sentence_start(start) : start], clause):
+    if not subject or not _about_rule_of_law(sentence, clause):
         return None
     unit = "%" if match.group("unit") == "％" else match.group("unit")
     value = parse_value(match.group("number"), match.group("scale"))
