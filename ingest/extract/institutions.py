@@ -294,7 +294,7 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
         mention_start, ref = region
         return mention_start, _Place(ref.canonical, ref.code)
     for level in _MULTI_LEVELS:
-        if text.startswith(level, start - len(level)):
+        if _ends_with(text, start, level):
             return start - len(level), resolver.place_for_level(level)
     level = text[start - 1] if start > 0 else ""
     if not level or level not in _LEVELS:
@@ -305,6 +305,11 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     if before and before in _DEICTIC:
         return start - 1, resolver.report_place
     return start - 1, resolver.place_for_level(level)
+
+
+def _ends_with(text: str, position: int, word: str) -> bool:
+    """Whether ``word`` ends at ``position`` (a negative start would wrap round to the end)."""
+    return text.startswith(word, max(0, position - len(word)), position)
 
 
 def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
@@ -397,7 +402,7 @@ def _group_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
     """…工作领导小组: the modifier is read back with jieba up to a verb or a region prefix."""
     for match in _GROUP_NOUN.finditer(text):
         start = match.start()
-        if text.startswith(_GROUP_WORK, start - len(_GROUP_WORK)):
+        if _ends_with(text, start, _GROUP_WORK):
             start -= len(_GROUP_WORK)
         clause = _NAME_PUNCT.split(text[max(0, start - 24) : start])[-1]
         hit = _group_hit(text, start, match.end(), clause, resolver)
