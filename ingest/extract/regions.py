@@ -53,6 +53,7 @@ _BODY_AFTER = re.compile(
     r"公安局|司法局"
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_CACHED_WINDOWS = 8192  # jieba cuts of short windows: place names recur in the same phrases
 
 
 @dataclass(slots=True)
@@ -105,7 +106,7 @@ def extract_regions(
     """
     evidence = _Evidence(frozenset(_with_ancestors(context_codes, gazetteer)))
     raw = list(gazetteer.find_all(text, overlapping=True))
-    options = _Options(gazetteer, year)
+    options = _options(gazetteer, year)
     suffixed = list(_suffixed_matches(text, raw, options))
     provinces = _province_short_matches(text, raw, options, _Taken(suffixed))
     _resolve(suffixed + provinces, evidence, gazetteer)
@@ -121,6 +122,12 @@ def _with_ancestors(codes: Iterable[str], gazetteer: Gazetteer) -> set[str]:
         found.add(code)
         found.update(a.code for a in gazetteer.ancestors(code))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _options(gazetteer: Gazetteer, year: int | None) -> _Options:
+    """The candidates of names as read in ``year``, kept across reports of that year."""
+    return _Options(gazetteer, year)
 
 
 class _Options:
@@ -338,12 +345,18 @@ def is_word(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:
         text[end : end + 1] or "。"
     ):
         return True
-    offsets, position = set(), left
-    for token in _tokenizer(gazetteer).cut(text[left:right], HMM=False):
-        offsets.add(position)
+    offsets = _cut_offsets(text[left:right], gazetteer)
+    return start - left in offsets and end - left in offsets
+
+
+@functools.lru_cache(maxsize=_CACHED_WINDOWS)
+def _cut_offsets(window: str, gazetteer: Gazetteer) -> frozenset[int]:
+    """Offsets where jieba cuts ``window`` (both ends included)."""
+    offsets, position = {0}, 0
+    for token in _tokenizer(gazetteer).cut(window, HMM=False):
         position += len(token)
-    offsets.add(position)
-    return start in offsets and end in offsets
+        offsets.add(position)
+    return frozenset(offsets)
 
 
 @functools.cache
