@@ -66,7 +66,7 @@ PROPERTIES: dict[Label, tuple[str, ...]] = {
         "region_code",
         "char_count",
     ),
-    Label.REGION: ("name", "full_name", "level", "lon", "lat"),
+    Label.REGION: ("name", "short_name", "full_name", "level", "lon", "lat"),
     Label.INSTITUTION: ("name", "kind", "region_code"),
     Label.POLICY: ("title", "doc_number", "kind", "year", "aliases"),
     Label.PROGRAM: ("name", "aliases"),

@@ -288,7 +288,7 @@ class _Rows:
         while current is not None and current not in seen:
             seen.add(current)
             entry = info.get(current)
-            self.node(Label.REGION, current, _region_props(entry, fallback.get(current)))
+            self.node(Label.REGION, current, _region_props(entry, fallback.get(current), info))
             parent = entry.parent_code if entry else None
             if parent:
                 self.edge(Rel.PART_OF, (Label.REGION, current), (Label.REGION, parent))
@@ -327,18 +327,31 @@ def _evidence_props(
     return props
 
 
-def _region_props(entry: RegionInfo | None, ref: Any) -> dict[str, Any]:
+def _region_props(
+    entry: RegionInfo | None, ref: Any, info: Mapping[str, RegionInfo]
+) -> dict[str, Any]:
+    """``name`` is the standard name (海州区), ``full_name`` the path (辽宁省阜新市海州区)."""
     if entry is not None:
         return {
-            "name": entry.name,
-            "full_name": entry.full_name,
+            "name": entry.full_name,
+            "short_name": entry.name,
+            "full_name": _path_name(entry, info),
             "level": entry.level,
             "lon": None if entry.lon is None else float(entry.lon),
             "lat": None if entry.lat is None else float(entry.lat),
         }
     if ref is not None:
-        return {"full_name": ref.canonical, "level": ref.level}
+        return {"name": ref.canonical, "full_name": ref.canonical, "level": ref.level}
     return {}
+
+
+def _path_name(entry: RegionInfo, info: Mapping[str, RegionInfo]) -> str:
+    names = [entry.full_name]
+    parent = info.get(entry.parent_code or "")
+    while parent is not None and len(names) < 4:
+        names.append(parent.full_name)
+        parent = info.get(parent.parent_code or "")
+    return "".join(reversed(names))
 
 
 def _names(inst: InstitutionRef) -> set[str]:

@@ -45,7 +45,8 @@ WHERE EXISTS {
       }
    OR EXISTS {
         MATCH (p)-[:ISSUED_IN]->(r:Region)
-        WHERE r.code = $issuer OR r.name = $issuer OR r.full_name = $issuer
+        WHERE r.code = $issuer OR r.name = $issuer OR r.short_name = $issuer
+           OR r.full_name = $issuer
       }
 OPTIONAL MATCH (p)-[:ISSUED_BY]->(i:Institution)
 WITH p, i
@@ -60,7 +61,7 @@ RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_
 ORDER BY year, policy_id
 """
 
-_ISSUER_FIELDS = {Label.INSTITUTION: ("name",), Label.REGION: ("name", "full_name")}
+_ISSUER_FIELDS = {Label.INSTITUTION: ("name",), Label.REGION: ("name", "short_name", "full_name")}
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:

@@ -41,7 +41,9 @@ POLICY_MATCH = """(
 )"""
 
 # The region variable is named by the query; this is the predicate for ``t``.
-REGION_MATCH = "(t.code = $region OR t.name = $region OR t.full_name = $region)"
+REGION_MATCH = (
+    "(t.code = $region OR t.name = $region OR t.short_name = $region OR t.full_name = $region)"
+)
 
 YEAR_FILTER = """($year_from IS NULL OR rep.year >= $year_from)
   AND ($year_to IS NULL OR rep.year <= $year_to)"""
@@ -81,7 +83,13 @@ def matching_regions(graph: nx.MultiDiGraph, text: str) -> list[str]:
     return [
         nid
         for nid, attrs in nodes_of(graph, Label.REGION)
-        if text in (nid.partition(":")[2], attrs.get("name"), attrs.get("full_name"))
+        if text
+        in (
+            nid.partition(":")[2],
+            attrs.get("name"),
+            attrs.get("short_name"),
+            attrs.get("full_name"),
+        )
     ]
 
 

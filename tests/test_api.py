@@ -148,7 +148,7 @@ async def test_traversal_from_policy_down_to_the_region_parent(client: httpx.Asy
     )
     parents = {n["region"]["code"]: n["region"]["parent"] for n in nodes}
     assert parents["420304"]["code"] == "420300"
-    assert parents["420304"]["parent"]["name"] == "湖北"
+    assert parents["420304"]["parent"]["name"] == "湖北省"
     assert parents["420300"] == {"code": "420000", "parent": None}
 
 
@@ -192,13 +192,18 @@ async def test_region_cited_policies_with_and_without_subregions(
 
 async def test_report_fields_cites_and_mentions(client: httpx.AsyncClient) -> None:
     query = """{ reports(regionCode: "420304") { totalCount nodes { id year title
-      region { fullName } cites { totalCount } mentions(first: 100) { nodes { count
+      region { name fullName } cites { totalCount } mentions(first: 100) { nodes { count
       target { __typename ... on Institution { id } ... on Program { id } ... on Region { code } }
       } } } } }"""
     reports = (await data_of(client, query))["reports"]
     assert reports["totalCount"] == 1
     report = reports["nodes"][0]
-    assert (report["year"], report["region"]["fullName"]) == (2019, "郧阳区")
+    region = report["region"]
+    assert (report["year"], region["name"], region["fullName"]) == (
+        2019,
+        "郧阳区",
+        "湖北省十堰市郧阳区",
+    )
     assert report["cites"]["totalCount"] >= 4
     kinds = {m["target"]["__typename"] for m in report["mentions"]["nodes"]}
     assert {"Institution", "Program"} <= kinds
@@ -359,12 +364,12 @@ def sample_store(
 
 async def test_example_query_on_the_ingested_samples(sample_store: GraphStore) -> None:
     async with client_for(sample_store) as http:
-        data = await data_of(http, EXAMPLE_QUERY.replace("name code", "name fullName code"))
+        data = await data_of(http, EXAMPLE_QUERY)
     policy = data["policy"]
     assert policy["title"] == "重大行政决策程序暂行条例"
     nodes = [edge["node"] for edge in policy["citations"]["edges"]]
-    found = {(n["region"]["fullName"], n["year"]) for n in nodes}
-    assert {("海州区", 2023), ("锡林郭勒盟", 2020)} <= found
+    found = {(n["region"]["name"], n["region"]["code"], n["year"]) for n in nodes}
+    assert found == {("海州区", "210902", 2023), ("锡林郭勒盟", "152500", 2020)}
     for node in nodes:
         assert node["evidence"], node
         assert all("重大行政决策程序暂行条例" in e["text"] for e in node["evidence"])

@@ -52,7 +52,7 @@ def test_csv_has_nodes_and_relationships_with_json_lists(
         rel_rows = list(csv.DictReader(handle))
     assert (len(node_rows), len(rel_rows)) == (len(nodes), len(edges))
     county = next(r for r in node_rows if r["label"] == "Region" and r["key"] == "420304")
-    assert (county["full_name"], county["level"]) == ("郧阳区", "county")
+    assert (county["name"], county["level"]) == ("郧阳区", "county")
     cite = next(r for r in rel_rows if r["type"] == "CITES" and r["target_key"] == LAW)
     assert cite["source_label"] == "Report"
     assert int(cite["count"]) >= 1

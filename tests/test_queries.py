@@ -70,7 +70,7 @@ def _add_edge(g: nx.MultiDiGraph, source: str, rel: Rel, target: str, **props: A
 
 def _regions(g: nx.MultiDiGraph) -> None:
     for code, name, full, level, _parent in REGIONS:
-        _add_node(g, Label.REGION, code, name=name, full_name=full, level=level)
+        _add_node(g, Label.REGION, code, name=full, short_name=name, full_name=full, level=level)
     for code, *_, parent in REGIONS:
         if parent:
             _add_edge(g, node_id(Label.REGION, code), Rel.PART_OF, node_id(Label.REGION, parent))
@@ -321,7 +321,7 @@ def test_regions_citing_policy_by_short_title(graph: nx.MultiDiGraph) -> None:
     ]
     assert rows[0] == {
         "region_code": "420304",
-        "region_name": "郧阳",
+        "region_name": "郧阳区",
         "level": "county",
         "year": 2019,
         "report_id": "r1",
@@ -446,7 +446,7 @@ def test_similar_regions_by_jaccard(graph: nx.MultiDiGraph) -> None:
     ]
     assert rows[0] == {
         "region_code": "210902",
-        "region_name": "海州",
+        "region_name": "海州区",
         "level": "county",
         "shared": 2,
         "jaccard": 2 / 3,
@@ -524,7 +524,7 @@ def test_path_between_picks_the_smallest_shortest_path(graph: nx.MultiDiGraph) -
         ("Region", "511921", "ABOUT"),
     ]
     assert rows[2]["name"] == LAW
-    assert rows[0]["name"] == "郧阳"
+    assert rows[0]["name"] == "郧阳区"
     too_far = ask(
         graph,
         "path_between",
@@ -551,8 +551,8 @@ def test_path_between_picks_the_smallest_shortest_path(graph: nx.MultiDiGraph) -
 def test_search_is_substring_over_keys_names_and_titles(graph: nx.MultiDiGraph) -> None:
     rows = ask(graph, "search", text="海州")
     assert rows == [
-        {"label": "Region", "key": "210902", "name": "海州"},
-        {"label": "Region", "key": "320706", "name": "海州"},
+        {"label": "Region", "key": "210902", "name": "海州区"},
+        {"label": "Region", "key": "320706", "name": "海州区"},
     ]
     policies = ask(graph, "search", text="〔20", labels=["Policy"])
     assert [r["key"] for r in policies] == [LOOSE_NUMBER]

@@ -135,7 +135,7 @@ def test_regions_citing_policy_by_title_or_number(store: GraphStore) -> None:
         (2020, "420300", C, 1),
     ]
     counties = ask(store, "regions_citing_policy", policy="鄂发[2016]22号", level="county")
-    assert [r["region_name"] for r in counties] == ["郧阳", "房县"]
+    assert [r["region_name"] for r in counties] == ["郧阳区", "房县"]
 
 
 @pytest.mark.neo4j

@@ -254,8 +254,9 @@ def test_get_nodes_in_order_asked(store: GraphStore) -> None:
     assert [n.key if n else None for n in found] == ["420304", None, "420000"]
     assert found[0] is not None
     assert found[0].props == {
-        "name": "郧阳",
-        "full_name": "郧阳区",
+        "name": "郧阳区",
+        "short_name": "郧阳",
+        "full_name": "湖北省十堰市郧阳区",
         "level": "county",
         "lon": 110.81,
         "lat": 32.83,

@@ -18,7 +18,7 @@ from graph.model import Label
 from graph.store import GraphStore, Node
 from queries.matching import policy_keys
 
-REGION_NAME_FIELDS = ("full_name", "name")
+REGION_NAME_FIELDS = ("name", "short_name", "full_name")
 AMBIGUITY_SHOWN = 20
 
 

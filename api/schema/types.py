@@ -125,8 +125,9 @@ def evidence_of(props: Mapping[str, Any]) -> list[Evidence]:
 @strawberry.type(description="An administrative region, keyed by its 6-digit GB/T 2260 code.")
 class Region:
     code: str
-    name: str | None
-    full_name: str | None
+    name: str | None = strawberry.field(description="Standard name, e.g. 海州区.")
+    short_name: str | None = strawberry.field(description="Short name, e.g. 海州.")
+    full_name: str | None = strawberry.field(description="With its path: 辽宁省阜新市海州区.")
     level: RegionLevel | None
     lon: float | None
     lat: float | None
@@ -139,6 +140,7 @@ class Region:
         return cls(
             code=node.key,
             name=p.get("name"),
+            short_name=p.get("short_name"),
             full_name=p.get("full_name"),
             level=level,
             lon=p.get("lon"),
