@@ -10,12 +10,12 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.model import Extraction, Mention
+from ingest.model import Extraction, Mention, PolicyRef
 
 SCORED_REGION_LEVELS = frozenset({"province", "prefecture", "county"})
 METRIC_SENTENCE_PREFIX = 20
@@ -173,7 +173,7 @@ def _score_policies(report: FileReport, x: Extraction, gold: Sequence[Mapping[st
     )
     by_title = {t: p for p in x.policies for t in (p.title, *p.variants)}
     matched = [(by_title[g["title"]], g) for g in gold if g["title"] in by_title]
-    checks = {
+    checks: dict[str, Callable[[PolicyRef, Mapping[str, Any]], bool]] = {
         "policies.canonical": lambda p, g: p.canonical == g["canonical"],
         "policies.kind": lambda p, g: p.kind == g["kind"],
         "policies.doc_number": lambda p, g: p.doc_number == g["doc_number"],
