@@ -48,8 +48,8 @@ def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extract
     """The extraction, or one line naming the file and why it could not be extracted.
 
     Example:
-        >>> try_extract_file(Path("notes.xyz"))
-        'notes.xyz: unsupported extension .xyz (supported: .txt .html .htm .pdf .docx)'
+        >>> try_extract_file(Path("README.md"))
+        'README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)'
     """
     try:
         return extract_file(path, settings=settings)
