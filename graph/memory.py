@@ -105,6 +105,17 @@ class MemoryStore:
                 self._changed()
             return result
 
+    def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        """Upsert each report in turn (each atomic); a failed one's place holds its StoreError."""
+        with self._lock:
+            return [self._upsert_or_error(extraction) for extraction in extractions]
+
+    def _upsert_or_error(self, extraction: Extraction) -> UpsertResult | StoreError:
+        try:
+            return self.upsert_report(extraction)
+        except StoreError as error:
+            return error
+
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and what only it kept alive; False if it was not there."""
         with self._lock:

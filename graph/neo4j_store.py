@@ -5,11 +5,14 @@ At open it checks the server answers (a :class:`~graph.store.StoreError` naming 
 the uniqueness constraints, indexes and the ``fazhi_names`` full-text index (``cjk`` analyzer)
 of :mod:`graph.cypher` if they are missing.
 
-Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``: the
-deletion of a replaced version, the policy merges and the batched ``UNWIND … MERGE`` writes of
-one report commit together or not at all. The resolution reads run in the same transaction;
-run one ingesting writer per database (the pipeline does) — concurrent writers are safe for
-the graph's integrity (constraints) but may resolve a policy seen by both at once differently.
+Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``, over a
+:class:`~graph.neo4j_buffer.BufferedTx` (reads cached, writes held and sent as one
+``UNWIND … MERGE`` per label and relationship shape): the deletion of a replaced version, the
+policy merges and the writes of one report — or of a batch of reports, with
+:meth:`Neo4jStore.upsert_reports` — commit together or not at all. The resolution reads run
+in the same transaction; run one ingesting writer per database (the pipeline does) —
+concurrent writers are safe for the graph's integrity (constraints) but may resolve a policy
+seen by both at once differently.
 
 Values read back are what the embedded store holds: no None properties are ever stored, lists
 come back as lists, ints as ints; the key property is taken out of ``props``.
@@ -41,6 +44,7 @@ from config.settings import Settings
 from graph import cypher
 from graph.memory import order_far_edges, sort_nodes
 from graph.model import KEYS, Label, Rel
+from graph.neo4j_buffer import BufferedTx
 from graph.resolve import write_report
 from graph.rows import sort_edges
 from graph.store import (
@@ -84,11 +88,38 @@ class Neo4jStore:
     # --- writes -----------------------------------------------------------------------
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         """Write one report in one transaction; same content → unchanged, same source → replaced."""
+        [result] = self._write(lambda tx: self._write_batch(tx, [extraction]), _what(extraction))
+        return result
+
+    def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        """Write reports in one transaction, as if upserted one by one in this order.
+
+        When the batch fails, each report is written again in a transaction of its own, so
+        only a bad report fails: its place in the answer holds the StoreError naming it.
+        """
+        if not extractions:
+            return []
+        try:
+            what = f"{len(extractions)} reports from {extractions[0].source} on"
+            return list(self._write(lambda tx: self._write_batch(tx, extractions), what))
+        except StoreError:
+            return [self._upsert_or_error(extraction) for extraction in extractions]
+
+    def _upsert_or_error(self, extraction: Extraction) -> UpsertResult | StoreError:
+        try:
+            return self.upsert_report(extraction)
+        except StoreError as error:
+            return error
+
+    def _write_batch(
+        self, tx: ManagedTransaction, extractions: Sequence[Extraction]
+    ) -> list[UpsertResult]:
         cap = self._settings.evidence_per_relationship
-        return self._write(
-            lambda tx: write_report(Neo4jTx(tx, self._batch), extraction, evidence_cap=cap),
-            f"report {extraction.report_id} from {extraction.source}",
-        )
+        buffered = BufferedTx(Neo4jTx(tx, self._batch))
+        buffered.prefetch(extractions, evidence_cap=cap)
+        results = [write_report(buffered, x, evidence_cap=cap) for x in extractions]
+        buffered.flush()
+        return results
 
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and what only it kept alive; False if it was not there."""
@@ -252,6 +283,14 @@ class Neo4jTx:
     def reports_with_source(self, source: str) -> list[str]:
         return [row["id"] for row in self.tx.run(cypher.REPORTS_WITH_SOURCE, source=source)]
 
+    def reports_with_sources(self, sources: Sequence[str]) -> dict[str, list[str]]:
+        """source → ids of its Reports, for the sources that have any."""
+        found: dict[str, list[str]] = {}
+        for batch in self._batches(list(sources)):
+            for row in self.tx.run(cypher.REPORTS_WITH_SOURCES, sources=batch):
+                found.setdefault(row["source"], []).append(row["id"])
+        return found
+
     def policy_aliases(self, aliases: Sequence[str]) -> dict[str, str]:
         rows = self.tx.run(cypher.POLICY_ALIASES, aliases=list(aliases))
         return {row["alias"]: row["id"] for row in rows}
@@ -348,6 +387,10 @@ def _connect(settings: Settings) -> Driver:
             f"cannot reach Neo4j at {settings.neo4j_uri} within {timeout:g} s: {exc}"
         ) from exc
     return driver
+
+
+def _what(extraction: Extraction) -> str:
+    return f"report {extraction.report_id} from {extraction.source}"
 
 
 def _count(tx: ManagedTransaction, query: str, **params: Any) -> int:

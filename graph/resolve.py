@@ -155,7 +155,7 @@ def write_report(tx: WriteTx, extraction: Extraction, *, evidence_cap: int) -> U
 def resolve_policies(tx: WriteTx, rows: ReportRows) -> Resolution:
     """Apply the resolution rule (module doc) to the report's policy rows."""
     policies = rows.of_label(Label.POLICY)
-    wanted = sorted({alias for node in policies for alias in _resolution_aliases(node.props)})
+    wanted = sorted({alias for node in policies for alias in resolution_aliases(node.props)})
     hits = tx.policy_aliases(wanted)
     owners = tx.read_nodes(Label.POLICY, sorted(set(hits.values())))
     titled = {key for key, props in owners.items() if "title" in props}
@@ -166,7 +166,13 @@ def resolve_policies(tx: WriteTx, rows: ReportRows) -> Resolution:
     return resolution
 
 
-def _resolution_aliases(props: Mapping[str, Any]) -> list[str]:
+def resolution_aliases(props: Mapping[str, Any]) -> list[str]:
+    """The aliases a policy row is resolved by: its title and 文号, when it has them.
+
+    Example:
+        >>> resolution_aliases({"title": "某某办法", "kind": "办法"})
+        ['某某办法']
+    """
     return [props[name] for name in ("title", "doc_number") if props.get(name)]
 
 

@@ -101,6 +101,11 @@ class GraphStore(Protocol):
         """Write one report's facts atomically; same content → unchanged, same source → replaced."""
         ...
 
+    def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        """Write reports as ``upsert_report`` one by one would, in fewer transactions; a report
+        that cannot be written leaves nothing behind and its place holds the StoreError."""
+        ...
+
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and the entities only it referred to; False if it was not there."""
         ...
