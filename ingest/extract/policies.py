@@ -27,6 +27,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from ingest.model import DocNumberRef, Mention, PolicyKind, PolicyRef, RegionRef, ReportMeta
 from ingest.normalize import (
@@ -220,6 +221,7 @@ class _Context:
         self.region_spans = spans
         self.region_starts = [s[0] for s in spans]
         self.open_of_close = {o.end: o.open_pos for o in occurrences if o.open_pos is not None}
+        self._named: dict[tuple[int, int], _Issuer | None] = {}
 
     def issuer(self, draft: _Draft) -> _Issuer:
         """The issuing region of a document, without the short-title resolution."""
@@ -241,6 +243,12 @@ class _Context:
 
     def named_region(self, occurrence: _Occurrence) -> _Issuer | None:
         """The first region named in the title (outside nested titles), lowest level ≥ county."""
+        key = (occurrence.start, occurrence.end)
+        if key not in self._named:
+            self._named[key] = self._named_region(occurrence)
+        return self._named[key]
+
+    def _named_region(self, occurrence: _Occurrence) -> _Issuer | None:
         chain = self._leading_chain(occurrence)
         if not chain:
             return None
@@ -254,7 +262,8 @@ class _Context:
         first = bisect.bisect_left(self.region_starts, occurrence.start)
         chain: list[RegionRef] = []
         last_end: int | None = None
-        for start, end, region in self.region_spans[first:]:
+        for index in range(first, len(self.region_spans)):  # no copy of the list's tail
+            start, end, region = self.region_spans[index]
             if end > occurrence.end or (last_end is not None and start != last_end):
                 break
             if any(a <= start < b for a, b in nested):
@@ -331,8 +340,13 @@ def _policy_ref(
 
 def _refers_to_level(title: str, level_char: str) -> bool:
     """区政府…, 全区…, 依法治区…, 区本级…: the title speaks of the body at that level."""
+    return _level_reference(level_char).search(title) is not None
+
+
+@cache
+def _level_reference(level_char: str) -> re.Pattern[str]:
     c = re.escape(level_char)
-    return bool(re.search(rf"^{c}(?:{_LEVEL_WORDS})|全{c}|依法治{c}|{c}本级", title))
+    return re.compile(rf"^{c}(?:{_LEVEL_WORDS})|全{c}|依法治{c}|{c}本级")
 
 
 def _full_title_of(
