@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
 import pytest
-from neo4j import GraphDatabase
+from neo4j import GraphDatabase, ManagedTransaction
 from pydantic import SecretStr
 
 from config.settings import Settings
@@ -142,3 +143,23 @@ def test_statements_take_data_only_as_parameters() -> None:
         assert not re.search(r"[\u4e00-\u9fff]", statement)  # no Chinese data baked in
     assert set(cypher.WRITE_EDGES) == set(cypher.SCHEMA)
     assert {rel for rel, _, _ in cypher.SCHEMA} == set(Rel)
+
+
+def test_a_batch_costs_a_few_statements_not_a_few_per_report(
+    store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements: list[str] = []
+    run = ManagedTransaction.run
+
+    def counted(tx: ManagedTransaction, query: str, *args: Any, **kwargs: Any) -> Any:
+        statements.append(query)
+        return run(tx, query, *args, **kwargs)
+
+    monkeypatch.setattr(ManagedTransaction, "run", counted)
+    store.upsert_reports([fx.report_a(), fx.report_b()])
+    two = len(statements)
+    store.clear()
+    statements.clear()
+    many = [replace(fx.report_c(), source=f"c{i}.txt", report_id=f"{i:016d}") for i in range(40)]
+    store.upsert_reports([fx.report_a(), fx.report_b(), *many])
+    assert len(statements) <= two + 2  # 40 more reports: at most more shapes, no more per report

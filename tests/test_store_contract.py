@@ -230,6 +230,66 @@ def test_failed_write_leaves_nothing_of_the_report(
     assert store.upsert_report(fx.report_a_changed()).replaced_id == "a" * 16
 
 
+BATCHES = {
+    "all": lambda: fx.all_reports(),
+    "number_before_title": lambda: [fx.report_c(), fx.report_b(), fx.report_a()],
+    "replace_and_repeat": lambda: [
+        fx.report_a(),
+        fx.report_c(),
+        fx.report_a(),  # unchanged: written earlier in the same batch
+        fx.report_a_changed(),  # replaces a report of the same batch
+        fx.report_b(),
+        fx.report_a(),  # replaces the replacement: the source's newest text wins
+    ],
+}
+
+
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_batch_upsert_equals_one_by_one(store: GraphStore, batch: str) -> None:
+    reports = BATCHES[batch]()
+    results = store.upsert_reports(reports)
+    one_by_one = MemoryStore(None)
+    assert results == [one_by_one.upsert_report(report) for report in reports]
+    assert store.dump() == one_by_one.dump()
+
+
+def test_batch_upsert_after_earlier_reports_equals_one_by_one(store: GraphStore) -> None:
+    ingest(store, [fx.report_c()])
+    results = store.upsert_reports([fx.report_a_changed(), fx.report_b(), fx.report_c()])
+    assert [r.status for r in results if not isinstance(r, StoreError)] == [
+        "new",
+        "new",
+        "unchanged",
+    ]
+    assert store.dump() == reference_dump([fx.report_c(), fx.report_a_changed(), fx.report_b()])
+
+
+def test_batch_failure_fails_only_the_bad_report(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = graph.resolve.write_rows
+
+    def fail_for_b(tx: graph.resolve.WriteTx, nodes: list[Node], edges: list[Edge]) -> int:
+        if any(node.key == "b" * 16 for node in nodes):
+            raise RuntimeError("report b is cursed")
+        return written(tx, nodes, edges)
+
+    monkeypatch.setattr(graph.resolve, "write_rows", fail_for_b)
+    results = store.upsert_reports(fx.all_reports())
+    monkeypatch.undo()
+    failed = results[1]
+    assert isinstance(failed, StoreError)
+    assert "b" * 16 in str(failed)
+    assert "cursed" in str(failed)
+    assert [r.status for r in results if not isinstance(r, StoreError)] == ["new", "new"]
+    assert store.dump() == reference_dump([fx.report_a(), fx.report_c()])
+
+
+def test_empty_batch_writes_nothing(store: GraphStore) -> None:
+    assert store.upsert_reports([]) == []
+    assert store.dump() == ([], [])
+
+
 def test_clear_empties_the_store(store: GraphStore) -> None:
     ingest(store, fx.all_reports())
     store.clear()
