@@ -42,6 +42,7 @@ class Settings(BaseSettings):
 
     # ingestion
     max_file_bytes: int = 20 * 1024 * 1024
+    ingest_batch_reports: int = 100  # reports per write transaction (failed batch: one by one)
 
     # api
     api_host: str = "127.0.0.1"
