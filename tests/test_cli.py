@@ -109,7 +109,8 @@ def test_ingest_is_idempotent_and_replaces_a_changed_file(tmp_path: Path) -> Non
 def test_ingest_names_bad_files_and_goes_on(tmp_path: Path, bad_files: list[Path]) -> None:
     result = fazhi("ingest", str(SAMPLE), *map(str, bad_files), "--data-dir", str(tmp_path / "s"))
     assert result.exit_code == 0
-    assert "1 new" in result.stdout and f"{len(bad_files)} failed" in result.stdout
+    assert "1 new" in result.stdout
+    assert f"{len(bad_files)} failed" in result.stdout
     for path in bad_files:
         assert str(path) in result.stderr
 
