@@ -82,6 +82,7 @@ _TRAILING_FURNITURE = re.compile(
 # Navigation.
 _BREADCRUMB = re.compile(r"^[\s【\[]*(?:您现在的位置|您的位置|你的位置|当前位置|所在位置|现在位置)")
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
+_HOME_FIRST = re.compile(r"^(?:网站)?首页")
 _MENU_WORDS = (
     "网站首页|首页|政府信息公开|信息公开|政务公开|政务服务|办事服务|网上办事|互动交流|政民互动|"
     "公众参与|新闻中心|新闻动态|政务动态|工作动态|通知公告|专题专栏|政策文件|政策解读|数据开放|"
@@ -107,17 +108,21 @@ _NO_WORDS = re.compile(r"^[\W_]+$")  # a line of only punctuation or symbols (>,
 # --- classification ----------------------------------------------------------------------------
 
 
-def _is_navigation(line: str) -> bool:
-    stripped = line.strip()
+# The classifiers below take a stripped line: is_boilerplate strips once for all of them.
+
+
+def _is_navigation(stripped: str) -> bool:
     if _BREADCRUMB.match(stripped) or _PREV_NEXT.match(stripped) or _MENU_LINE.match(stripped):
         return True
     is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
-    crumbs = len(_CRUMB_SEPARATORS.findall(stripped))
-    return is_short and crumbs >= 1 and re.match(r"^(?:网站)?首页", stripped) is not None
+    return (
+        is_short
+        and _HOME_FIRST.match(stripped) is not None
+        and _CRUMB_SEPARATORS.search(stripped) is not None
+    )
 
 
-def _is_widget(line: str) -> bool:
-    stripped = line.strip()
+def _is_widget(stripped: str) -> bool:
     return bool(_WIDGET_LINE.match(stripped) or _NO_WORDS.match(stripped))
 
 
@@ -125,8 +130,7 @@ def _header_keys(line: str) -> int:
     return len({match.group(0).rstrip(":： ") for match in _HEADER_KEY.finditer(line)})
 
 
-def _is_header(line: str) -> bool:
-    stripped = line.strip()
+def _is_header(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or "。" in stripped:
         return False
     if _header_keys(stripped) >= 2:
@@ -134,8 +138,7 @@ def _is_header(line: str) -> bool:
     return bool(_HEADER_AT_START.match(stripped)) and len(stripped) <= 60
 
 
-def _is_footer(line: str) -> bool:
-    stripped = line.strip()
+def _is_footer(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or _SENTENCE_END.search(stripped):
         return False
     return bool(_FOOTER_MARKER.search(stripped) or _FOOTER_FIELD_AT_START.match(stripped))
@@ -150,9 +153,15 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
-    if not line.strip():
+    stripped = line.strip()
+    if not stripped:
         return False
-    return _is_navigation(line) or _is_widget(line) or _is_header(line) or _is_footer(line)
+    return (
+        _is_navigation(stripped)
+        or _is_widget(stripped)
+        or _is_header(stripped)
+        or _is_footer(stripped)
+    )
 
 
 # --- page header fields ------------------------------------------------------------------------
@@ -223,7 +232,7 @@ def clean_text(text: str) -> CleanText:
             kept.append(line)
             continue
         dropped.append(line.strip())
-        if _is_header(line):
+        if _is_header(line.strip()):
             page = _merge_page(page, parse_page_header(line))
             title = _title_before_header(line)
             kept.extend([title] if title else [])
