@@ -295,12 +295,12 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     if region is not None:
         mention_start, ref = region
         return mention_start, _Place(ref.canonical, ref.code)
-    for level in _MULTI_LEVELS:
-        if _ends_with(text, start, level):
-            return start - len(level), resolver.place_for_level(level)
     level = text[start - 1] if start > 0 else ""
-    if not level or level not in _LEVELS:
+    if not level or level not in _LEVELS:  # 自治区/州/县/旗 end in a level character too
         return None
+    for multi in _MULTI_LEVELS:
+        if _ends_with(text, start, multi):
+            return start - len(multi), resolver.place_for_level(multi)
     before = text[start - 2] if start > 1 else ""
     if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
         return start - 1, None
