@@ -1,0 +1,401 @@
+"""API benchmark: GraphQL over HTTP against bare FastAPI JSON endpoints, on both stores.
+
+The synthetic corpus (:mod:`bench.corpus`) is stored once per store (the embedded graph is
+saved in ``bench/out/api-memory-<n>/``; Neo4j runs as its own local server in
+``/tmp/api-bench-neo4j`` so the tests' and other benchmarks' databases are left alone). Each
+store is then served by uvicorn in a subprocess on loopback, with the GraphQL app and, beside
+it, the bare endpoints of :mod:`bench.api_reference` that make the same store calls. Five
+representative queries are sent sequentially (p50/p99 latency) and by ``--concurrency``
+clients at once (requests per second).
+
+Run: ``uv run python -m bench.api --reports 10000 --store all`` (``--neo4j-reports`` smaller
+when ingesting into Neo4j would take too long).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.corpus import OUT, build_extractions
+from config.settings import get_settings
+from devtools.neo4j_local import LocalServer, Neo4jConnection, ensure_running
+from graph.factory import open_store
+from graph.memory import MemoryStore
+from ingest.model import Extraction
+
+NEO4J_HOME = Path("/tmp/api-bench-neo4j")
+EXAMPLE_TITLE = "重大行政决策程序暂行条例"
+SERVER_BOOT_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """One benchmark query: the GraphQL request and the bare endpoint returning the same rows."""
+
+    name: str
+    graphql: str
+    bare_path: str
+    bare_params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Latencies of sequential requests and the throughput of concurrent ones."""
+
+    p50_ms: float
+    p99_ms: float
+    rps: float
+
+
+def probes(region_code: str) -> list[Probe]:
+    """The five representative queries (``region_code``: a region with many reports)."""
+    return [
+        Probe(
+            "policy+citations",
+            f'{{ policy(title: "{EXAMPLE_TITLE}") {{ title kind citations(first: 50) '
+            "{ totalCount edges { node { year region { name code } evidence { text } } } } } }",
+            "/bare/policy",
+            {"title": EXAMPLE_TITLE, "first": 50},
+        ),
+        Probe(
+            "region+parent+cited",
+            f'{{ region(code: "{region_code}") {{ name parent {{ name code }} '
+            "citedPolicies(first: 20) { totalCount edges { node { count reportCount "
+            "policy { id title } } } } } }",
+            "/bare/region",
+            {"code": region_code, "first": 20},
+        ),
+        Probe(
+            "topCitedPolicies",
+            "{ topCitedPolicies(limit: 20) { group policyId title regions reports mentions } }",
+            "/bare/top-cited",
+            {"limit": 20},
+        ),
+        Probe(
+            "policies(kind)",
+            "{ policies(kind: LAW, first: 50) { totalCount edges { node { id title year } } } }",
+            "/bare/policies",
+            {"kind": "law", "first": 50},
+        ),
+        Probe(
+            "search",
+            '{ search(text: "行政复议", limit: 20) { label key name } }',
+            "/bare/search",
+            {"text": "行政复议", "limit": 20},
+        ),
+    ]
+
+
+def busiest_region(extractions: Sequence[Extraction]) -> str:
+    """The region code with the most reports (its citedPolicies aggregate the most)."""
+    codes = Counter(x.report.region_code for x in extractions if x.report.region_code)
+    return codes.most_common(1)[0][0]
+
+
+# ----------------------------------------------------------------------------- stores
+
+
+def memory_dir(reports: int) -> Path:
+    """Where the embedded graph of ``reports`` synthetic reports is saved (built once)."""
+    return OUT / f"api-memory-{reports}"
+
+
+def prepare_memory(extractions: Sequence[Extraction]) -> Path:
+    """Store the corpus in a saved MemoryStore unless it is there already; its data dir."""
+    data_dir = memory_dir(len(extractions))
+    if (data_dir / "graph.pickle").exists():
+        return data_dir
+    partial = data_dir.with_name(data_dir.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    started = time.perf_counter()
+    with MemoryStore(partial, flush_every=len(extractions) + 1) as store:
+        for extraction in extractions:
+            store.upsert_report(extraction)
+    partial.rename(data_dir)
+    print(f"memory: stored {len(extractions)} reports in {time.perf_counter() - started:.0f} s")
+    return data_dir
+
+
+def neo4j_server() -> LocalServer:
+    """The benchmark's own Neo4j server, reusing the jars of the project's server if fetched."""
+    server = LocalServer(home=NEO4J_HOME)
+    project_lib = LocalServer().lib
+    if not server.lib.exists() and (project_lib / ".pom-sha256").exists():
+        server.home.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(project_lib, server.lib)
+    return server
+
+
+def prepare_neo4j(extractions: Sequence[Extraction]) -> Neo4jConnection:
+    """Start the benchmark's Neo4j and fill it with the corpus unless it holds it already."""
+    server = neo4j_server()
+    port = _stored_port(server) or free_port()
+    connection = ensure_running(get_settings(neo4j_uri=f"bolt://127.0.0.1:{port}"), server=server)
+    marker = server.home / "corpus-reports"
+    if marker.exists() and marker.read_text().strip() == str(len(extractions)):
+        return connection
+    marker.unlink(missing_ok=True)
+    settings = get_settings(store="neo4j", **connection.settings_overrides())
+    started = time.perf_counter()
+    with open_store(settings) as store:
+        store.clear()
+        for extraction in extractions:
+            store.upsert_report(extraction)
+    marker.write_text(str(len(extractions)))
+    print(f"neo4j: stored {len(extractions)} reports in {time.perf_counter() - started:.0f} s")
+    return connection
+
+
+def _stored_port(server: LocalServer) -> int | None:
+    """The port of the benchmark server when it already runs (its state file says)."""
+    from devtools.neo4j_local import running_server
+
+    running = running_server(server)
+    return running.port if running else None
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# ----------------------------------------------------------------------------- server
+
+
+def serve(store_kind: str, data_dir: str | None, port: int) -> None:
+    """Run the GraphQL app plus the bare endpoints on ``port`` (the subprocess's entry)."""
+    import uvicorn
+
+    from api.app import create_app
+    from bench.api_reference import add_reference_routes
+
+    settings = get_settings(store=store_kind, data_dir=data_dir, api_graphiql=False)
+    with open_store(settings) as store:
+        app = create_app(settings, store=store)
+        add_reference_routes(app, store)
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+@contextmanager
+def running_api(store_kind: str, data_dir: Path | None, env: dict[str, str]) -> Iterator[str]:
+    """A uvicorn subprocess serving the store; yields its base URL and stops it at the end."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.api", "serve", "--store", store_kind]
+    command += ["--port", str(port)] + (["--data-dir", str(data_dir)] if data_dir else [])
+    process = subprocess.Popen(command, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    """Poll ``/readyz`` until the server answers (or fail when it exits or takes too long)."""
+    deadline = time.monotonic() + SERVER_BOOT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the API server exited with code {process.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the API server at {base} was not ready after {SERVER_BOOT_S:.0f} s")
+
+
+# ----------------------------------------------------------------------------- driving
+
+Send = Callable[[httpx.Client], httpx.Response]
+
+
+def graphql_request(query: str) -> dict[str, Any]:
+    """The keyword arguments of one GraphQL POST."""
+    return {"url": "/graphql", "json": {"query": query}}
+
+
+def checked(response: httpx.Response) -> Any:
+    """The JSON body of a successful answer (GraphQL errors count as failures)."""
+    response.raise_for_status()
+    body = response.json()
+    if isinstance(body, dict) and body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    return body
+
+
+def sequential_ms(
+    client: httpx.Client, request: dict[str, Any], count: int, warmup: int
+) -> list[float]:
+    """Latencies (ms) of ``count`` requests sent one after another, after ``warmup``."""
+    method = "POST" if "json" in request else "GET"
+    for _ in range(warmup):
+        checked(client.request(method, **request))
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        checked(client.request(method, **request))
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+async def concurrent_rps(base: str, request: dict[str, Any], count: int, workers: int) -> float:
+    """Requests per second when ``workers`` clients send ``count`` requests in all."""
+    method = "POST" if "json" in request else "GET"
+    remaining = iter(range(count))
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for _ in remaining:
+            checked(await client.request(method, **request))
+
+    limits = httpx.Limits(max_connections=workers)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60.0) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(workers)))
+        return count / (time.perf_counter() - started)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) of ``values``, interpolated."""
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def measure(base: str, request: dict[str, Any], args: argparse.Namespace) -> Timing:
+    """p50/p99 over sequential requests and req/s at ``args.concurrency``."""
+    with httpx.Client(base_url=base, timeout=60.0) as client:
+        latencies = sequential_ms(client, request, args.requests, args.warmup)
+    rps = asyncio.run(concurrent_rps(base, request, args.requests, args.concurrency))
+    return Timing(percentile(latencies, 50), percentile(latencies, 99), rps)
+
+
+def row_count(body: Any) -> int:
+    """How many result rows an answer holds (to check both sides return the same rows)."""
+    if isinstance(body, list):
+        return len(body)
+    if "rows" in body:
+        return len(body["rows"])
+    data = next(iter(body["data"].values()))
+    if isinstance(data, list):
+        return len(data)
+    connection = data.get("citations") or data.get("citedPolicies") or data
+    return len(connection["edges"])
+
+
+def same_rows(base: str, probe: Probe) -> int:
+    """The row count both sides answer with; an error when they differ."""
+    with httpx.Client(base_url=base, timeout=60.0) as client:
+        graphql = row_count(checked(client.post("/graphql", json={"query": probe.graphql})))
+        bare = row_count(checked(client.get(probe.bare_path, params=probe.bare_params)))
+    if graphql != bare:
+        raise RuntimeError(f"{probe.name}: GraphQL gave {graphql} rows, the bare endpoint {bare}")
+    return graphql
+
+
+# ----------------------------------------------------------------------------- report
+
+
+HEADER = (
+    f"{'store':7} {'reports':>7} {'query':20} {'rows':>4} | {'GQL p50':>8} {'p99':>7} "
+    f"{'req/s':>7} | {'bare p50':>8} {'p99':>7} {'req/s':>7} | {'x p50':>5} {'x p99':>5} "
+    f"{'x rps':>5}"
+)
+
+
+def table_row(store: str, reports: int, probe: Probe, rows: int, gql: Timing, bare: Timing) -> str:
+    """One printed line: both timings and GraphQL's ratio to the bare endpoint."""
+    return (
+        f"{store:7} {reports:>7} {probe.name:20} {rows:>4} | {gql.p50_ms:>8.2f} {gql.p99_ms:>7.2f} "
+        f"{gql.rps:>7.0f} | {bare.p50_ms:>8.2f} {bare.p99_ms:>7.2f} {bare.rps:>7.0f} | "
+        f"{gql.p50_ms / bare.p50_ms:>5.2f} {gql.p99_ms / bare.p99_ms:>5.2f} "
+        f"{bare.rps / gql.rps:>5.2f}"
+    )
+
+
+def bench_store(
+    store: str, base: str, reports: int, region: str, args: argparse.Namespace
+) -> list[str]:
+    """The table lines of one served store."""
+    lines = []
+    for probe in probes(region):
+        if args.only and probe.name not in args.only:
+            continue
+        rows = same_rows(base, probe)
+        gql = measure(base, graphql_request(probe.graphql), args)
+        bare = measure(base, {"url": probe.bare_path, "params": probe.bare_params}, args)
+        lines.append(table_row(store, reports, probe, rows, gql, bare))
+        print(lines[-1], flush=True)
+    return lines
+
+
+def run_store(store: str, args: argparse.Namespace) -> list[str]:
+    """Prepare ``store`` with the corpus, serve it and measure the five queries."""
+    reports = args.neo4j_reports if store == "neo4j" and args.neo4j_reports else args.reports
+    extractions = build_extractions(reports)
+    region = busiest_region(extractions)
+    if store == "memory":
+        data_dir: Path | None = prepare_memory(extractions)
+        env: dict[str, str] = {}
+    else:
+        data_dir, env = None, prepare_neo4j(extractions).environment()
+    del extractions
+    with running_api(store, data_dir, env) as base:
+        return bench_store(store, base, reports, region, args)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line (``serve`` is the subprocess's own mode)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", nargs="?", choices=["bench", "serve"], default="bench")
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--neo4j-reports", type=int, default=None)
+    parser.add_argument("--store", choices=["memory", "neo4j", "all"], default="all")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", nargs="*", help="only these query names")
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Benchmark the chosen stores and print the table."""
+    args = parse_args(argv)
+    if args.mode == "serve":
+        serve(args.store, args.data_dir, args.port)
+        return
+    stores = ["memory", "neo4j"] if args.store == "all" else [args.store]
+    lines = [line for store in stores for line in run_store(store, args)]
+    print()
+    print(HEADER)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
