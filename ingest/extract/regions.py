@@ -361,10 +361,16 @@ def _cut_offsets(window: str, gazetteer: Gazetteer) -> frozenset[int]:
 
 @functools.cache
 def _tokenizer(gazetteer: Gazetteer) -> jieba.Tokenizer:
-    """A private jieba tokenizer that knows every gazetteer name (shared words keep their freq)."""
+    """A private jieba tokenizer that knows every gazetteer name (shared words keep their freq).
+
+    It starts from a copy of jieba's default dictionary, which the other extractors load anyway:
+    loading it a second time from jieba's cache took ~0.8 s of the first report's extraction.
+    """
     jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
     tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    tokenizer.FREQ, tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
+    tokenizer.initialized = True
     for line in gazetteer.jieba_user_dict_lines():
         word, freq, tag = line.split(" ")
         if not tokenizer.FREQ.get(word):
