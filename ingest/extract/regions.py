@@ -136,6 +136,7 @@ class _Options:
     def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
         self.gazetteer, self.year = gazetteer, year
         self._cache: dict[tuple[str, bool], tuple[RegionInfo, ...]] = {}
+        self._bare: dict[str, tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]] = {}
 
     def __call__(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
         key = (name, suffixed)
@@ -145,6 +146,14 @@ class _Options:
             found = self.gazetteer.candidates(name, self.year)
             self._cache[key] = tuple(info for info in found if info.code in codes)
         return self._cache[key]
+
+    def bare(self, name: str) -> tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]:
+        """A bare name's candidates split into (provinces, prefectures and counties)."""
+        if name not in self._bare:
+            options = self(name, suffixed=False)
+            provinces = tuple(o for o in options if o.level == "province")
+            self._bare[name] = provinces, tuple(o for o in options if o.level != "province")
+        return self._bare[name]
 
 
 def _suffixed_matches(
@@ -192,8 +201,7 @@ def _province_short_matches(
     gazetteer = options_of.gazetteer
     found = []
     for start, end, name in raw:
-        options = options_of(name, suffixed=False)
-        provinces = tuple(o for o in options if o.level == "province")
+        provinces = options_of.bare(name)[0]
         if not provinces or taken.covers(start, end):
             continue
         if _DIRECTION_AFTER.match(text, end) or _NOT_COUNTY_AFTER.match(text, end):
@@ -214,7 +222,7 @@ def _short_matches(
     placed = evidence.codes | evidence.context
     found = []
     for start, end, name in raw:
-        options = tuple(o for o in options_of(name, suffixed=False) if o.level != "province")
+        options = options_of.bare(name)[1]
         if not options or taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
             continue
         known = tuple(o for o in options if o.code in placed)
