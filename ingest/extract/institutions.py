@@ -36,7 +36,8 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "institution_bodie
 Flag = Literal["prefixed", "bare", "named", "league", "pair", "exclude"]
 
 # Level words that stand for "the region at this level" (区政府, 市委, 自治区人民政府).
-_MULTI_LEVELS = ("自治区", "自治州", "自治县", "自治旗")
+_AUTONOMOUS = "自治"
+_MULTI_LEVELS = tuple(_AUTONOMOUS + level for level in "区州县旗")
 _LEVELS = "省市州盟县区旗"
 # A level character glued to these neighbours is part of another word (社区, 城市, 全县, 各区)
 # or of a plural enumeration (市县, 县乡): then it names no single region.
@@ -142,13 +143,17 @@ class _Place:
     code: str | None
 
 
+# (canonical name, kind, region code) of one body a mention names.
+Canonical = tuple[str, InstitutionKind, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     """One resolved occurrence: ``text[start:end]`` names the bodies in ``canonicals``."""
 
     start: int
     end: int
-    canonicals: tuple[tuple[str, InstitutionKind, str | None], ...]
+    canonicals: tuple[Canonical, ...]
 
 
 def load_bodies(path: Path = DATA_FILE) -> tuple[Body, ...]:
@@ -214,6 +219,10 @@ class _Resolver:
                 known = self.region_ending_at.get(mention.end)
                 if known is None or known[0] > mention.start:
                     self.region_ending_at[mention.end] = (mention.start, region)
+        # A report names the same few bodies of the same few places many times.
+        self._level_places: dict[str, _Place | None] = {}
+        self._canonicals: dict[tuple[str, str, str | None], tuple[Canonical, ...]] = {}
+        self.report_place = self.place_at(-1)
 
     def place_at(self, index: int) -> _Place | None:
         """The region ``region_path[index]`` with its code (from the mentions or GB/T 2260)."""
@@ -232,14 +241,22 @@ class _Resolver:
 
     def place_for_level(self, level: str) -> _Place | None:
         """区 in a district report → the district; 市 in a county report → its prefecture."""
+        if level not in self._level_places:
+            self._level_places[level] = self._place_for_level(level)
+        return self._level_places[level]
+
+    def _place_for_level(self, level: str) -> _Place | None:
         for index in range(len(self.path) - 1, -1, -1):
             if self.path[index].endswith(level):
                 return self.place_at(index)
         return None
 
-    @property
-    def report_place(self) -> _Place | None:
-        return self.place_at(-1)
+    def canonicals(self, body: Body, place: _Place) -> tuple[Canonical, ...]:
+        """The canonical names ``body`` has at ``place`` (see :func:`_canonicals`)."""
+        key = (body.written, place.full_name, place.code)  # a body is known by its written form
+        if key not in self._canonicals:
+            self._canonicals[key] = _canonicals(body, place, self)
+        return self._canonicals[key]
 
     @property
     def county(self) -> str:
@@ -286,7 +303,7 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
     prefix_start, place = anchored
     if place is None or _generic_or_footer(text, prefix_start):
         return None
-    return _Hit(prefix_start, end, _canonicals(body, place, resolver))
+    return _Hit(prefix_start, end, resolver.canonicals(body, place))
 
 
 def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | None] | None:
@@ -298,9 +315,9 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     level = text[start - 1] if start > 0 else ""
     if not level or level not in _LEVELS:  # 自治区/州/县/旗 end in a level character too
         return None
-    for multi in _MULTI_LEVELS:
-        if _ends_with(text, start, multi):
-            return start - len(multi), resolver.place_for_level(multi)
+    multi = _AUTONOMOUS + level
+    if multi in _MULTI_LEVELS and _ends_with(text, start, multi):
+        return start - len(multi), resolver.place_for_level(multi)
     before = text[start - 2] if start > 1 else ""
     if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
         return start - 1, None
@@ -322,7 +339,7 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
     clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
     if _GENERIC_CLAUSE.search(clause):
         return None
-    return _Hit(start, end, _canonicals(body, place, resolver))
+    return _Hit(start, end, resolver.canonicals(body, place))
 
 
 def _generic_or_footer(text: str, start: int) -> bool:
@@ -334,9 +351,7 @@ def _generic_or_footer(text: str, start: int) -> bool:
     )
 
 
-def _canonicals(
-    body: Body, place: _Place, resolver: _Resolver
-) -> tuple[tuple[str, InstitutionKind, str | None], ...]:
+def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonical, ...]:
     if body.flag == "pair":
         government = "行政公署" if place.full_name.endswith(("盟", "地区")) else "人民政府"
         return (
