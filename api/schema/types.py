@@ -22,7 +22,7 @@ import strawberry
 from api.deps import FazhiContext
 from api.errors import UserInputError
 from api.loaders import StoreGateway
-from api.schema.pagination import Connection, Window, connection_from_list
+from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
 from graph.model import Label, Rel
 from graph.store import Direction, Edge, Node
 
@@ -337,11 +337,16 @@ class Policy:
         page = window(info, first, after)
         province = province_prefix(province_code)
         edges = await gateway(info).edges(Label.POLICY, self.id, Rel.CITES, "in")
-        citations = await citations_from(info, edges)
-        kept = [c for c in citations if year_in(c.year, year_from, year_to)]
+        years = await report_years(info, edges)
+        kept = [
+            e
+            for e in newest_edges_first(edges, years)
+            if year_in(years.get(e.source[1]), year_from, year_to)
+        ]
         if province is not None:
             kept = await in_province(info, kept, province)
-        return connection_from_list(kept, page)
+        citations = [Citation.from_edge(e, years.get(e.source[1])) for e in page.slice(kept)]
+        return connection_from_slice(citations, total=len(kept), window=page)
 
     @described(description="Documents this one implements (nested 〈〉 titles).")
     async def implements(self, info: Info) -> list[Policy]:
@@ -375,18 +380,28 @@ def province_prefix(province_code: str | None) -> str | None:
     return province_code[:2]
 
 
-async def citations_from(info: Info, edges: Sequence[Edge]) -> list[Citation]:
-    """Citations for CITES edges, with the citing report's year, newest first."""
+async def report_years(info: Info, edges: Sequence[Edge]) -> dict[str, int | None]:
+    """The year of each report at the source end of ``edges``."""
     reports = await gateway(info).nodes(Label.REPORT, [edge.source[1] for edge in edges])
-    years = {r.key: r.props.get("year") for r in reports if r is not None}
-    citations = [Citation.from_edge(edge, years.get(edge.source[1])) for edge in edges]
-    return sorted(citations, key=lambda c: (-(c.year or 0), c.report_id, c.policy_id))
+    return {r.key: r.props.get("year") for r in reports if r is not None}
 
 
-async def in_province(info: Info, citations: list[Citation], prefix: str) -> list[Citation]:
-    """The citations whose report is about a region of the province with code ``prefix``."""
-    regions = await asyncio.gather(*(c.region_code(info) for c in citations))
-    return [c for c, code in zip(citations, regions, strict=True) if code and code[:2] == prefix]
+def newest_edges_first(edges: Sequence[Edge], years: Mapping[str, int | None]) -> list[Edge]:
+    """CITES edges ordered by their report: newest year first, then report and policy id.
+
+    Only the page asked for becomes :class:`Citation` objects (a policy may have thousands).
+    """
+    return sorted(edges, key=lambda e: (-(years.get(e.source[1]) or 0), e.source[1], e.target[1]))
+
+
+async def in_province(info: Info, edges: list[Edge], prefix: str) -> list[Edge]:
+    """The CITES edges whose report is about a region of the province with code ``prefix``."""
+    regions = await asyncio.gather(
+        *(neighbours(info, Label.REPORT, e.source[1], Rel.ABOUT, "out") for e in edges)
+    )
+    return [
+        e for e, found in zip(edges, regions, strict=True) if found and found[0].key[:2] == prefix
+    ]
 
 
 @strawberry.type(description="A named programme, reform or campaign: 放管服, 双随机一公开 …")
@@ -481,11 +496,6 @@ class Citation:
             count=int(edge.props.get("count", 1)),
             evidence=evidence_of(edge.props),
         )
-
-    async def region_code(self, info: Info) -> str | None:
-        """The code of the region the citing report is about."""
-        regions = await neighbours(info, Label.REPORT, self.report_id, Rel.ABOUT, "out")
-        return regions[0].key if regions else None
 
     @described(description="The citing report.")
     async def report(self, info: Info) -> Report | None:
