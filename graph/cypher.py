@@ -119,6 +119,10 @@ WRITE_NODES: dict[Label, str] = {
     "SET n = row.props"
     for label in Label
 }
+# For nodes known not to exist yet (the uniqueness constraints still refuse a duplicate).
+CREATE_NODES: dict[Label, str] = {
+    label: f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row.props" for label in Label
+}
 DELETE_NODE: dict[Label, str] = {
     label: f"MATCH (n:{label.value} {{{KEYS[label]}: $key}}) "
     f"OPTIONAL MATCH (a:{ALIAS_LABEL})-[:{ALIAS_REL}]->(n) DETACH DELETE a, n"
@@ -156,6 +160,12 @@ WRITE_EDGES: dict[tuple[Rel, Label, Label], str] = {
         f"MERGE (a)-[r:{rel.value}]->(b) SET r = row.props RETURN count(r) AS written"
     )
     for rel, source, target in SCHEMA
+}
+
+# For relationships with an end created in the same transaction: there is nothing to merge with.
+CREATE_EDGES: dict[tuple[Rel, Label, Label], str] = {
+    shape: statement.replace("MERGE (a)-", "CREATE (a)-")
+    for shape, statement in WRITE_EDGES.items()
 }
 
 _ARROWS = {"out": ("-", "->"), "in": ("<-", "-")}

@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from graph.model import Label
 from graph.resolve import resolution_aliases
-from graph.rows import EdgeKey, NodeRef, rows_for
+from graph.rows import EdgeKey, NodeRef, ReportRows
 from graph.store import Edge, Node
-from ingest.model import Extraction
 
 if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jTx
@@ -50,18 +49,19 @@ class BufferedTx:
         self._held_nodes: dict[NodeRef, _Props] = {}
         self._held_aliases: dict[str, str] = {}
         self._held_edges: dict[EdgeKey, Mapping[str, Any]] = {}
+        self._created: set[NodeRef] = set()  # held nodes the database does not have yet
 
-    def prefetch(self, extractions: Sequence[Extraction], *, evidence_cap: int) -> None:
-        """Read, in one statement per kind, everything writing ``extractions`` will ask for."""
+    def prefetch(self, batch: Sequence[ReportRows]) -> None:
+        """Read, in one statement per kind, everything writing these reports will ask for."""
         wanted: dict[Label, set[str]] = {label: set() for label in Label}
         aliases: set[str] = set()
-        for extraction in extractions:
-            wanted[Label.REPORT].add(extraction.report_id)
-            for node in rows_for(extraction, evidence_cap=evidence_cap).nodes:
+        for rows in batch:
+            wanted[Label.REPORT].add(rows.report_id)
+            for node in rows.nodes:
                 wanted[node.label].add(node.key)
                 if node.label == Label.POLICY:
                     aliases.update(resolution_aliases(node.props))
-        self._load_sources(sorted({extraction.source for extraction in extractions}))
+        self._load_sources(sorted({rows.source for rows in batch}))
         wanted[Label.POLICY].update(self.policy_aliases(sorted(aliases)).values())
         for label, keys in wanted.items():
             self.read_nodes(label, sorted(keys))
@@ -99,6 +99,8 @@ class BufferedTx:
     def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
         for node in nodes:
             ref = (label, node.key)
+            if ref in self._nodes and self._nodes[ref] is None:
+                self._created.add(ref)
             self._nodes[ref] = self._held_nodes[ref] = dict(node.props)
             source = node.props.get("source") if label == Label.REPORT else None
             if isinstance(source, str) and source in self._sources:
@@ -130,18 +132,28 @@ class BufferedTx:
         return deleted
 
     def flush(self) -> None:
-        """Send every held write: nodes by label, then aliases, then relationships."""
+        """Send every held write: nodes by label, then aliases, then relationships.
+
+        Nodes the database did not have are created, not merged, and so are the relationships
+        touching them (nothing can exist to merge with); the rest are merged by key.
+        """
         for label in Label:
-            held = [
-                Node(label, key, p) for (lab, key), p in self._held_nodes.items() if lab == label
-            ]
-            if held:
-                self.inner.write_nodes(label, held)
+            held = [Node(label, k, p) for (lab, k), p in self._held_nodes.items() if lab == label]
+            fresh = [node for node in held if (label, node.key) in self._created]
+            known = [node for node in held if (label, node.key) not in self._created]
+            self.inner.write_nodes(label, fresh, new=True)
+            self.inner.write_nodes(label, known)
         self.inner.set_policy_aliases(self._held_aliases)
-        self.inner.write_edges([Edge(*key, props) for key, props in self._held_edges.items()])
+        edges: dict[bool, list[Edge]] = {True: [], False: []}
+        for key, props in self._held_edges.items():
+            edge = Edge(*key, props)
+            edges[edge.source in self._created or edge.target in self._created].append(edge)
+        self.inner.write_edges(edges[True], new=True)
+        self.inner.write_edges(edges[False])
         self._held_nodes.clear()
         self._held_aliases.clear()
         self._held_edges.clear()
+        self._created.clear()
 
     def _load_sources(self, sources: Sequence[str]) -> None:
         """Source → report ids, from the database and from the Reports held here."""

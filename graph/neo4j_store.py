@@ -46,7 +46,7 @@ from graph.memory import order_far_edges, sort_nodes
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx
 from graph.resolve import write_report
-from graph.rows import sort_edges
+from graph.rows import rows_for, sort_edges
 from graph.store import (
     Direction,
     Edge,
@@ -115,9 +115,13 @@ class Neo4jStore:
         self, tx: ManagedTransaction, extractions: Sequence[Extraction]
     ) -> list[UpsertResult]:
         cap = self._settings.evidence_per_relationship
+        batch = [rows_for(x, evidence_cap=cap) for x in extractions]
         buffered = BufferedTx(Neo4jTx(tx, self._batch))
-        buffered.prefetch(extractions, evidence_cap=cap)
-        results = [write_report(buffered, x, evidence_cap=cap) for x in extractions]
+        buffered.prefetch(batch)
+        results = [
+            write_report(buffered, x, evidence_cap=cap, rows=rows)
+            for x, rows in zip(extractions, batch, strict=True)
+        ]
         buffered.flush()
         return results
 
@@ -316,12 +320,16 @@ class Neo4jTx:
             edges.append(Edge(Rel(row["type"]), source, target, _clean(row["props"])))
         return edges
 
-    def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
+    def write_nodes(self, label: Label, nodes: Sequence[Node], *, new: bool = False) -> None:
+        """Merge nodes by key, or create them when the caller knows they are ``new``."""
         rows = [{"key": n.key, "props": {**n.props, KEYS[label]: n.key}} for n in nodes]
+        statement = (cypher.CREATE_NODES if new else cypher.WRITE_NODES)[label]
         for batch in self._batches(rows):
-            self.tx.run(cypher.WRITE_NODES[label], rows=batch).consume()
+            self.tx.run(statement, rows=batch).consume()
 
-    def write_edges(self, edges: Sequence[Edge]) -> None:
+    def write_edges(self, edges: Sequence[Edge], *, new: bool = False) -> None:
+        """Merge relationships by (type, ends), or create them when they are ``new``."""
+        statements = cypher.CREATE_EDGES if new else cypher.WRITE_EDGES
         grouped: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = {}
         for edge in edges:
             shape = (edge.type, edge.source[0], edge.target[0])
@@ -331,7 +339,7 @@ class Neo4jTx:
             grouped.setdefault(shape, []).append(row)
         for shape, rows in grouped.items():
             for batch in self._batches(rows):
-                written = _count(self.tx, cypher.WRITE_EDGES[shape], rows=batch)
+                written = _count(self.tx, statements[shape], rows=batch)
                 if written != len(batch):
                     raise StoreError(
                         f"{shape[0]} relationships: {len(batch) - written} lost an end"

@@ -120,8 +120,12 @@ class Resolution:
     aliases: dict[str, str] = field(default_factory=dict)  # alias → id, to record
 
 
-def write_report(tx: WriteTx, extraction: Extraction, *, evidence_cap: int) -> UpsertResult:
+def write_report(
+    tx: WriteTx, extraction: Extraction, *, evidence_cap: int, rows: ReportRows | None = None
+) -> UpsertResult:
     """Write one report through ``tx``: unchanged, new, or replacing its source's old version.
+
+    ``rows`` are the report's :func:`graph.rows.rows_for`, when the caller has them already.
 
     Example:
         >>> from graph.memory import MemoryStore
@@ -136,7 +140,7 @@ def write_report(tx: WriteTx, extraction: Extraction, *, evidence_cap: int) -> U
     previous = tx.reports_with_source(extraction.source)
     for old in previous:
         tx.delete_report(old)
-    rows = rows_for(extraction, evidence_cap=evidence_cap)
+    rows = rows or rows_for(extraction, evidence_cap=evidence_cap)
     resolution = resolve_policies(tx, rows)
     for source, target in resolution.merges:
         merge_policy(tx, source, target, evidence_cap=evidence_cap)

@@ -93,11 +93,12 @@ def test_alias_index_lives_outside_the_model(store: Neo4jStore, neo4j_settings: 
 def test_write_rolls_back_when_a_statement_fails(store: Neo4jStore) -> None:
     store.upsert_report(fx.report_a())
     before = store.dump()
-    broken = dict(cypher.WRITE_EDGES)
     shape = (Rel.CITES, Label.REPORT, Label.POLICY)
-    broken[shape] = "RETURN 1/0 AS written"  # a server-side error after the nodes are written
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cypher, "WRITE_EDGES", broken)
+        for name in ("WRITE_EDGES", "CREATE_EDGES"):  # merged or created: both fail
+            broken = dict(getattr(cypher, name))
+            broken[shape] = "RETURN 1/0 AS written"  # a server error after the nodes are written
+            patch.setattr(cypher, name, broken)
         with pytest.raises(StoreError, match="could not write report"):
             store.upsert_report(fx.report_b())
     assert store.dump() == before
@@ -129,6 +130,9 @@ def test_statements_take_data_only_as_parameters() -> None:
     statements = [
         *cypher.WRITE_EDGES.values(),
         *cypher.WRITE_NODES.values(),
+        *cypher.CREATE_EDGES.values(),
+        *cypher.CREATE_NODES.values(),
+        cypher.REPORTS_WITH_SOURCES,
         *cypher.READ_NODES.values(),
         *cypher.EDGES_OF.values(),
         *cypher.FIND_NODES.values(),

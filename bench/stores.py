@@ -1,0 +1,286 @@
+"""Store ingestion throughput and memory: the embedded store, Neo4j, and a plain Neo4j reference.
+
+Run: ``uv run python -m bench.stores --reports 10000 [--store memory|neo4j|all]``.
+
+Each store is measured in a fresh subprocess over the cached synthetic corpus of
+:mod:`bench.corpus`, ingested through ``upsert_reports`` in batches of
+``settings.ingest_batch_reports``. Peak memory is ``ru_maxrss`` minus its value once the corpus
+is loaded. Neo4j runs on a server of its own (``/tmp/bench-neo4j``, a free port), started here
+and stopped at the end, so the tests' database is never touched; its JVM peak RSS (``VmHWM``)
+is printed too.
+
+The Neo4j reference writes the same rows (:func:`graph.rows.rows_for` of every report) with
+plain ``UNWIND $rows AS row CREATE …`` statements into the emptied database (same constraints
+and indexes), in batches of ``settings.write_batch_size``. Node and relationship rows are
+de-duplicated by key in Python first (a shared region or policy is created once), which is
+the fairer reference: it does the least work any loader of these rows must do. No policy
+resolution, property merging, replacement checks or atomicity per report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from neo4j import GraphDatabase
+
+from bench.corpus import build_extractions
+from config.settings import Settings, get_settings
+from devtools.neo4j_local import LocalServer, ensure_running, running_server, stop
+from graph.memory import MemoryStore, load_graph
+from graph.model import KEYS, Label, Rel
+from graph.rows import rows_for
+from graph.store import GraphStore, StoreError
+from ingest.model import Extraction
+
+BENCH_HOME = Path("/tmp/bench-neo4j")
+STORES = ("memory", "neo4j")
+
+Measurement = dict[str, Any]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``items`` in consecutive slices of ``size``."""
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]
+
+
+def ingest(store: GraphStore, reports: list[Extraction], batch: int) -> Measurement:
+    """Upsert ``reports`` in batches; time, counts and failures."""
+    started = time.perf_counter()
+    written = failed = 0
+    for chunk in batches(reports, batch):
+        for result in store.upsert_reports(chunk):
+            if isinstance(result, StoreError):
+                failed += 1
+            else:
+                written += result.relationships_written
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "reports_per_s": len(reports) / seconds,
+        "relationships": written,
+        "relationships_per_s": written / seconds,
+        "failed": failed,
+    }
+
+
+# --- one store per subprocess ---------------------------------------------------------------
+def measure_memory(reports: list[Extraction], settings: Settings) -> Measurement:
+    """Ingest into the embedded store, then save and load its pickle."""
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as data_dir:
+        store = MemoryStore(
+            Path(data_dir), evidence_cap=settings.evidence_per_relationship, flush_every=10**9
+        )
+        result = ingest(store, reports, settings.ingest_batch_reports)
+        result["stats"] = store.stats().nodes
+        started = time.perf_counter()
+        store.flush()
+        result["save_s"] = time.perf_counter() - started
+        path = store.path
+        assert path is not None
+        result["file_mb"] = path.stat().st_size / 1e6
+        started = time.perf_counter()
+        load_graph(path)
+        result["load_s"] = time.perf_counter() - started
+    return result
+
+
+def measure_neo4j(reports: list[Extraction], settings: Settings) -> Measurement:
+    """Ingest into Neo4j, then empty it and write the same rows the plain way."""
+    from graph.neo4j_store import Neo4jStore
+
+    with Neo4jStore(settings) as store:
+        store.clear()
+        result = ingest(store, reports, settings.ingest_batch_reports)
+        result["stats"] = store.stats().nodes
+        result["rss_after_ours_mb"] = peak_rss_mb()
+        store.clear()
+        result["reference"] = reference_load(reports, settings)
+        store.clear()
+    return result
+
+
+NodeRows = dict[tuple[Label, str], dict[str, Any]]
+EdgeRows = dict[tuple[Rel, Label, Label], dict[tuple[str, str], dict[str, Any]]]
+
+
+def reference_load(reports: list[Extraction], settings: Settings) -> Measurement:
+    """The same rows, de-duplicated by key, written with plain UNWIND … CREATE."""
+    started = time.perf_counter()
+    nodes, edges = reference_rows(reports, settings.evidence_per_relationship)
+    rows_s = time.perf_counter() - started
+    started = time.perf_counter()
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    with (
+        GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver,
+        driver.session(database=settings.neo4j_database) as session,
+    ):
+        for label in Label:
+            node_rows = [props for (lab, _), props in nodes.items() if lab == label]
+            write_plain(session, reference_nodes(label), node_rows, settings.write_batch_size)
+        for shape, by_ends in edges.items():
+            edge_rows = [{"s": s, "t": t, "props": p} for (s, t), p in by_ends.items()]
+            write_plain(session, reference_edges(shape), edge_rows, settings.write_batch_size)
+    seconds = time.perf_counter() - started
+    count = sum(len(by_ends) for by_ends in edges.values())
+    return {"rows_s": rows_s, "write_s": seconds, "nodes": len(nodes), "relationships": count}
+
+
+def reference_rows(reports: list[Extraction], evidence_cap: int) -> tuple[NodeRows, EdgeRows]:
+    """Every report's rows, the first of each node and relationship key kept."""
+    nodes: NodeRows = {}
+    edges: EdgeRows = {}
+    for report in reports:
+        rows = rows_for(report, evidence_cap=evidence_cap)
+        for node in rows.nodes:
+            nodes.setdefault((node.label, node.key), {**node.props, KEYS[node.label]: node.key})
+        for edge in rows.edges:
+            shape = (edge.type, edge.source[0], edge.target[0])
+            ends = (edge.source[1], edge.target[1])
+            edges.setdefault(shape, {}).setdefault(ends, dict(edge.props))
+    return nodes, edges
+
+
+def reference_nodes(label: Label) -> str:
+    """Plain node creation."""
+    return f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row"
+
+
+def reference_edges(shape: tuple[Rel, Label, Label]) -> str:
+    """Plain relationship creation between nodes found by their unique key."""
+    rel, source, target = shape
+    return (
+        f"UNWIND $rows AS row MATCH (a:{source.value} {{{KEYS[source]}: row.s}}) "
+        f"MATCH (b:{target.value} {{{KEYS[target]}: row.t}}) "
+        f"CREATE (a)-[r:{rel.value}]->(b) SET r = row.props"
+    )
+
+
+def write_plain(session: Any, query: str, rows: list[dict[str, Any]], size: int) -> None:
+    """One write transaction per batch of rows."""
+    for chunk in batches(rows, size):
+        session.execute_write(lambda tx, chunk=chunk: tx.run(query, rows=list(chunk)).consume())
+
+
+def child(kind: str, count: int) -> None:
+    """Measure one store in this (fresh) process and print the measurement as JSON."""
+    reports = build_extractions(count)
+    baseline = peak_rss_mb()
+    settings = get_settings()
+    measure: Callable[[list[Extraction], Settings], Measurement] = (
+        measure_memory if kind == "memory" else measure_neo4j
+    )
+    result = measure(reports, settings)
+    result["peak_rss_mb"] = result.pop("rss_after_ours_mb", peak_rss_mb()) - baseline
+    result["corpus_rss_mb"] = baseline
+    print(json.dumps(result))
+
+
+# --- the parent: servers, subprocesses, printing ---------------------------------------------
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_child(kind: str, count: int, env: dict[str, str]) -> Measurement:
+    """Run :func:`child` in a fresh interpreter; its JSON answer."""
+    command = [sys.executable, "-m", "bench.stores", "--child", kind, "--reports", str(count)]
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} benchmark failed:\n{done.stderr[-3000:]}")
+    answer: Measurement = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def bench_neo4j(count: int) -> Measurement:
+    """Start the benchmark's own server, measure in a child, read the JVM peak, stop it."""
+    server = LocalServer(home=BENCH_HOME)
+    running = running_server(server)
+    port = running.port if running else free_port()
+    connection = ensure_running(get_settings(neo4j_uri=f"bolt://127.0.0.1:{port}"), server=server)
+    try:
+        result = run_child("neo4j", count, connection.environment())
+        pid = running_server(server)
+        result["jvm_peak_rss_mb"] = jvm_peak_mb(pid.pid) if pid else None
+    finally:
+        stop(server=server)
+    return result
+
+
+def jvm_peak_mb(pid: int) -> float | None:
+    """VmHWM (peak resident set) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def show(kind: str, r: Measurement) -> None:
+    """Print one store's numbers."""
+    print(f"== {kind}")
+    print(
+        f"  ingest: {r['seconds']:.1f} s, {r['reports_per_s']:.0f} reports/s, "
+        f"{r['relationships_per_s']:.0f} relationships/s ({r['relationships']} written), "
+        f"{r['failed']} failed"
+    )
+    print(f"  nodes: {r['stats']}")
+    print(f"  peak RSS above the loaded corpus: {r['peak_rss_mb']:.0f} MB")
+    if kind == "memory":
+        print(
+            f"  pickle: save {r['save_s']:.2f} s, load {r['load_s']:.2f} s, {r['file_mb']:.1f} MB"
+        )
+        return
+    ref = r["reference"]
+    print(
+        f"  reference (UNWIND … CREATE, rows de-duplicated): write {ref['write_s']:.1f} s "
+        f"(+ rows {ref['rows_s']:.1f} s) for {ref['nodes']} nodes, "
+        f"{ref['relationships']} relationships"
+    )
+    print(
+        f"  ours / reference: {r['seconds'] / ref['write_s']:.2f}x of the write alone, "
+        f"{r['seconds'] / (ref['write_s'] + ref['rows_s']):.2f}x of rows + write"
+    )
+    if r.get("jvm_peak_rss_mb") is not None:
+        print(f"  Neo4j server JVM peak RSS (VmHWM): {r['jvm_peak_rss_mb']:.0f} MB")
+
+
+def main() -> None:
+    """Measure the chosen stores and print their numbers."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--store", choices=[*STORES, "all"], default="all")
+    parser.add_argument("--child", choices=STORES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.reports)
+        return
+    build_extractions(args.reports)  # build the cache once, before the children
+    settings = get_settings()
+    print(f"{args.reports} reports, batches of {settings.ingest_batch_reports} reports")
+    for kind in STORES if args.store == "all" else (args.store,):
+        result = (
+            run_child(kind, args.reports, {}) if kind == "memory" else bench_neo4j(args.reports)
+        )
+        show(kind, result)
+
+
+if __name__ == "__main__":
+    main()
