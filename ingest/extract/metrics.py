@@ -35,6 +35,7 @@ _FIGURE = re.compile(
     rf"(?P<unit>{_UNITS})"
 )
 _APPROXIMATIONS = ("超过", "近", "约", "逾")
+_APPROXIMATION_ENDS = frozenset(word[-1] for word in _APPROXIMATIONS)
 _LOOKBACK = 120  # characters of the sentence read before a figure
 _SCALES = {"万": 10_000.0, "亿": 100_000_000.0}
 _CLAUSE_BREAK = re.compile(r"[\n,，;；、:：。!！?？(（)）]")
@@ -117,6 +118,8 @@ def _after_last_break(window: str, backwards: str, breaks: re.Pattern[str]) -> s
 
 def _figure_start(text: str, digits: int) -> int:
     """Where the figure starts: at an approximation word (近, 约, 逾, 超过) right before it."""
+    if digits == 0 or text[digits - 1] not in _APPROXIMATION_ENDS:  # the usual case, decided fast
+        return digits
     for word in _APPROXIMATIONS:
         if text.startswith(word, max(0, digits - len(word)), digits):
             return digits - len(word)
@@ -131,8 +134,9 @@ def _metric(text: str, match: re.Match[str]) -> Metric | None:
     subject = subject_of(clause)
     if not subject or not _about_rule_of_law(sentence, clause):
         return None
-    unit = "%" if match.group("unit") == "％" else match.group("unit")
-    value = parse_value(match.group("number"), match.group("scale"))
+    number, scale, unit = match.group("number", "scale", "unit")
+    value = parse_value(number, scale)
+    unit = "%" if unit == "％" else unit
     return Metric(subject=subject, value=value, unit=unit, start=start, end=match.end())
 
 
