@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from graph.factory import open_store
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.cli.options import DataDirOption, StoreOption, settings_from
 from config import Settings
+from graph.factory import open_store
 from graph.store import GraphStore, StoreError, UpsertResult
 from ingest.model import Extraction
 from ingest.pipeline import find_report_files, try_extract_file
@@ -87,27 +87,39 @@ def ingest(
 def ingest_files(
     graph: GraphStore, files: list[Path], *, settings: Settings, jobs: int = 1
 ) -> IngestSummary:
-    """Extract and upsert each file with a progress bar; a bad file is recorded, not fatal."""
+    """Extract and upsert the files in batches of ``settings.ingest_batch_reports`` with a
+    progress bar; a bad file is recorded, not fatal (a failed batch is retried report by report
+    by the store, so only the bad report fails)."""
     summary = IngestSummary()
+    pending: list[tuple[Path, Extraction]] = []
     with _progress() as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
-            _upsert_one(graph, path, outcome, summary)
-            progress.advance(task)
+            if isinstance(outcome, str):
+                summary.failed.append(outcome)
+                progress.advance(task)
+                continue
+            pending.append((path, outcome))
+            if len(pending) >= settings.ingest_batch_reports:
+                progress.advance(task, _upsert_batch(graph, pending, summary))
+        progress.advance(task, _upsert_batch(graph, pending, summary))
     return summary
 
 
-def _upsert_one(
-    graph: GraphStore, path: Path, outcome: Extraction | str, summary: IngestSummary
-) -> None:
-    if isinstance(outcome, str):
-        summary.failed.append(outcome)
-        return
-    try:
-        summary.add(graph.upsert_report(outcome))
-    except StoreError as error:
-        summary.failed.append(f"{path}: not written, rolled back ({error})")
-    summary.warnings.extend(f"{path}: {w}" for w in outcome.warnings)
+def _upsert_batch(
+    graph: GraphStore, pending: list[tuple[Path, Extraction]], summary: IngestSummary
+) -> int:
+    """Write the pending reports as one batch, count each, and empty ``pending``."""
+    results = graph.upsert_reports([extraction for _, extraction in pending]) if pending else []
+    for (path, extraction), result in zip(pending, results, strict=True):
+        if isinstance(result, StoreError):
+            summary.failed.append(f"{path}: not written, rolled back ({result})")
+        else:
+            summary.add(result)
+        summary.warnings.extend(f"{path}: {w}" for w in extraction.warnings)
+    done = len(pending)
+    pending.clear()
+    return done
 
 
 def _extract_all(
