@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ahocorasick_rs
@@ -35,6 +35,7 @@ _QUOTED = re.compile(r"[“「『‘]([^“”「」『』‘’\n]{1,40})[”�
 _SEPARATORS = re.compile(r"[、，,\s\"“”‘’「」『』]")
 _NUMERAL = "一二三四五六七八九十两百千零0-9０-９"
 _MAX_NAME = 24
+_CACHED_NAMES = 8192
 
 _HONOUR_NAME = re.compile(
     rf"^(?:全国|全省|全市|全区|全县|全盟|国家级|省级|市级)|模范|先进|优秀|标兵|十佳|典型案例|称号"
@@ -169,7 +170,7 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
         True
     """
     name = canonical_name(content)
-    if _rejected(name, before, after):
+    if _rejected_name(name) or _rejected_context(before, after):
         return None
     known = load_lexicon().get(name)
     if known is not None:
@@ -177,12 +178,21 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
     merge = _MERGE_HEAD.match(after)
     if merge and _SHORT_ABBREVIATION.match(name):
         return name + merge.group()
-    if any(shape.search(name) for shape in _SHAPES) or _is_parallel(content):
+    if _has_programme_shape(content):
         return name
     return name if _MECHANISM_HEAD.match(after) else None
 
 
-def _rejected(name: str, before: str, after: str) -> bool:
+# The decisions that depend on the quoted string alone are cached: programme names recur.
+@lru_cache(maxsize=_CACHED_NAMES)
+def _has_programme_shape(content: str) -> bool:
+    name = canonical_name(content)
+    return any(shape.search(name) for shape in _SHAPES) or _is_parallel(content)
+
+
+@lru_cache(maxsize=_CACHED_NAMES)
+def _rejected_name(name: str) -> bool:
+    """Emphasis, category labels, excluded slogans and honour titles, by the name alone."""
     if not name or len(name) > _MAX_NAME or "《" in name or "》" in name:
         return True
     if len(name) <= 2 and not re.search(rf"[{_NUMERAL}+]", name):
@@ -191,11 +201,13 @@ def _rejected(name: str, before: str, after: str) -> bool:
         return True  # category labels: “依申请6+1类”
     if name in load_exclusions():
         return True
+    return _HONOUR_NAME.search(name) is not None
+
+
+def _rejected_context(before: str, after: str) -> bool:
+    """An honour verb before the quote, or a word after it that makes it a title or column."""
     return bool(
-        _HONOUR_NAME.search(name)
-        or _HONOUR_BEFORE.search(before)
-        or _REJECT_AFTER.match(after)
-        or _COLUMN_AFTER.match(after)
+        _HONOUR_BEFORE.search(before) or _REJECT_AFTER.match(after) or _COLUMN_AFTER.match(after)
     )
 
 
