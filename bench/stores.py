@@ -242,7 +242,11 @@ def show(kind: str, r: Measurement) -> None:
         f"{r['failed']} failed"
     )
     print(f"  nodes: {r['stats']}")
-    print(f"  peak RSS above the loaded corpus: {r['peak_rss_mb']:.0f} MB")
+    total = r["peak_rss_mb"] + r["corpus_rss_mb"]
+    print(
+        f"  peak RSS: {r['peak_rss_mb']:.0f} MB above the loaded corpus "
+        f"(process peak {total:.0f} MB, of which loading the corpus {r['corpus_rss_mb']:.0f} MB)"
+    )
     if kind == "memory":
         print(
             f"  pickle: save {r['save_s']:.2f} s, load {r['load_s']:.2f} s, {r['file_mb']:.1f} MB"
