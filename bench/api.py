@@ -61,6 +61,7 @@ class Timing:
     p50_ms: float
     p99_ms: float
     rps: float
+    samples: int  # sequential requests timed (fewer than asked when the time budget ran out)
 
 
 def probes(region_code: str) -> list[Probe]:
@@ -189,7 +190,10 @@ def serve(store_kind: str, data_dir: str | None, port: int) -> None:
     from api.app import create_app
     from bench.api_reference import add_reference_routes
 
-    settings = get_settings(store=store_kind, data_dir=data_dir, api_graphiql=False)
+    # Throughput runs queue slow queries behind each other: time-out only stuck requests.
+    settings = get_settings(
+        store=store_kind, data_dir=data_dir, api_graphiql=False, api_query_timeout_s=300.0
+    )
     with open_store(settings) as store:
         app = create_app(settings, store=store)
         add_reference_routes(app, store)
@@ -251,34 +255,45 @@ def checked(response: httpx.Response) -> Any:
 
 
 def sequential_ms(
-    client: httpx.Client, request: dict[str, Any], count: int, warmup: int
+    client: httpx.Client, request: dict[str, Any], count: int, warmup: int, budget_s: float
 ) -> list[float]:
-    """Latencies (ms) of ``count`` requests sent one after another, after ``warmup``."""
+    """Latencies (ms) of up to ``count`` requests sent one after another, after ``warmup``,
+    stopping early when ``budget_s`` seconds have passed."""
     method = "POST" if "json" in request else "GET"
     for _ in range(warmup):
         checked(client.request(method, **request))
-    latencies = []
-    for _ in range(count):
+    latencies: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while len(latencies) < count and (len(latencies) < 2 or time.perf_counter() < deadline):
         started = time.perf_counter()
         checked(client.request(method, **request))
         latencies.append((time.perf_counter() - started) * 1000)
     return latencies
 
 
-async def concurrent_rps(base: str, request: dict[str, Any], count: int, workers: int) -> float:
-    """Requests per second when ``workers`` clients send ``count`` requests in all."""
+async def concurrent_rps(
+    base: str, request: dict[str, Any], count: int, workers: int, budget_s: float
+) -> float:
+    """Requests per second when ``workers`` clients send up to ``count`` requests in all
+    (stopping after ``budget_s`` seconds)."""
     method = "POST" if "json" in request else "GET"
     remaining = iter(range(count))
+    done = 0
+    deadline = time.perf_counter() + budget_s
 
     async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal done
         for _ in remaining:
             checked(await client.request(method, **request))
+            done += 1
+            if time.perf_counter() > deadline:
+                return
 
     limits = httpx.Limits(max_connections=workers)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60.0) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(workers)))
-        return count / (time.perf_counter() - started)
+        return done / (time.perf_counter() - started)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -289,9 +304,10 @@ def percentile(values: Sequence[float], q: float) -> float:
 def measure(base: str, request: dict[str, Any], args: argparse.Namespace) -> Timing:
     """p50/p99 over sequential requests and req/s at ``args.concurrency``."""
     with httpx.Client(base_url=base, timeout=60.0) as client:
-        latencies = sequential_ms(client, request, args.requests, args.warmup)
-    rps = asyncio.run(concurrent_rps(base, request, args.requests, args.concurrency))
-    return Timing(percentile(latencies, 50), percentile(latencies, 99), rps)
+        latencies = sequential_ms(client, request, args.requests, args.warmup, args.seconds)
+    workers = args.concurrency
+    rps = asyncio.run(concurrent_rps(base, request, args.requests, workers, args.seconds))
+    return Timing(percentile(latencies, 50), percentile(latencies, 99), rps, len(latencies))
 
 
 def row_count(body: Any) -> int:
@@ -321,7 +337,7 @@ def same_rows(base: str, probe: Probe) -> int:
 
 
 HEADER = (
-    f"{'store':7} {'reports':>7} {'query':20} {'rows':>4} | {'GQL p50':>8} {'p99':>7} "
+    f"{'store':7} {'reports':>7} {'query':20} {'rows':>4} {'n':>7} | {'GQL p50':>8} {'p99':>7} "
     f"{'req/s':>7} | {'bare p50':>8} {'p99':>7} {'req/s':>7} | {'x p50':>5} {'x p99':>5} "
     f"{'x rps':>5}"
 )
@@ -330,7 +346,8 @@ HEADER = (
 def table_row(store: str, reports: int, probe: Probe, rows: int, gql: Timing, bare: Timing) -> str:
     """One printed line: both timings and GraphQL's ratio to the bare endpoint."""
     return (
-        f"{store:7} {reports:>7} {probe.name:20} {rows:>4} | {gql.p50_ms:>8.2f} {gql.p99_ms:>7.2f} "
+        f"{store:7} {reports:>7} {probe.name:20} {rows:>4} {gql.samples:>3}/{bare.samples:<3} | "
+        f"{gql.p50_ms:>8.2f} {gql.p99_ms:>7.2f} "
         f"{gql.rps:>7.0f} | {bare.p50_ms:>8.2f} {bare.p99_ms:>7.2f} {bare.rps:>7.0f} | "
         f"{gql.p50_ms / bare.p50_ms:>5.2f} {gql.p99_ms / bare.p99_ms:>5.2f} "
         f"{bare.rps / gql.rps:>5.2f}"
@@ -378,6 +395,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60.0, help="time cap per measurement")
     parser.add_argument("--only", nargs="*", help="only these query names")
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)

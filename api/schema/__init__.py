@@ -11,9 +11,13 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.tools import merge_types
 
 from api.limits import TimedSchema, limit_extensions
+from api.schema.caching import cached_validation
 from api.schema.named import named_query_fields
 from api.schema.query import Query
 from config.settings import Settings, get_settings
@@ -25,9 +29,12 @@ def build_schema(settings: Settings | None = None) -> TimedSchema:
     """The executable schema, guarded by the ``api_*`` limits of ``settings``."""
     settings = settings or get_settings()
     root = merge_types("Query", (Query, named_query_fields()))
+    # Clients repeat the same query texts: parse and validate each once (LRU by text), which
+    # was most of the CPU of a small query.
+    caches: list[Callable[[], SchemaExtension]] = [ParserCache, cached_validation()]
     return TimedSchema(
         query=root,
-        extensions=limit_extensions(settings),
+        extensions=[*limit_extensions(settings), *caches],
         timeout_s=settings.api_query_timeout_s,
     )
 
