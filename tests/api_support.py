@@ -75,6 +75,9 @@ class CountingStore:
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         return self.inner.upsert_report(extraction)
 
+    def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        return self.inner.upsert_reports(extractions)
+
     def delete_report(self, report_id: str) -> bool:
         return self.inner.delete_report(report_id)
 
