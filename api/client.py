@@ -19,11 +19,11 @@ from typing import Any, Self
 
 import networkx as nx
 import pandas as pd
-from graph.factory import open_store
 
 from api.errors import UserInputError
 from api.schema.lookups import find_policy, find_region
 from config.settings import Settings, StoreKind, get_settings
+from graph.factory import open_store
 from graph.model import Label, Rel, node_id
 from graph.store import Direction, Edge, GraphStore, Node
 from ingest.pipeline import extract_file, find_report_files

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jieba
-from ingest.gazetteer import load_gazetteer
 
+from ingest.gazetteer import load_gazetteer
 from ingest.pipeline import extract_text
 
 SAMPLES = Path("samples/reports")

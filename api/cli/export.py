@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from graph.factory import open_store
 from rich.console import Console
 
 from api.cli.options import DataDirOption, StoreOption, settings_from
 from graph.export import ExportFormat, export_graph
+from graph.factory import open_store
 from graph.store import StoreError
 
 out = Console(highlight=False, soft_wrap=True)
