@@ -191,8 +191,9 @@ def serve(store_kind: str, data_dir: str | None, port: int) -> None:
     from bench.api_reference import add_reference_routes
 
     # Throughput runs queue slow queries behind each other: time-out only stuck requests.
+    where = {"data_dir": data_dir} if data_dir else {}
     settings = get_settings(
-        store=store_kind, data_dir=data_dir, api_graphiql=False, api_query_timeout_s=300.0
+        store=store_kind, api_graphiql=False, api_query_timeout_s=300.0, **where
     )
     with open_store(settings) as store:
         app = create_app(settings, store=store)
