@@ -218,9 +218,9 @@ def ensure_running(
     password, starts the JVM in the background and waits until Bolt answers.
 
     Example:
-        >>> conn = ensure_running()  # doctest: +SKIP
-        >>> conn.uri  # doctest: +SKIP
-        'bolt://127.0.0.1:7687'
+        conn = ensure_running()
+        conn.uri
+        # → 'bolt://127.0.0.1:7687'
     """
     server = server or LocalServer()
     port = bolt_port(settings or get_settings())
@@ -237,8 +237,8 @@ def stop(*, server: LocalServer | None = None, say: Say = _say_on_stderr) -> boo
     Returns whether a server was running.
 
     Example:
-        >>> stop()  # doctest: +SKIP
-        True
+        stop()
+        # → True
     """
     server = server or LocalServer()
     with _locked(server):
@@ -306,7 +306,7 @@ def fetch_if_needed(server: LocalServer, say: Say = _say_on_stderr) -> None:
     """Copy the Neo4j jars into ``server.lib`` with Maven unless they match the pom already.
 
     Example:
-        >>> fetch_if_needed(LocalServer())  # doctest: +SKIP
+        fetch_if_needed(LocalServer())
     """
     with _locked(server):
         _fetch_if_needed(server, say)

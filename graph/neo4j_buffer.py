@@ -13,8 +13,8 @@ policy into its titled one — first flush what is held, then run directly on th
 and forget (part of) the cache, so they always see the true state.
 
 Example:
-    >>> from graph.neo4j_store import Neo4jStore  # doctest: +SKIP
-    >>> # Neo4jStore.upsert_reports wraps every batch transaction in a BufferedTx.
+    from graph.neo4j_store import Neo4jStore
+    # Neo4jStore.upsert_reports wraps every batch transaction in a BufferedTx.
 """
 
 from __future__ import annotations

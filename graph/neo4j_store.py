@@ -18,10 +18,10 @@ Values read back are what the embedded store holds: no None properties are ever 
 come back as lists, ints as ints; the key property is taken out of ``props``.
 
 Example:
-    >>> from config import get_settings
-    >>> with Neo4jStore(get_settings(store="neo4j")) as store:  # doctest: +SKIP
-    ...     store.stats().nodes
-    {}
+    from config import get_settings
+    with Neo4jStore(get_settings(store="neo4j")) as store:
+        store.stats().nodes
+    # → {}
 """
 
 from __future__ import annotations
@@ -68,10 +68,10 @@ class Neo4jStore:
     """The Neo4j :class:`~graph.store.GraphStore`.
 
     Example:
-        >>> from config import get_settings
-        >>> store = Neo4jStore(get_settings(neo4j_uri="bolt://127.0.0.1:1"))  # doctest: +SKIP
-        Traceback (most recent call last):
-        graph.store.StoreError: cannot reach Neo4j at bolt://127.0.0.1:1 …
+        from config import get_settings
+        store = Neo4jStore(get_settings(neo4j_uri="bolt://127.0.0.1:1"))
+        # → Traceback (most recent call last):
+        # → graph.store.StoreError: cannot reach Neo4j at bolt://127.0.0.1:1 …
     """
 
     def __init__(self, settings: Settings) -> None:

@@ -8,8 +8,8 @@
 Neo4j tests are never skipped: when none of these gives a server, the session fails loudly.
 
 Example:
-    >>> with real_neo4j() as settings:  # doctest: +SKIP
-    ...     wipe_all_nodes(settings)
+    with real_neo4j() as settings:
+        wipe_all_nodes(settings)
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ def real_neo4j() -> Iterator[Settings]:
     """Settings pointing at a live Neo4j (see the module docstring for the order).
 
     Example:
-        >>> with real_neo4j() as settings:  # doctest: +SKIP
-        ...     settings.store
-        'neo4j'
+        with real_neo4j() as settings:
+            settings.store
+        # → 'neo4j'
     """
     configured = configured_settings()
     if configured is not None:
@@ -126,8 +126,8 @@ def wipe_all_nodes(settings: Settings) -> int:
     """Delete every node and relationship of the settings' database; return how many nodes.
 
     Indexes and constraints stay. Example:
-        >>> wipe_all_nodes(settings)  # doctest: +SKIP
-        0
+        wipe_all_nodes(settings)
+        # → 0
     """
     with open_driver(settings) as driver:
         summary = driver.execute_query(
