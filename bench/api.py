@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ import httpx
 
 from bench.corpus import OUT, build_extractions
 from config.settings import get_settings
-from devtools.neo4j_local import LocalServer, Neo4jConnection, ensure_running
+from devtools.neo4j_local import LocalServer, Neo4jConnection, ensure_running, free_port
 from graph.factory import open_store
 from graph.memory import MemoryStore
 from ingest.model import Extraction
@@ -170,14 +169,6 @@ def _stored_port(server: LocalServer) -> int | None:
 
     running = running_server(server)
     return running.port if running else None
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # ----------------------------------------------------------------------------- server

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from neo4j import GraphDatabase
 
 from bench.corpus import build_extractions
 from config.settings import Settings, get_settings
-from devtools.neo4j_local import LocalServer, ensure_running, running_server, stop
+from devtools.neo4j_local import LocalServer, ensure_running, free_port, running_server, stop
 from graph.memory import MemoryStore, load_graph
 from graph.model import KEYS, Label, Rel
 from graph.rows import rows_for
@@ -193,13 +192,6 @@ def child(kind: str, count: int) -> None:
 
 
 # --- the parent: servers, subprocesses, printing ---------------------------------------------
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def run_child(kind: str, count: int, env: dict[str, str]) -> Measurement:
     """Run :func:`child` in a fresh interpreter; its JSON answer."""
     command = [sys.executable, "-m", "bench.stores", "--child", kind, "--reports", str(count)]

@@ -328,15 +328,41 @@ def _fetch_if_needed(server: LocalServer, say: Say) -> None:
 
 def _require_free_port(port: int) -> None:
     """Fail before launching when another program (e.g. another Neo4j) owns the Bolt port."""
+    reason = port_taken_reason(port)
+    if reason is not None:
+        raise LocalNeo4jError(
+            f"port {port} on 127.0.0.1 is in use by another program ({reason}): "
+            "stop it, or choose another port with NEO4J_URI=bolt://127.0.0.1:<port>"
+        )
+
+
+def port_taken_reason(port: int) -> str | None:
+    """Why ``port`` on 127.0.0.1 cannot be bound right now, or None when it is free.
+
+    Example:
+        >>> port_taken_reason(free_port()) is None
+        True
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT leftovers
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as error:
-            raise LocalNeo4jError(
-                f"port {port} on 127.0.0.1 is in use by another program ({error.strerror}): "
-                "stop it, or choose another port with NEO4J_URI=bolt://127.0.0.1:<port>"
-            ) from error
+            return error.strerror or str(error)
+    return None
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now.
+
+    Example:
+        >>> 0 < free_port() < 65536
+        True
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _run_maven(output_dir: Path) -> None:

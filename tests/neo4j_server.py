@@ -83,8 +83,21 @@ def neo4j_local_server() -> Settings:
     helpers) share one server, and none pulls it from under another; the next run also skips
     the JVM boot. ``make neo4j-stop`` (``python -m devtools.neo4j_local stop``) stops it.
     """
-    connection = neo4j_local.ensure_running(get_settings())
+    connection = neo4j_local.ensure_running(get_settings(neo4j_uri=_local_bolt_uri()))
     return get_settings(store="neo4j", **connection.settings_overrides())
+
+
+def _local_bolt_uri() -> str:
+    """This checkout's server where it already runs; else the usual port, or a free one.
+
+    Another program on the usual port (another checkout's Neo4j, say) must not stop the tests.
+    """
+    running = neo4j_local.running_server()
+    if running is not None:
+        return f"bolt://127.0.0.1:{running.port}"
+    usual = neo4j_local.bolt_port(get_settings())
+    free = neo4j_local.port_taken_reason(usual) is None
+    return f"bolt://127.0.0.1:{usual if free else neo4j_local.free_port()}"
 
 
 @contextmanager

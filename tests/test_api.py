@@ -7,7 +7,6 @@ sample reports through the pipeline.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import pytest
 
 from api.app import create_app
 from config.settings import Settings, get_settings
+from devtools.neo4j_local import free_port
 from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.store import GraphStore
@@ -389,14 +389,6 @@ SERVE_APP = (
     "import typer; from api.cli import serve; app = typer.Typer(); "
     "app.callback()(lambda: None); serve.register(app); app()"
 )
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until_healthy(url: str, server: subprocess.Popen[str]) -> None:

@@ -98,13 +98,6 @@ def test_wipe_all_nodes_empties_the_database(neo4j_settings: Settings) -> None:
     assert count == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def _throwaway_server(tmp_path: Path, heap: str) -> neo4j_local.LocalServer:
     """A server home in ``tmp_path`` that shares the project's jars (fetched if needed)."""
     shared = neo4j_local.LocalServer()
@@ -125,7 +118,7 @@ def local_server(tmp_path: Path) -> Iterator[tuple[neo4j_local.LocalServer, Sett
         yield neo4j_local.LocalServer(), get_settings(neo4j_uri=f"bolt://127.0.0.1:{running.port}")
         return
     server = _throwaway_server(tmp_path, heap="512m")
-    yield server, get_settings(neo4j_uri=f"bolt://127.0.0.1:{_free_port()}")
+    yield server, get_settings(neo4j_uri=f"bolt://127.0.0.1:{neo4j_local.free_port()}")
     assert neo4j_local.stop(server=server)
     assert neo4j_local.running_server(server) is None
 
@@ -156,7 +149,7 @@ def test_local_server_refuses_a_port_other_than_its_own(
 
 def test_a_failed_start_shows_the_log_and_leaves_nothing_running(tmp_path: Path) -> None:
     server = _throwaway_server(tmp_path, heap="not-a-size")
-    settings = get_settings(neo4j_uri=f"bolt://127.0.0.1:{_free_port()}")
+    settings = get_settings(neo4j_uri=f"bolt://127.0.0.1:{neo4j_local.free_port()}")
     with pytest.raises(neo4j_local.LocalNeo4jError, match="exited while starting") as failure:
         neo4j_local.ensure_running(settings, server=server, say=lambda _: None)
     assert "Invalid maximum heap size" in str(failure.value)
