@@ -11,20 +11,15 @@ import re
 
 _TERMINATORS = "。！？!?"
 _BREAKS = "\n\r"
+# one terminator (with the closing quotes after it) ends a sentence; a line break ends it before
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]*|[\r\n]")
 _SENTENCE = re.compile(r"[^。！？!?\r\n]*(?:[。！？!?]+[”’」』)）]*|(?=[\r\n])|$)")
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end of the sentence(s) holding ``text[start:end]``, whitespace trimmed."""
-    left = start
-    while left > 0 and text[left - 1] not in _TERMINATORS and text[left - 1] not in _BREAKS:
-        left -= 1
-    right = max(end, start)
-    while right < len(text) and text[right] not in _BREAKS:
-        right += 1
-        if text[right - 1] in _TERMINATORS:
-            right = _skip_closers(text, right)
-            break
+    left = max(text.rfind(mark, 0, start) for mark in _TERMINATORS + _BREAKS) + 1
+    right = _sentence_end(text, max(end, start))
     while left < right and text[left].isspace():
         left += 1
     while right > left and text[right - 1].isspace():
@@ -32,11 +27,11 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _skip_closers(text: str, pos: int) -> int:
-    """Keep closing quotes and brackets that follow a terminator inside the sentence."""
-    while pos < len(text) and text[pos] in "”’」』)）":
-        pos += 1
-    return pos
+def _sentence_end(text: str, pos: int) -> int:
+    stop = _SENTENCE_END.search(text, pos)
+    if stop is None:
+        return len(text)
+    return stop.start() if stop.group() in _BREAKS else stop.end()
 
 
 def iter_sentences(text: str) -> list[tuple[int, int]]:
