@@ -99,9 +99,12 @@ class BufferedTx:
     def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
         for node in nodes:
             ref = (label, node.key)
+            props = dict(node.props)
+            if self._nodes.get(ref) == props:
+                continue  # already held, or held by the database, exactly so: most shared entities
             if ref in self._nodes and self._nodes[ref] is None:
                 self._created.add(ref)
-            self._nodes[ref] = self._held_nodes[ref] = dict(node.props)
+            self._nodes[ref] = self._held_nodes[ref] = props
             source = node.props.get("source") if label == Label.REPORT else None
             if isinstance(source, str) and source in self._sources:
                 self._sources[source].add(node.key)
@@ -111,8 +114,9 @@ class BufferedTx:
             self._held_edges[(edge.type, edge.source, edge.target)] = edge.props
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
-        self._aliases.update(aliases)
-        self._held_aliases.update(aliases)
+        changed = {a: owner for a, owner in aliases.items() if self._aliases.get(a) != owner}
+        self._aliases.update(changed)
+        self._held_aliases.update(changed)
 
     def delete_node(self, label: Label, key: str) -> None:
         self.flush()
