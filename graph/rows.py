@@ -16,9 +16,10 @@ Rules worth knowing:
   plan's aliases (short titles repeat from region to region, so they are never ids).
 * A 文号 written after a title belongs to that title's Policy; a 文号 that no title claims is a
   Policy of its own, keyed by the canonical 文号, without a title.
-* ``ISSUED_BY`` links a policy to the institution named at the start of its title (found
-  through the institution's mentions at the start of the title mention, or the title
-  starting with one of the institution's names), the longest such name winning.
+* ``ISSUED_BY`` links a policy to its ``PolicyRef.issuer`` and ``AUTHORED_BY`` the report to
+  ``ReportMeta.author_institution`` (the author line itself when that is unset): extraction
+  decides both (:mod:`ingest.extract.issuers`); nothing here reads text.
+* A policy's ``year`` is the year of its 文号 (:class:`~ingest.model.DocNumberRef`).
 * Properties are never None and lists never empty; tuples become lists (what Neo4j returns).
 
 Example:
@@ -30,28 +31,19 @@ Example:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import EVIDENCE_PROPERTIES, Label, Rel
 from graph.store import Edge, Node
-from ingest.model import (
-    Extraction,
-    InstitutionRef,
-    Mention,
-    PolicyRef,
-    RegionInfo,
-)
+from ingest.model import DocNumberRef, Extraction, Mention, PolicyRef, RegionInfo
 
 NodeRef = tuple[Label, str]
 EdgeKey = tuple[Rel, NodeRef, NodeRef]
 
 LIST_PROPERTIES = frozenset({"aliases"})
 _LABEL_ORDER = {label: i for i, label in enumerate(Label)}
-_DOC_YEAR = re.compile(r"〔(\d{4})〕")
-_MIN_ISSUER_NAME = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +125,10 @@ class _Rows:
     nodes: dict[NodeRef, dict[str, Any]] = field(default_factory=dict)
     edges: dict[EdgeKey, dict[str, Any]] = field(default_factory=dict)
     region_refs: set[str] = field(default_factory=set)
+    doc_numbers: dict[str, DocNumberRef] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.doc_numbers = {number.canonical: number for number in self.x.doc_numbers}
 
     @property
     def report(self) -> NodeRef:
@@ -184,7 +180,7 @@ class _Rows:
         if meta.region_code:
             self.edge(Rel.ABOUT, self.report, self.region(meta.region_code))
         if meta.author:
-            author = self.node(Label.INSTITUTION, _author_institution(meta.author, self.x))
+            author = self.node(Label.INSTITUTION, meta.author_institution or meta.author)
             self.nodes[author].setdefault("name", author[1])
             self.edge(Rel.AUTHORED_BY, self.report, author)
 
@@ -220,9 +216,8 @@ class _Rows:
             self.edge(Rel.IMPLEMENTS, source, target)
         if policy.issuer_region_code:
             self.edge(Rel.ISSUED_IN, source, self.region(policy.issuer_region_code))
-        issuer = None if policy.refers_to else _issuer(policy, self.x.institutions)
-        if issuer:
-            self.edge(Rel.ISSUED_BY, source, (Label.INSTITUTION, issuer))
+        if policy.issuer and not policy.refers_to:
+            self.edge(Rel.ISSUED_BY, source, (Label.INSTITUTION, policy.issuer))
 
     def add_loose_doc_numbers(self) -> None:
         claimed = {policy.doc_number for policy in self.x.policies if policy.doc_number}
@@ -238,19 +233,14 @@ class _Rows:
             self.edge(Rel.CITES, self.report, target, self.evidence(number.mentions))
 
     def doc_year(self, doc_number: str | None) -> int | None:
-        if doc_number is None:
-            return None
-        for number in self.x.doc_numbers:
-            if number.canonical == doc_number:
-                return number.year
-        match = _DOC_YEAR.search(doc_number)
-        return int(match.group(1)) if match else None
+        number = self.doc_numbers.get(doc_number or "")
+        return number.year if number else None
 
     def doc_spellings(self, doc_number: str | None) -> list[str]:
         if doc_number is None:
             return []
-        written = [n.text for n in self.x.doc_numbers if n.canonical == doc_number]
-        return [doc_number, *written]
+        number = self.doc_numbers.get(doc_number)
+        return [doc_number, number.text] if number else [doc_number]
 
     # --- institutions, programmes -------------------------------------------------------
     def add_institutions(self) -> None:
@@ -352,42 +342,3 @@ def _path_name(entry: RegionInfo, info: Mapping[str, RegionInfo]) -> str:
         names.append(parent.full_name)
         parent = info.get(parent.parent_code or "")
     return "".join(reversed(names))
-
-
-def _names(inst: InstitutionRef) -> set[str]:
-    return {inst.canonical, inst.name, *inst.variants}
-
-
-def _author_institution(author: str, extraction: Extraction) -> str:
-    """The canonical institution the author line names, or the author string itself."""
-    for inst in extraction.institutions:
-        if author in _names(inst):
-            return inst.canonical
-    return author
-
-
-def _issuer(policy: PolicyRef, institutions: Sequence[InstitutionRef]) -> str | None:
-    """The institution named at the start of the policy title (longest name wins)."""
-    best: tuple[int, str] | None = None
-    for inst in institutions:
-        length = max(_issuer_by_mentions(policy, inst), _issuer_by_name(policy, inst))
-        if length >= _MIN_ISSUER_NAME and (best is None or (length, inst.canonical) > best):
-            best = (length, inst.canonical)
-    return best[1] if best else None
-
-
-def _issuer_by_mentions(policy: PolicyRef, inst: InstitutionRef) -> int:
-    # A title mention may or may not include its 《: the issuer starts at either position.
-    lengths = [
-        inner.end - inner.start
-        for outer in policy.mentions
-        for inner in inst.mentions
-        if outer.start <= inner.start <= outer.start + 1 and inner.end <= outer.end
-    ]
-    return max(lengths, default=0)
-
-
-def _issuer_by_name(policy: PolicyRef, inst: InstitutionRef) -> int:
-    titles = (policy.canonical, policy.title)
-    lengths = [len(name) for name in _names(inst) for t in titles if name and t.startswith(name)]
-    return max(lengths, default=0)

@@ -90,6 +90,7 @@ class ReportMeta:
     year: int | None = None  # the year reported on
     author: str | None = None  # issuing body when stated (signature line)
     published: str | None = None  # ISO date, YYYY-MM-DD
+    author_institution: str | None = None  # canonical institution the author line names
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ class PolicyRef:
     issuer_region_code: str | None = None
     implements: tuple[str, ...] = ()  # canonical titles of documents nested in this title
     refers_to: str | None = None  # canonical title of the region's own plan (short titles)
+    issuer: str | None = None  # canonical institution named at the start of the title
 
 
 @dataclass(frozen=True, slots=True)

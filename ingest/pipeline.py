@@ -21,6 +21,7 @@ from ingest.clean import clean_text
 from ingest.errors import IngestError
 from ingest.extract.doc_numbers import extract_doc_numbers
 from ingest.extract.institutions import extract_institutions
+from ingest.extract.issuers import author_institution, with_issuers
 from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
@@ -70,15 +71,17 @@ def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = N
     gazetteer = load_gazetteer()
     regions, report = _regions_and_report(body, page, gazetteer)
     doc_numbers = extract_doc_numbers(body)
+    policies = extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
+    institutions = extract_institutions(body, report=report, regions=regions)
     return Extraction(
         source=source,
         report_id=content_id(body),
         text=body,
-        report=report,
-        policies=extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers),
+        report=replace(report, author_institution=author_institution(report.author, institutions)),
+        policies=with_issuers(policies, institutions),
         doc_numbers=doc_numbers,
         regions=regions,
-        institutions=extract_institutions(body, report=report, regions=regions),
+        institutions=institutions,
         programs=extract_programs(body),
         metrics=extract_metrics(body),
         region_info=region_infos(gazetteer, _resolved_codes(report, regions)),

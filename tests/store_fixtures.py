@@ -107,6 +107,7 @@ def report_a() -> Extraction:
             region_path=("湖北省", "十堰市", "郧阳区"),
             year=2019,
             author="郧阳区人民政府",
+            author_institution="郧阳区人民政府",
             published="2020-01-15",
         ),
         policies=(
@@ -142,6 +143,7 @@ def report_a() -> Extraction:
                 "normative_document",
                 mentions(text, f"《{NOTICE}》"),
                 doc_number=NOTICE_NUMBER,
+                issuer="郧阳区人民政府办公室",
                 issuer_region="郧阳区",
                 issuer_region_code="420304",
             ),
@@ -222,6 +224,7 @@ def report_a_changed() -> Extraction:
             region_code="420304",
             year=2019,
             author="郧阳区人民政府",
+            author_institution="郧阳区人民政府",
         ),
         policies=(
             PolicyRef(

@@ -8,6 +8,7 @@ from typing import Any
 from graph.model import Label, Rel
 from graph.rows import ReportRows, merge_edge_props, merge_props, rows_for
 from graph.store import Edge
+from ingest.extract.issuers import with_issuers
 from ingest.model import Extraction, Mention, PolicyRef, ReportMeta
 from tests import store_fixtures as fx
 
@@ -91,7 +92,8 @@ def test_policy_links_issuer_region_and_nesting() -> None:
 def test_issuer_found_by_name_when_mentions_do_not_line_up() -> None:
     x = fx.report_a()
     institutions = tuple(replace(i, mentions=()) for i in x.institutions)
-    result = rows(replace(x, institutions=institutions))
+    policies = with_issuers((replace(p, issuer=None) for p in x.policies), institutions)
+    result = rows(replace(x, institutions=institutions, policies=policies))
     assert targets(result, Rel.ISSUED_BY) == {"郧阳区人民政府办公室"}
 
 
@@ -111,6 +113,18 @@ def test_author_resolves_to_an_institution_or_becomes_one() -> None:
     result = rows(fx.report_b())
     assert targets(result, Rel.AUTHORED_BY) == {"房县县委县政府"}
     assert node_props(result, Label.INSTITUTION, "房县县委县政府") == {"name": "房县县委县政府"}
+
+
+def test_author_node_is_the_institution_extraction_decided() -> None:
+    x = fx.report_b()
+    meta = replace(x.report, author_institution="房县人民政府")
+    assert targets(rows(replace(x, report=meta)), Rel.AUTHORED_BY) == {"房县人民政府"}
+
+
+def test_issuer_comes_from_the_policy_ref_not_from_the_title() -> None:
+    x = fx.report_a()
+    policies = tuple(replace(p, issuer=None) for p in x.policies)
+    assert not edges(rows(replace(x, policies=policies)), Rel.ISSUED_BY)
 
 
 def test_regions_are_the_referenced_ones_and_their_ancestors() -> None:
