@@ -47,9 +47,14 @@ _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}(（〈《“‘”’])|(?<=[{_CJK
 _SPACES = re.compile(r"\s+")
 _TRAILING_PAREN = re.compile(r"^(.+?)(\([^()]*\))?$")
 
+# The 文号 grammar (GB/T 9704-2012 §7.2.5), shared by the extractor and by what users type.
+DOC_NUMBER_YEARS = range(1949, 2101)
+MAX_ISSUER_CODE_CHARS = 10
+DOC_NUMBER_TAIL = re.compile(
+    r"[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]\s*(?:第\s*)?(?P<serial>\d{1,6})\s*号"
+)
 _DOC_NUMBER = re.compile(
-    r"^\s*(?P<code>[\u4e00-\u9fff]{1,16})\s*[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]"
-    r"\s*第?\s*(?P<serial>\d{1,6})\s*号\s*$"
+    rf"^\s*(?P<code>[{_CJK}]{{1,{MAX_ISSUER_CODE_CHARS}}})\s*{DOC_NUMBER_TAIL.pattern}\s*$"
 )
 
 _LAW_SUFFIX = re.compile(r"(?<![办方做说写])法$")
@@ -126,16 +131,28 @@ def expand_law_name(title: str) -> str:
 def canonical_doc_number(raw: str) -> str:
     """A 文号 with its year brackets normalised to 〔〕 and the serial without leading zeros.
 
-    Raises ``ValueError`` naming the input when it is not ``<code>〔year〕serial号``.
+    Raises ``ValueError`` naming the input when it is not ``<code>〔year〕serial号`` with an
+    issuer code of at most :data:`MAX_ISSUER_CODE_CHARS` characters and a year in
+    :data:`DOC_NUMBER_YEARS` (the limits the extractor applies).
 
     Example:
         >>> canonical_doc_number("郧政办电（2019）021号")
         '郧政办电〔2019〕21号'
     """
     match = _DOC_NUMBER.match(raw)
-    if match is None:
+    if match is None or int(match["year"]) not in DOC_NUMBER_YEARS:
         raise ValueError(f"not a document number (<code>〔year〕serial号): {raw!r}")
-    return f"{match['code']}〔{match['year']}〕{int(match['serial'])}号"
+    return format_doc_number(match["code"], int(match["year"]), int(match["serial"]))
+
+
+def format_doc_number(code: str, year: int, serial: int) -> str:
+    """The canonical spelling of a 文号 from its parts.
+
+    Example:
+        >>> format_doc_number("国发", 2015, 7)
+        '国发〔2015〕7号'
+    """
+    return f"{code}〔{year}〕{serial}号"
 
 
 @lru_cache(maxsize=_CACHED_TITLES)

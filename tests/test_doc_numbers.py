@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ingest.extract.doc_numbers import extract_doc_numbers, issuer_code_before
+from ingest.normalize import canonical_doc_number
 
 GOLD = Path(__file__).parent / "gold"
 REPORTS = Path(__file__).parent.parent / "samples" / "reports"
@@ -143,3 +144,22 @@ def test_no_gold_negative_is_taken_for_a_doc_number(
     for gold, _, texts in gold_and_found:
         hits = [t for t in texts for n in gold["negatives"] if t in n or n in t]
         assert hits == [], gold["file"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["郧政办发[2019]第029号", "国发（2015）7号", "鄂发【2016】22号", "郧政办电(2019)21号"],
+)
+def test_a_typed_doc_number_canonicalises_like_an_extracted_one(written: str) -> None:
+    [ref] = extract_doc_numbers(f"印发了{written}。")
+    assert canonical_doc_number(written) == ref.canonical
+
+
+@pytest.mark.parametrize(
+    "written", ["国发〔1948〕7号", "国发〔2101〕7号", "甲乙丙丁戊己庚辛壬癸子〔2019〕1号"]
+)
+def test_what_the_extractor_refuses_a_user_cannot_type_either(written: str) -> None:
+    extracted = [ref.canonical for ref in extract_doc_numbers(f"按{written}执行")]
+    assert written not in extracted
+    with pytest.raises(ValueError, match="not a document number"):
+        canonical_doc_number(written)

@@ -16,14 +16,13 @@ from __future__ import annotations
 import re
 
 from ingest.model import DocNumberRef, Mention
-
-MIN_YEAR = 1949
-MAX_YEAR = 2100
-MAX_CODE_CHARS = 10
-
-_CORE = re.compile(
-    r"[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]\s*(?:第\s*)?(?P<serial>\d{1,6})\s*号"
+from ingest.normalize import (
+    DOC_NUMBER_TAIL,
+    DOC_NUMBER_YEARS,
+    MAX_ISSUER_CODE_CHARS,
+    format_doc_number,
 )
+
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 # Words that end the text before a 文号 but never occur in an issuer code: prepositions,
 # particles, conjunctions, issuing verbs and document nouns. The code starts after the last one.
@@ -44,7 +43,7 @@ def extract_doc_numbers(text: str) -> tuple[DocNumberRef, ...]:
         [('办字', 2020, 14, 2)]
     """
     found: dict[str, list[tuple[str, str, int, int, Mention]]] = {}
-    for match in _CORE.finditer(text):
+    for match in DOC_NUMBER_TAIL.finditer(text):
         parsed = _parse(text, match)
         if parsed is not None:
             found.setdefault(parsed[0], []).append(parsed[1:])
@@ -65,18 +64,18 @@ def issuer_code_before(text: str, bracket: int) -> str:
     stops = list(_BEFORE_CODE.finditer(code))
     if stops:
         code = code[stops[-1].end() :]
-    return code[-MAX_CODE_CHARS:]
+    return code[-MAX_ISSUER_CODE_CHARS:]
 
 
 def _parse(text: str, match: re.Match[str]) -> tuple[str, str, str, int, int, Mention] | None:
     """(canonical, written text, issuer code, year, serial, mention), or None if not a 文号."""
     year = int(match["year"])
     code = issuer_code_before(text, match.start())
-    if not code or not MIN_YEAR <= year <= MAX_YEAR:
+    if not code or year not in DOC_NUMBER_YEARS:
         return None
     start = match.start() - len(code)
     serial = int(match["serial"])
-    canonical = f"{code}〔{year}〕{serial}号"
+    canonical = format_doc_number(code, year, serial)
     return canonical, text[start : match.end()], code, year, serial, Mention(start, match.end())
 
 
