@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,14 +25,12 @@ from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
 from ingest.extract.regions import extract_regions
-from ingest.extract.report import extract_report_meta, report_title, report_year
+from ingest.extract.report import extract_report_meta, read_head
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
 from ingest.readers import read_document
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
-# Every character str.splitlines() breaks on.
-_LINE_BOUNDARY = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def extract_file(path: Path, *, settings: Settings | None = None) -> Extraction:
@@ -107,22 +104,15 @@ def _regions_and_report(
     The year needs neither, so names are read as valid in that year from the start; a second
     pass with the report's region as context runs only when a shared name is left undecided.
     """
-    year = report_year(body, report_title(_first_line(body), page))
+    head = read_head(body, page)
+    year = head.year
     regions = extract_regions(body, gazetteer=gazetteer, year=year)
-    report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer)
+    report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
     if report.region_code is None or all(region.code for region in regions):
         return regions, report
     context = (*(info.code for info in gazetteer.ancestors(report.region_code)), report.region_code)
     regions = extract_regions(body, gazetteer=gazetteer, year=year, context_codes=context)
     return regions, report
-
-
-def _first_line(text: str) -> list[str]:
-    """``text.splitlines()[:1]`` without splitting the whole report."""
-    if not text:
-        return []
-    found = _LINE_BOUNDARY.search(text)
-    return [text if found is None else text[: found.start()]]
 
 
 def _merge_pages(reader_page: PageMeta | None, cleaned_page: PageMeta) -> PageMeta:

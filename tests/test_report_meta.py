@@ -9,7 +9,7 @@ import pytest
 
 from ingest.clean import clean_text
 from ingest.extract.regions import extract_regions
-from ingest.extract.report import extract_report_meta
+from ingest.extract.report import extract_report_meta, read_head
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import PageMeta, ReportMeta
 
@@ -110,3 +110,12 @@ def test_gold_report_fields(sample: Path, gaz: Gazetteer) -> None:
         "title": m.title,
     }
     assert got == {key: expected[key] for key in got}
+
+
+def test_title_and_year_skip_leading_blank_lines_and_indentation(gaz: Gazetteer) -> None:
+    text = "\n   \n  某县2019年法治政府建设工作报告\n2020年以来，我县……"
+    head = read_head(text, PageMeta())
+    assert (head.title, head.year) == ("某县2019年法治政府建设工作报告", 2019)
+    meta = extract_report_meta(text, page=PageMeta(), regions=(), gazetteer=gaz, head=head)
+    assert (meta.title, meta.year) == (head.title, head.year)
+    assert extract_report_meta(text, page=PageMeta(), regions=(), gazetteer=gaz) == meta

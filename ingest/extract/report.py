@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ingest.extract.regions import extract_regions
 from ingest.gazetteer import Gazetteer
@@ -48,11 +49,13 @@ def extract_report_meta(
     page: PageMeta,
     regions: Sequence[RegionRef],
     gazetteer: Gazetteer,
+    head: ReportHead | None = None,
 ) -> ReportMeta:
     """Title, region (code and path), year reported on, author and publication date.
 
     ``regions`` are the regions extracted from ``text`` (their mentions locate the title and
     opening regions; their resolution carries the text's other names into shared ones).
+    ``head`` is ``read_head(text, page)`` when the caller already has it.
 
     Example:
         >>> from ingest.gazetteer import load_gazetteer
@@ -63,24 +66,41 @@ def extract_report_meta(
         >>> (meta.region, meta.region_path, meta.year)
         ('锡林郭勒盟', ('内蒙古自治区', '锡林郭勒盟'), 2020)
     """
-    lines = _lines(text)
-    title = report_title(lines, page)
-    tail = _signature_block(lines)
+    head = head or read_head(text, page)
+    tail = _signature_block(head.lines)
     author = _signatory(tail)
-    ref = _report_region(text, title, author, page, regions, gazetteer)
+    ref = _report_region(text, head, author, page, regions, gazetteer)
     return ReportMeta(
-        title=title,
+        title=head.title,
         region=ref.canonical if ref else None,
         region_code=ref.code if ref else None,
         region_path=_region_path(ref.code if ref else None, gazetteer),
-        year=report_year(text, title),
+        year=head.year,
         author=author,
         published=_signature_date(tail) or page.date,
     )
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+@dataclass(frozen=True, slots=True)
+class ReportHead:
+    """What a report says about itself before any region is known: lines, title, year."""
+
+    lines: tuple[str, ...]  # stripped, non-blank
+    title: str | None
+    year: int | None
+
+
+def read_head(text: str, page: PageMeta) -> ReportHead:
+    """The report's non-blank lines, its title and the year it reports on, read once.
+
+    Example:
+        >>> head = read_head("  \\n某县2019年法治政府建设工作报告\\n2019年，我县……", PageMeta())
+        >>> head.title, head.year
+        ('某县2019年法治政府建设工作报告', 2019)
+    """
+    lines = tuple(stripped for line in text.splitlines() if (stripped := line.strip()))
+    title = report_title(lines, page)
+    return ReportHead(lines, title, report_year(lines, title))
 
 
 def report_title(lines: Sequence[str], page: PageMeta) -> str | None:
@@ -100,14 +120,16 @@ def report_title(lines: Sequence[str], page: PageMeta) -> str | None:
     return None
 
 
-def report_year(text: str, title: str | None) -> int | None:
+def report_year(lines: Sequence[str], title: str | None) -> int | None:
     """The year the report covers: from its title, "现将…2019年…报告如下", or "2023年，…".
 
+    ``lines`` are the report's stripped non-blank lines (the first four are its opening).
+
     Example:
-        >>> report_year("为推进…，现将我区2019年法治政府建设情况报告如下：", None)
+        >>> report_year(["为推进…，现将我区2019年法治政府建设情况报告如下："], None)
         2019
     """
-    opening = "\n".join(_lines(text)[:4])
+    opening = "\n".join(lines[:4])
     for pattern, source in (
         (_YEAR_IN_TITLE, title or ""),
         (_YEAR_TO_REPORT, opening),
@@ -128,7 +150,7 @@ def _opening_body(opening: str, title: str | None) -> str:
 
 def _report_region(
     text: str,
-    title: str | None,
+    head: ReportHead,
     author: str | None,
     page: PageMeta,
     regions: Sequence[RegionRef],
@@ -136,8 +158,8 @@ def _report_region(
 ) -> RegionRef | None:
     """The region the report is about: title, opening, self-reference, signature, 来源."""
     finders: tuple[Callable[[], RegionRef | None], ...] = (
-        lambda: _region_in_title(text, title, regions, gazetteer),
-        lambda: _region_in_opening(text, regions),
+        lambda: _region_in_title(text, head.title, regions, gazetteer),
+        lambda: _region_in_opening(text, head.lines, regions),
         lambda: _region_by_self_reference(text, regions),
         lambda: _region_in_line(author, regions, gazetteer),
         lambda: _region_in_line(page.source, regions, gazetteer),
@@ -156,9 +178,10 @@ def _region_in_title(
     return _region_in_line(title, regions, gazetteer)
 
 
-def _region_in_opening(text: str, regions: Sequence[RegionRef]) -> RegionRef | None:
+def _region_in_opening(
+    text: str, lines: Sequence[str], regions: Sequence[RegionRef]
+) -> RegionRef | None:
     """The region named in the opening sentence ("2020年，锡林郭勒盟认真贯彻…"), not in 《》."""
-    lines = _lines(text)
     first_body = next((line for line in lines[:3] if not _TITLE.match(line)), "")
     start = text.find(first_body)
     sentence_end = re.search(r"[。！？!?]", first_body)
