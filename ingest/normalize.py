@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from importlib import resources
 
+from ingest.datafiles import data_lines, data_path
 from ingest.model import PolicyKind
 
 NATIONAL = "national"
@@ -264,46 +264,44 @@ def _strip_qualifiers(canonical: str) -> str:
     return base
 
 
-@cache
-def _data_lines(name: str) -> tuple[str, ...]:
-    """Non-empty, non-comment lines of a bundled data file in ``ingest/data``."""
-    text = resources.files("ingest").joinpath("data", name).read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
+def _entries(name: str) -> list[str]:
+    """The entries of a one-entry-a-line data file, without surrounding spaces."""
+    return [line.strip() for _, line in data_lines(name)]
 
 
 @cache
 def _laws() -> frozenset[str]:
-    return frozenset(_data_lines("laws.txt"))
+    return frozenset(_entries("laws.txt"))
 
 
 @cache
 def _law_names() -> dict[str, str]:
     """Short name → full official name for every national law, plus common aliases."""
     names: dict[str, str] = {}
-    for full in _data_lines("laws.txt"):
+    for full in _entries("laws.txt"):
         names[full] = full
         if full.startswith("中华人民共和国"):
             names.setdefault(full.removeprefix("中华人民共和国"), full)
-    for line in _data_lines("law_aliases.txt"):
-        short, _, full = line.partition("\t")
+    for number, line in data_lines("law_aliases.txt"):
+        short, _, full = line.strip().partition("\t")
         if full not in _laws():
-            raise ValueError(f"ingest/data/law_aliases.txt: {full!r} is not in laws.txt")
+            where = f"{data_path('law_aliases.txt')}:{number}"
+            raise ValueError(f"{where}: {full!r} is not in laws.txt")
         names[short.strip()] = full
     return names
 
 
 @cache
 def _regulations() -> frozenset[str]:
-    names = set(_data_lines("policy_regulations.txt"))
+    names = set(_entries("policy_regulations.txt"))
     return frozenset(names | {n.removeprefix("中华人民共和国") for n in names})
 
 
 @cache
 def _party_regulations() -> frozenset[str]:
-    return frozenset(_data_lines("policy_party.txt"))
+    return frozenset(_entries("policy_party.txt"))
 
 
 @cache
 def _central_documents() -> frozenset[str]:
-    return frozenset(_data_lines("policy_central.txt"))
+    return frozenset(_entries("policy_central.txt"))

@@ -29,9 +29,10 @@ import ahocorasick_rs
 import jieba
 import jieba.posseg
 
+from ingest.datafiles import data_lines, data_path
 from ingest.model import InstitutionKind, InstitutionRef, Mention, RegionRef, ReportMeta
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "institution_bodies.tsv"
+DATA_FILE = data_path("institution_bodies.tsv")
 
 Flag = Literal["prefixed", "bare", "named", "league", "pair", "exclude"]
 
@@ -163,12 +164,7 @@ def load_bodies(path: Path = DATA_FILE) -> tuple[Body, ...]:
         >>> any(b.written == "司法局" for b in load_bodies())
         True
     """
-    bodies: list[Body] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        bodies.append(_parse_body(path, number, line))
-    return tuple(bodies)
+    return tuple(_parse_body(path, number, line) for number, line in data_lines(path))
 
 
 def _parse_body(path: Path, number: int, line: str) -> Body:

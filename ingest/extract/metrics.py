@@ -18,9 +18,10 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ingest.datafiles import data_lines, data_path
 from ingest.model import Metric
 
-KEYWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "metric_keywords.txt"
+KEYWORDS_FILE = data_path("metric_keywords.txt")
 
 _UNITS = (
     "件/次|件次|人次|场次|批次|班次|场\\(次\\)|册\\(本\\)|%|％|件|人|名|场|次|份|家|个|起|本|期|条"
@@ -59,10 +60,8 @@ def load_keywords(path: Path = KEYWORDS_FILE) -> tuple[frozenset[str], frozenset
     """
     sections: dict[str, set[str]] = {"[keep]": set(), "[skip]": set()}
     current: set[str] | None = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in data_lines(path):
         word = line.strip()
-        if not word or word.startswith("#"):
-            continue
         if word.startswith("["):
             if word not in sections:
                 raise ValueError(f"{path}:{number}: unknown section {word!r}")

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import ahocorasick_rs
 
+from ingest.datafiles import data_lines, data_path
 from ingest.model import Mention, ProgramRef
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-LEXICON_FILE = DATA_DIR / "program_lexicon.tsv"
-EXCLUSIONS_FILE = DATA_DIR / "program_exclusions.txt"
+LEXICON_FILE = data_path("program_lexicon.tsv")
+EXCLUSIONS_FILE = data_path("program_exclusions.txt")
 
 _QUOTED = re.compile(r"[“「『‘]([^“”「」『』‘’\n]{1,40})[”」』’]")
 _SEPARATORS = re.compile(r"[、，,\s\"“”‘’「」『』]")
@@ -102,9 +102,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
         '双随机一公开'
     """
     forms: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
+    for number, line in data_lines(path):
         fields = line.split("\t")
         if len(fields) > 2 or not fields[0]:
             raise ValueError(f"{path}:{number}: expected 'canonical<TAB>forms', got {line!r}")
@@ -118,8 +116,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, str]:
 @cache
 def load_exclusions(path: Path = EXCLUSIONS_FILE) -> frozenset[str]:
     """Canonical forms of quoted strings that are never programmes (四个意识, 信访不信法 …)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(canonical_name(x) for x in lines if x.strip() and not x.startswith("#"))
+    return frozenset(canonical_name(line) for _, line in data_lines(path))
 
 
 @cache
