@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.model import PageMeta
+from ingest.normalize import iso_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +185,7 @@ def _iso_date(match: re.Match[str] | None) -> str | None:
     if match is None:
         return None
     year, month, day = (int(match.group(key)) for key in ("y", "m", "d"))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return iso_date(year, month, day)
 
 
 def _merge_page(first: PageMeta, later: PageMeta) -> PageMeta:

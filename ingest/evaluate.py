@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.gazetteer import COUNTY_OR_ABOVE
 from ingest.model import Extraction, Mention, PolicyRef
 
-SCORED_REGION_LEVELS = frozenset({"province", "prefecture", "county"})
+SCORED_REGION_LEVELS = COUNTY_OR_ABOVE
 METRIC_SENTENCE_PREFIX = 20
 
 

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache, lru_cache
 
 from ingest.datafiles import data_lines, data_path
@@ -153,6 +154,19 @@ def format_doc_number(code: str, year: int, serial: int) -> str:
         '国发〔2015〕7号'
     """
     return f"{code}〔{year}〕{serial}号"
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` for a date that exists, else None (a misread 2月31日 is no date).
+
+    Example:
+        >>> iso_date(2020, 3, 12), iso_date(2019, 2, 31)
+        ('2020-03-12', None)
+    """
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=_CACHED_TITLES)

@@ -174,3 +174,7 @@ def test_samples_keep_every_report_line() -> None:
         for line in cleaned.dropped:
             assert "。" not in line, line
         assert len(cleaned.body) > 0.9 * len(sample.read_text(encoding="utf-8").strip())
+
+
+def test_page_header_date_that_does_not_exist_is_dropped() -> None:
+    assert parse_page_header("发布时间：2021-02-30 来源：县司法局").date is None

@@ -13,6 +13,7 @@ from ingest.normalize import (
     expand_law_name,
     is_central_title,
     is_law,
+    iso_date,
     region_short_name,
 )
 
@@ -173,3 +174,18 @@ def test_law_aliases_point_to_listed_laws() -> None:
     for line in _data_lines("law_aliases.txt"):
         short, full = line.split("\t")
         assert full in laws, short
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ((2020, 3, 12), "2020-03-12"),
+        ((2020, 2, 29), "2020-02-29"),
+        ((2019, 2, 29), None),
+        ((2019, 2, 31), None),
+        ((2019, 13, 1), None),
+        ((2019, 4, 0), None),
+    ],
+)
+def test_iso_dates_exist_or_are_none(parts: tuple[int, int, int], expected: str | None) -> None:
+    assert iso_date(*parts) == expected

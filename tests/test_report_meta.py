@@ -119,3 +119,10 @@ def test_title_and_year_skip_leading_blank_lines_and_indentation(gaz: Gazetteer)
     meta = extract_report_meta(text, page=PageMeta(), regions=(), gazetteer=gaz, head=head)
     assert (meta.title, meta.year) == (head.title, head.year)
     assert extract_report_meta(text, page=PageMeta(), regions=(), gazetteer=gaz) == meta
+
+
+def test_a_signature_date_that_does_not_exist_gives_way_to_the_page_date(gaz: Gazetteer) -> None:
+    text = "2019年，我县……\n某县人民政府\n2020年2月31日"
+    page = PageMeta(date="2020-03-02")
+    meta = extract_report_meta(text, page=page, regions=(), gazetteer=gaz)
+    assert meta.published == "2020-03-02"

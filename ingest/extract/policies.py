@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from ingest.gazetteer import COUNTY_OR_ABOVE
 from ingest.model import DocNumberRef, Mention, PolicyKind, PolicyRef, RegionRef, ReportMeta
 from ingest.normalize import (
     NATIONAL,
@@ -39,7 +40,6 @@ from ingest.normalize import (
 )
 
 MAX_TITLE_CHARS = 150
-LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2, "township": 3, "village": 4, "other": 5}
 
 _BRACKETS = re.compile(r"[《》\r\n]")
 _NESTED = re.compile(r"[<〈《＜]([^<>〈〉《》＜＞\r\n]+)[>〉》＞]")
@@ -252,7 +252,7 @@ class _Context:
         chain = self._leading_chain(occurrence)
         if not chain:
             return None
-        eligible = [r for r in chain if LEVEL_RANK[r.level] <= LEVEL_RANK["county"]]
+        eligible = [r for r in chain if r.level in COUNTY_OR_ABOVE]
         region = eligible[-1] if eligible else chain[0]
         return _Issuer(region_short_name(region.canonical, region.level), region.code, True)
 

@@ -262,7 +262,8 @@ class _Taken:
         for match in matches:
             self.by_start.setdefault(match.start, []).append(match)
             self.by_end.setdefault(match.end, []).append(match)
-        self._longest = max((m.end - m.start for m in matches_of(self.by_start)), default=0)
+        lengths = (m.end - m.start for group in self.by_start.values() for m in group)
+        self._longest = max(lengths, default=0)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether an accepted match spans ``start:end``."""
@@ -270,10 +271,6 @@ class _Taken:
             if any(m.end >= end for m in self.by_start.get(first, ())):
                 return True
         return False
-
-
-def matches_of(index: dict[int, list[_Match]]) -> Iterator[_Match]:
-    return (m for group in index.values() for m in group)
 
 
 def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:

@@ -25,8 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.extract.regions import extract_regions
-from ingest.gazetteer import Gazetteer
+from ingest.gazetteer import COUNTY_OR_ABOVE, LEVEL_RANK, Gazetteer
 from ingest.model import PageMeta, RegionRef, ReportMeta
+from ingest.normalize import iso_date
 
 _TITLE = re.compile(r"^[^。！？!?，,；;：:]{6,60}报告$")
 _YEAR = r"((?:19|20)\d{2})\s*年"
@@ -220,9 +221,8 @@ def _mentioned_between(regions: Sequence[RegionRef], start: int, end: int) -> li
 
 
 def _most_specific(regions: Sequence[RegionRef]) -> RegionRef | None:
-    order = {"province": 0, "prefecture": 1, "county": 2}
-    ranked = [r for r in regions if r.level in order]
-    return max(ranked, key=lambda r: order[r.level], default=None)
+    ranked = [r for r in regions if r.level in COUNTY_OR_ABOVE]
+    return max(ranked, key=lambda r: LEVEL_RANK[r.level], default=None)
 
 
 def _region_path(code: str | None, gazetteer: Gazetteer) -> tuple[str, ...]:
@@ -258,9 +258,9 @@ def _signature_date(tail: Sequence[str]) -> str | None:
     if match is None or _DAMAGED_DATE_LINE.match(last):
         return None
     year, month, day = (_number(part) for part in match.groups())
-    if year is None or month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
+    if year is None or month is None or day is None:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return iso_date(year, month, day)
 
 
 def _number(written: str) -> int | None:
