@@ -63,8 +63,6 @@ FULLTEXT: str = (
 AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
 
 # --- report bookkeeping -----------------------------------------------------------------------
-REPORT_EXISTS = "MATCH (r:Report {id: $id}) RETURN count(r) > 0 AS found"
-REPORTS_WITH_SOURCE = "MATCH (r:Report {source: $source}) RETURN r.id AS id ORDER BY id"
 REPORTS_WITH_SOURCES = (
     "UNWIND $sources AS source MATCH (r:Report {source: source}) RETURN source, r.id AS id"
 )

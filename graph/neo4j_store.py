@@ -275,17 +275,13 @@ class Neo4jStore:
 
 
 class Neo4jTx:
-    """:class:`graph.resolve.WriteTx` over one managed Neo4j transaction (batched writes)."""
+    """The primitives :class:`~graph.neo4j_buffer.BufferedTx` sends to one managed Neo4j
+    transaction, in batches of ``batch_size`` rows (the buffer answers the report lookups
+    of :class:`graph.resolve.WriteTx` from its own cache)."""
 
     def __init__(self, tx: ManagedTransaction, batch_size: int) -> None:
         self.tx = tx
         self.batch_size = batch_size
-
-    def report_exists(self, report_id: str) -> bool:
-        return bool(self.tx.run(cypher.REPORT_EXISTS, id=report_id).single(strict=True)["found"])
-
-    def reports_with_source(self, source: str) -> list[str]:
-        return [row["id"] for row in self.tx.run(cypher.REPORTS_WITH_SOURCE, source=source)]
 
     def reports_with_sources(self, sources: Sequence[str]) -> dict[str, list[str]]:
         """source → ids of its Reports, for the sources that have any."""

@@ -62,7 +62,6 @@ from graph.rows import (
 from graph.store import Edge, Node, UpsertResult
 from ingest.model import Extraction
 
-ENTITY_LABELS = (Label.POLICY, Label.INSTITUTION, Label.PROGRAM)
 ENTITY_LINKS = frozenset({Rel.IMPLEMENTS, Rel.ISSUED_BY})  # keep their targets alive
 REGION_ANCHORS = frozenset({Rel.ABOUT, Rel.MENTIONS, Rel.IN_REGION, Rel.ISSUED_IN})
 
