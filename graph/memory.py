@@ -39,6 +39,7 @@ from typing import Any, Self, TypeVar
 import networkx as nx
 
 from graph.model import Label, Rel, node_id, split_node_id
+from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
 from graph.store import (
@@ -440,31 +441,6 @@ class MemoryTx:
         self._undo.append(restore)
 
 
-# --- shared helpers (also used by the Neo4j store, so both order the same way) ---------------
-def matches(props: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
-    """Equality filter: every ``where`` item equals the property (None: property absent)."""
-    return all(
-        (name not in props) if value is None else props.get(name) == value
-        for name, value in where.items()
-    )
-
-
-def order_nodes(nodes: Sequence[Node], order_by: str | None, *, descending: bool) -> list[Node]:
-    """Nodes by key, then stably by ``order_by`` with missing values as Neo4j places them."""
-    by_key = sorted(nodes, key=lambda n: n.key)
-    if order_by is None:
-        return by_key[::-1] if descending else by_key
-    present = [n for n in by_key if n.props.get(order_by) is not None]
-    absent = [n for n in by_key if n.props.get(order_by) is None]
-    present.sort(key=lambda n: n.props[order_by], reverse=descending)
-    return absent + present if descending else present + absent
-
-
-def sort_nodes(nodes: Sequence[Node]) -> list[Node]:
-    """Nodes by label, then key."""
-    return sorted(nodes, key=lambda n: (n.label.value, n.key))
-
-
 def _restorer(attrs: dict[str, Any]) -> Callable[[], None]:
     """A function that puts ``attrs`` back as they are now."""
     saved = dict(attrs)
@@ -474,16 +450,6 @@ def _restorer(attrs: dict[str, Any]) -> Callable[[], None]:
         attrs.update(saved)
 
     return restore
-
-
-def order_far_edges(edges: Sequence[Edge], direction: Direction) -> list[Edge]:
-    """Edges of one node by the far end's key, then type, then label."""
-
-    def far(edge: Edge) -> tuple[str, str, str]:
-        label, key = edge.target if direction == "out" else edge.source
-        return (key, edge.type.value, label.value)
-
-    return sorted(edges, key=far)
 
 
 def _props(attrs: Mapping[str, Any], skip: str) -> dict[str, Any]:

@@ -42,9 +42,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from config.settings import Settings
 from graph import cypher
-from graph.memory import order_far_edges, sort_nodes
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx
+from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
 from graph.store import (
