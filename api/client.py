@@ -24,7 +24,7 @@ from api.errors import UserInputError
 from api.schema.lookups import find_policy, find_region
 from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
-from graph.model import Label, Rel, node_id
+from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
 from graph.store import Direction, Edge, GraphStore, Node
 from ingest.pipeline import extract_file, find_report_files
 from queries import QUERIES, get_query
@@ -195,10 +195,10 @@ class Fazhi:
 
 def add_node(graph: nx.MultiDiGraph, node: Node) -> None:
     """Add ``node`` as the embedded store would hold it."""
-    graph.add_node(node_id(node.label, node.key), label=str(node.label), **node.props)
+    graph.add_node(node_id(node.label, node.key), **node_attrs(node.label, node.props))
 
 
 def add_edge(graph: nx.MultiDiGraph, edge: Edge) -> None:
     """Add ``edge`` (once per type and pair)."""
     source, target = node_id(*edge.source), node_id(*edge.target)
-    graph.add_edge(source, target, key=str(edge.type), type=str(edge.type), **edge.props)
+    graph.add_edge(source, target, key=edge.type.value, **edge_attrs(edge.type, edge.props))

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from graph.model import EVIDENCE_PROPERTIES, PROPERTIES, Label, node_id
+from graph.model import EVIDENCE_PROPERTIES, PROPERTIES, Label, edge_attrs, node_attrs, node_id
 from graph.store import Edge, Node
 
 ExportFormat = Literal["graphml", "csv", "jsonl"]
@@ -62,13 +62,23 @@ def to_networkx(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph
     """A MultiDiGraph with flat attributes (no ``None``, lists as JSON), as GraphML needs."""
     graph = nx.MultiDiGraph()
     for node in nodes:
-        attrs = {k: flat(v) for k, v in node.props.items() if v is not None}
-        graph.add_node(node_id(node.label, node.key), label=str(node.label), key=node.key, **attrs)
+        props = {"key": node.key, **flat_props(node.props)}
+        graph.add_node(node_id(node.label, node.key), **node_attrs(node.label, props))
     for edge in edges:
-        attrs = {k: flat(v) for k, v in edge.props.items() if v is not None}
+        attrs = edge_attrs(edge.type, flat_props(edge.props))
         source, target = node_id(*edge.source), node_id(*edge.target)
-        graph.add_edge(source, target, key=str(edge.type), type=str(edge.type), **attrs)
+        graph.add_edge(source, target, key=edge.type.value, **attrs)
     return graph
+
+
+def flat_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties as flat values (:func:`flat`), the ``None`` ones left out.
+
+    Example:
+        >>> flat_props({"aliases": ["甲", "乙"], "year": None})
+        {'aliases': '["甲", "乙"]'}
+    """
+    return {k: flat(v) for k, v in props.items() if v is not None}
 
 
 def write_graphml(nodes: Sequence[Node], edges: Sequence[Edge], out: Path) -> Path:

@@ -38,7 +38,7 @@ from typing import Any, Self, TypeVar
 
 import networkx as nx
 
-from graph.model import Label, Rel, node_id, split_node_id
+from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
@@ -288,7 +288,7 @@ class MemoryTx:
     # --- writes -----------------------------------------------------------------------
     def write_nodes(self, label: Label, nodes: Sequence[Node]) -> None:
         for node in nodes:
-            self._set_node(node_id(label, node.key), {"label": label.value, **node.props})
+            self._set_node(node_id(label, node.key), node_attrs(label, node.props))
 
     def write_edges(self, edges: Sequence[Edge]) -> None:
         for edge in edges:
@@ -296,7 +296,7 @@ class MemoryTx:
             missing = [nid for nid in ends if nid not in self.graph]
             if missing:
                 raise StoreError(f"{edge.type.value} relationship to missing node(s) {missing}")
-            self._set_edge(*ends, edge.type.value, {"type": edge.type.value, **edge.props})
+            self._set_edge(*ends, edge.type.value, edge_attrs(edge.type, edge.props))
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
         for alias, owner in aliases.items():

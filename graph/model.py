@@ -20,7 +20,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class Label(StrEnum):
@@ -81,6 +83,26 @@ REPORT_RELS: frozenset[Rel] = frozenset({Rel.ABOUT, Rel.AUTHORED_BY, Rel.CITES, 
 def node_id(label: Label | str, key: str) -> str:
     """The embedded store's node id for ``(label, key)``."""
     return f"{label}:{key}"
+
+
+def node_attrs(label: Label, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The embedded store's attributes for a node: its label, then its properties.
+
+    Example:
+        >>> node_attrs(Label.REGION, {"name": "郧阳区"})
+        {'label': 'Region', 'name': '郧阳区'}
+    """
+    return {"label": label.value, **props}
+
+
+def edge_attrs(rel: Rel, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The embedded store's attributes for an edge (keyed by ``rel`` too): type, then properties.
+
+    Example:
+        >>> edge_attrs(Rel.CITES, {"count": 2})
+        {'type': 'CITES', 'count': 2}
+    """
+    return {"type": rel.value, **props}
 
 
 def split_node_id(nid: str) -> tuple[Label, str]:
