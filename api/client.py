@@ -54,14 +54,7 @@ class Fazhi:
 
         Other keyword arguments override settings (e.g. ``neo4j_uri=...``).
         """
-        if store == "memory" and data_dir is None:
-            from graph.memory import MemoryStore
-
-            client = cls(get_settings(store=store, **overrides), store=MemoryStore(data_dir=None))
-            client._owns_store = True
-            return client
-        given = {"data_dir": data_dir} if data_dir is not None else {}
-        return cls(get_settings(store=store, **given, **overrides))
+        return cls(get_settings(store=store, data_dir=data_dir, **overrides))
 
     # --- writing ------------------------------------------------------------------------
     def ingest(self, *paths: Path | str) -> pd.DataFrame:

@@ -31,12 +31,15 @@ class Settings(BaseSettings):
 
     # storage
     store: StoreKind = "memory"
-    data_dir: Path = Path(".fazhi")
+    data_dir: Path | None = Path(".fazhi")  # embedded store folder; None: in memory, never saved
+    memory_flush_every: int = 500  # embedded store: save after this many writes (and on close)
     neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"))
     neo4j_password: SecretStr = Field(SecretStr(""), validation_alias=_env("NEO4J_PASSWORD"))
     neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"))
     neo4j_connect_timeout_s: float = 5.0
+    neo4j_index_wait_s: float = 60.0  # at open: how long to wait for new indexes to come online
+    query_timeout_s: float = 10.0  # one named query in the store (CLI, notebook, API resolvers)
     write_batch_size: int = 2000
     evidence_per_relationship: int = 3
 
@@ -52,7 +55,7 @@ class Settings(BaseSettings):
     api_max_aliases: int = 30
     api_max_tokens: int = 2000
     api_max_page_size: int = 500
-    api_query_timeout_s: float = 10.0
+    api_query_timeout_s: float = 10.0  # one whole GraphQL request
 
 
 def get_settings(**overrides: Any) -> Settings:

@@ -11,7 +11,8 @@ journal puts back every change, so the graph holds all of a report or nothing of
 Persistence: ``<data_dir>/graph.pickle`` (pickle protocol 5 of the graph and the alias index),
 written to a temporary file, fsynced and renamed over the old one, so a crash while saving
 leaves the previous complete state. Saving after every report would cost a full dump each
-time, so writes mark the store dirty and it saves after ``flush_every`` writes, on
+time, so writes mark the store dirty and it saves after ``flush_every`` writes
+(``Settings.memory_flush_every`` when opened by :func:`graph.factory.open_store`), on
 :meth:`MemoryStore.flush` and on :meth:`MemoryStore.close` (``with`` blocks close). A crash
 loses at most the writes since the last save; what is on disk is always a complete state.
 The file is a pickle: open only data dirs you trust (your own).

@@ -61,7 +61,6 @@ from ingest.model import Extraction
 
 _T = TypeVar("_T")
 _KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
-_INDEX_WAIT_S = 60
 
 
 class Neo4jStore:
@@ -132,9 +131,9 @@ class Neo4jStore:
         )
 
     def clear(self) -> None:
-        """Remove every node and relationship (in batches; constraints and indexes stay)."""
-        batch = max(self._batch, 1000)
-        while self._write(lambda tx: _count(tx, cypher.DELETE_SOME, batch=batch), "clear"):
+        """Remove every node and relationship (in batches of ``write_batch_size``; constraints
+        and indexes stay)."""
+        while self._write(lambda tx: _count(tx, cypher.DELETE_SOME, batch=self._batch), "clear"):
             pass
 
     # --- reads ------------------------------------------------------------------------
@@ -198,9 +197,10 @@ class Neo4jStore:
         return self._read(page)
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Answer a named research question with its Cypher (read transaction, time-limited)."""
+        """Answer a named research question with its Cypher (a read transaction limited to
+        ``query_timeout_s``)."""
 
-        @unit_of_work(timeout=self._settings.api_query_timeout_s)
+        @unit_of_work(timeout=self._settings.query_timeout_s)
         def answer(tx: ManagedTransaction) -> list[dict[str, Any]]:
             return tx.run(query.cypher, dict(params)).data()
 
@@ -267,7 +267,8 @@ class Neo4jStore:
             with self._session() as session:
                 for statement in statements:
                     session.run(statement).consume()
-                session.run(cypher.AWAIT_INDEXES, timeout_s=_INDEX_WAIT_S).consume()
+                wait = self._settings.neo4j_index_wait_s
+                session.run(cypher.AWAIT_INDEXES, timeout_s=wait).consume()
         except (Neo4jError, DriverError) as exc:
             raise StoreError(
                 f"Neo4j at {self._settings.neo4j_uri}: cannot create the schema: {exc}"

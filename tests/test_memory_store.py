@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from api.cli import delete as delete_command
 from api.cli import stats as stats_command
+from config.settings import get_settings
+from graph.factory import open_store
 from graph.memory import GRAPH_FILE, MemoryStore
 from graph.model import Label
 from graph.store import GraphStore, StoreError
@@ -103,6 +105,28 @@ def test_without_data_dir_nothing_is_written(
         store.upsert_report(fx.report_a())
         assert store.path is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_open_store_follows_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with open_store(get_settings(store="memory", data_dir=None)) as in_memory:
+        in_memory.upsert_report(fx.report_a())
+        assert isinstance(in_memory, MemoryStore)
+        assert in_memory.path is None
+    assert list(tmp_path.iterdir()) == []
+    saved = tmp_path / "saved"
+    store = open_store(get_settings(store="memory", data_dir=saved, memory_flush_every=1))
+    store.upsert_report(fx.report_a())
+    assert MemoryStore(saved).stats().nodes["Report"] == 1  # saved before any close
+
+
+def test_open_store_caps_evidence_as_the_settings_say(tmp_path: Path) -> None:
+    settings = get_settings(store="memory", data_dir=None, evidence_per_relationship=1)
+    with open_store(settings) as store:
+        for report in fx.all_reports():
+            store.upsert_report(report)
+        _, edges = store.dump()
+    assert max(len(edge.props.get("evidence_text", [])) for edge in edges) == 1
 
 
 class CountingQuery:
