@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import astuple, fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -21,12 +22,13 @@ import networkx as nx
 import pandas as pd
 
 from api.errors import UserInputError
+from api.ingesting import FileOutcome, IngestSummary, ingest_files
 from api.schema.lookups import find_policy, find_region
 from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
 from graph.store import Direction, Edge, GraphStore, Node
-from ingest.pipeline import extract_file, find_report_files
+from ingest.pipeline import find_report_files
 from queries import QUERIES, get_query
 from queries.base import QueryError
 
@@ -57,15 +59,21 @@ class Fazhi:
         return cls(get_settings(store=store, data_dir=data_dir, **overrides))
 
     # --- writing ------------------------------------------------------------------------
-    def ingest(self, *paths: Path | str) -> pd.DataFrame:
-        """Extract report files (or folders of them) and write them: one row per file."""
-        files = find_report_files([Path(p) for p in paths])
-        rows = [self._ingest_one(path) for path in files]
-        return pd.DataFrame(rows, columns=["source", "report_id", "status"])
+    def ingest(self, *paths: Path | str, jobs: int = 1) -> pd.DataFrame:
+        """Extract report files (or folders of them) and write them: one row per file.
 
-    def _ingest_one(self, path: Path) -> dict[str, Any]:
-        result = self.store.upsert_report(extract_file(path, settings=self.settings))
-        return {"source": str(path), "report_id": result.report_id, "status": result.status}
+        Columns: source, report_id, status (new, unchanged, replaced or failed) and problem
+        (why a file failed). A bad file does not stop the others; the store failing does
+        (:class:`~graph.store.StoreError`).
+        """
+        summary = self.ingest_summary(*paths, jobs=jobs)
+        rows = [astuple(outcome) for outcome in summary.files]
+        return pd.DataFrame(rows, columns=[f.name for f in fields(FileOutcome)])
+
+    def ingest_summary(self, *paths: Path | str, jobs: int = 1) -> IngestSummary:
+        """Like :meth:`ingest`, answering the counts, failures and warnings of the run."""
+        files = find_report_files([Path(p) for p in paths])
+        return ingest_files(self.store, files, settings=self.settings, jobs=jobs)
 
     # --- named queries ------------------------------------------------------------------
     def queries(self) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,12 @@ import pytest
 
 from api.client import Fazhi
 from api.errors import UserInputError
+from api.ingesting import ingest_files
 from config.settings import get_settings
+from graph.memory import MemoryStore
 from graph.model import Label
+from graph.store import StoreError, UpsertResult
+from ingest.model import Extraction
 from queries import QUERIES
 from tests.api_support import filled_memory_store
 from tests.store_fixtures import LAW, PROVINCE_PLAN
@@ -123,3 +127,44 @@ def test_ingested_samples_persist_and_answer_the_example(samples_dir: Path) -> N
 def test_memory_client_without_data_dir_starts_empty() -> None:
     with Fazhi.open(store="memory") as client:
         assert client.stats().empty
+
+
+class BatchRecordingStore(MemoryStore):
+    """A memory store that remembers the size of every batch it was asked to write."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.batches: list[int] = []
+
+    def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        self.batches.append(len(extractions))
+        return super().upsert_reports(extractions)
+
+
+def test_ingest_writes_in_batches_and_names_a_bad_file_without_stopping(tmp_path: Path) -> None:
+    bad = tmp_path / "report.xyz"
+    bad.write_text("某县2019年度法治政府建设工作情况报告", encoding="utf-8")
+    store = BatchRecordingStore()
+    with Fazhi(get_settings(ingest_batch_reports=2), store=store) as client:
+        frame = client.ingest(bad, SAMPLES)
+    assert store.batches == [2, 2, 1]
+    assert list(frame.columns) == ["source", "report_id", "status", "problem"]
+    assert list(frame.status) == ["failed"] + ["new"] * 5
+    assert frame.source[0] == str(bad)
+    assert str(bad) in frame.problem[0]
+    assert frame.problem[1:].isna().all()
+
+
+def test_ingest_summary_counts_and_reports_progress(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    done: list[int] = []
+    with MemoryStore(None) as store:
+        settings = get_settings()
+        first = ingest_files(store, [sample, empty], settings=settings, on_progress=done.append)
+        again = ingest_files(store, [sample], settings=settings)
+    assert (first.new, len(first.failed), sum(done)) == (1, 1, 2)
+    assert first.failed[0].startswith(str(empty))
+    assert first.nodes_written > 0
+    assert [f.status for f in again.files] == ["unchanged"]

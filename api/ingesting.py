@@ -1,0 +1,158 @@
+"""Ingesting report files into a store: extract, write in batches, count, name what failed.
+
+One loop for every front end (the ``fazhi ingest`` command, the notebook client): files are
+extracted (in ``jobs`` processes when asked) and written ``settings.ingest_batch_reports``
+at a time through :meth:`~graph.store.GraphStore.upsert_reports`, so Neo4j writes a batch
+per transaction. A file that cannot be extracted or written is recorded in the summary and
+the run goes on (a failed batch is retried report by report by the store, so only the bad
+report fails).
+
+Example:
+    >>> from config import get_settings
+    >>> from graph.memory import MemoryStore
+    >>> summary = ingest_files(MemoryStore(None), [Path("README.md")], settings=get_settings())
+    >>> summary.failed
+    ['README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config import Settings
+from graph.store import GraphStore, StoreError, UpsertResult
+from ingest.model import Extraction
+from ingest.pipeline import try_extract_file
+
+ProgressCallback = Callable[[int], None]  # called with how many more files are done
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What became of one file: its report id and status (new, unchanged, replaced or failed).
+
+    Example:
+        >>> FileOutcome("a.txt", None, "failed", "a.txt: empty file").status
+        'failed'
+    """
+
+    source: str
+    report_id: str | None
+    status: str
+    problem: str | None = None
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts of what an ingest run did, what went wrong where, and each file's outcome (in
+    the order the files were given).
+
+    Example:
+        >>> IngestSummary(new=2).line().split(";")[0]
+        'reports: 2 new, 0 unchanged, 0 replaced, 0 failed'
+    """
+
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    nodes_written: int = 0
+    relationships_written: int = 0
+    failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def add(self, path: Path, result: UpsertResult) -> None:
+        """Count one store write of the report read from ``path``."""
+        if result.status == "new":
+            self.new += 1
+        elif result.status == "replaced":
+            self.replaced += 1
+        else:
+            self.unchanged += 1
+        self.nodes_written += result.nodes_written
+        self.relationships_written += result.relationships_written
+        self.files.append(FileOutcome(str(path), result.report_id, result.status))
+
+    def fail(self, path: Path, problem: str, report_id: str | None = None) -> None:
+        """Record a file that could not be extracted or written (``problem`` names it)."""
+        self.failed.append(problem)
+        self.files.append(FileOutcome(str(path), report_id, "failed", problem))
+
+    def line(self) -> str:
+        """One line for the end of the run."""
+        return (
+            f"reports: {self.new} new, {self.unchanged} unchanged, {self.replaced} replaced, "
+            f"{len(self.failed)} failed; written: {self.nodes_written} nodes, "
+            f"{self.relationships_written} relationships; {len(self.warnings)} warnings"
+        )
+
+
+def ingest_files(
+    store: GraphStore,
+    files: Sequence[Path],
+    *,
+    settings: Settings,
+    jobs: int = 1,
+    on_progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Extract and upsert ``files`` in batches of ``settings.ingest_batch_reports``.
+
+    ``on_progress`` is told each time files are done (extracted and failed, or written).
+    Raises :class:`~graph.store.StoreError` only when the store itself fails (unreachable);
+    a bad file is recorded in the summary.
+    """
+    summary = IngestSummary()
+    pending: list[tuple[Path, Extraction]] = []
+    progress = on_progress or _no_progress
+    batch_size = max(1, settings.ingest_batch_reports)
+    for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
+        if isinstance(outcome, str):
+            summary.fail(path, outcome)
+            progress(1)
+            continue
+        pending.append((path, outcome))
+        if len(pending) >= batch_size:
+            progress(_upsert_batch(store, pending, summary))
+    progress(_upsert_batch(store, pending, summary))
+    position = {str(path): index for index, path in enumerate(files)}
+    summary.files.sort(key=lambda outcome: position[outcome.source])
+    return summary
+
+
+def _upsert_batch(
+    store: GraphStore, pending: list[tuple[Path, Extraction]], summary: IngestSummary
+) -> int:
+    """Write the pending reports as one batch, count each, and empty ``pending``."""
+    results = store.upsert_reports([extraction for _, extraction in pending]) if pending else []
+    for (path, extraction), result in zip(pending, results, strict=True):
+        if isinstance(result, StoreError):
+            problem = f"{path}: not written, rolled back ({result})"
+            summary.fail(path, problem, extraction.report_id)
+        else:
+            summary.add(path, result)
+        summary.warnings.extend(f"{path}: {w}" for w in extraction.warnings)
+    done = len(pending)
+    pending.clear()
+    return done
+
+
+def _extract_all(
+    files: Sequence[Path], *, settings: Settings, jobs: int
+) -> Iterator[tuple[Path, Extraction | str]]:
+    if jobs == 1:
+        yield from ((path, try_extract_file(path, settings=settings)) for path in files)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        outcomes = pool.map(_extract_in_worker, files, [settings] * len(files), chunksize=4)
+        yield from zip(files, outcomes, strict=True)
+
+
+def _extract_in_worker(path: Path, settings: Settings) -> Extraction | str:
+    return try_extract_file(path, settings=settings)
+
+
+def _no_progress(done: int) -> None:
+    """The default progress callback: nobody is watching."""
