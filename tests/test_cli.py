@@ -158,3 +158,25 @@ def test_wrong_password_is_one_clear_error_and_writes_nothing(neo4j_settings: Se
     assert result.exit_code != 0
     assert neo4j_settings.neo4j_uri in result.stderr
     assert json.loads(fazhi("stats", "--json", env=env).stdout)["nodes"] == {}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ingest", str(SAMPLE)],
+        ["export", "--format", "jsonl", "--out", "graph.jsonl"],
+        ["stats"],
+        ["delete", "some-report-id"],
+        ["query", "top_cited_policies"],
+    ],
+)
+def test_every_store_command_turns_an_unreadable_store_into_exit_code_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    data_dir = tmp_path / "store"
+    data_dir.mkdir()
+    (data_dir / "graph.pickle").write_bytes(b"not a graph")
+    result = fazhi(*command, "--data-dir", str(data_dir))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot read the graph file")
+    assert str(data_dir / "graph.pickle") in result.stderr

@@ -15,9 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
-from graph.factory import open_store
-from graph.store import StoreError
+from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -47,16 +45,12 @@ def delete(
     if everything and not yes:
         where = settings.neo4j_uri if settings.store == "neo4j" else str(settings.data_dir)
         typer.confirm(f"Delete everything in the {settings.store} store ({where})?", abort=True)
-    try:
-        with open_store(settings) as opened:
-            if everything:
-                opened.clear()
-                out.print("deleted everything")
-                return
-            missing = [rid for rid in ids if not opened.delete_report(rid)]
-    except StoreError as error:
-        err.print(f"[red]error[/red]: {error}")
-        raise typer.Exit(code=2) from error
+    with opened_store(settings) as opened:
+        if everything:
+            opened.clear()
+            out.print("deleted everything")
+            return
+        missing = [rid for rid in ids if not opened.delete_report(rid)]
     out.print(f"deleted {len(ids) - len(missing)} report(s)")
     if missing:
         err.print(f"[yellow]not found[/yellow]: {', '.join(missing)}")

@@ -8,13 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
+from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
 from graph.export import ExportFormat, export_graph
-from graph.factory import open_store
-from graph.store import StoreError
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,12 +32,8 @@ def export(
 ) -> None:
     """Write every node and relationship of the store to files (lists as JSON in graphml/csv)."""
     settings = settings_from(store=store, data_dir=data_dir)
-    try:
-        with open_store(settings) as graph:
-            nodes, edges = graph.dump()
-    except StoreError as error:
-        err.print(f"[red]error[/red]: {error}")
-        raise typer.Exit(code=2) from error
+    with opened_store(settings) as graph:
+        nodes, edges = graph.dump()
     for path in export_graph(nodes, edges, fmt, out_path):
         out.print(f"wrote {path}")
     out.print(f"{len(nodes)} nodes, {len(edges)} relationships")

@@ -9,10 +9,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
+from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
 from api.ingesting import ingest_files
-from graph.factory import open_store
-from graph.store import StoreError
 from ingest.pipeline import find_report_files
 
 out = Console(highlight=False, soft_wrap=True)
@@ -33,19 +31,15 @@ def ingest(
     """Extract reports and write them to the store: new, unchanged or replaced, never duplicated."""
     settings = settings_from(store=store, data_dir=data_dir)
     files = find_report_files(paths)
-    try:
-        with open_store(settings) as graph, _progress() as progress:
-            task = progress.add_task("ingesting", total=len(files))
-            summary = ingest_files(
-                graph,
-                files,
-                settings=settings,
-                jobs=jobs,
-                on_progress=lambda done: progress.advance(task, done),
-            )
-    except StoreError as error:
-        err.print(f"[red]error[/red]: {error}")
-        raise typer.Exit(code=2) from error
+    with opened_store(settings) as graph, _progress() as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        summary = ingest_files(
+            graph,
+            files,
+            settings=settings,
+            jobs=jobs,
+            on_progress=lambda done: progress.advance(task, done),
+        )
     for problem in summary.failed:
         err.print(f"[red]failed[/red]: {problem}")
     for warning in summary.warnings:

@@ -1,14 +1,25 @@
-"""Options shared by the commands that open a store, and the settings they build."""
+"""Options shared by the commands that open a store, the settings they build, and the store.
+
+Example:
+    $ fazhi stats --store neo4j   # unreachable → "error: cannot reach Neo4j …", exit code 2
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from config import Settings, get_settings
 from config.settings import StoreKind
+from graph.factory import open_store
+from graph.store import GraphStore, StoreError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 StoreOption = Annotated[
     StoreKind | None,
@@ -27,3 +38,20 @@ def settings_from(*, store: StoreKind | None, data_dir: Path | None) -> Settings
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     return get_settings(**overrides)
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[GraphStore]:
+    """The store of ``settings``, closed after the block; a :class:`StoreError` while opening
+    or using it is printed and ends the command with exit code 2.
+
+    Example:
+        with opened_store(settings_from(store=None, data_dir=None)) as store:
+            counts = store.stats()
+    """
+    try:
+        with open_store(settings) as store:
+            yield store
+    except StoreError as error:
+        err.print(f"[red]error[/red]: {error}")
+        raise typer.Exit(code=2) from error

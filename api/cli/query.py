@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from enum import Enum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -19,9 +19,7 @@ from pydantic.fields import FieldInfo
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
-from graph.factory import open_store
-from graph.store import StoreError
+from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
 from queries import QUERIES, NamedQuery, QueryError, Row, get_query, run_query
 
 out = Console(highlight=False, soft_wrap=True)
@@ -54,10 +52,13 @@ def query(
         raise typer.BadParameter("give a query name, or --list to see them", param_hint="NAME")
     try:
         named = get_query(name)
-        rows = _answer(named, parse_params(param or []), store=store, data_dir=data_dir)
-    except (QueryError, StoreError) as error:
+        params = parse_params(param or [])
+        named.bind(params)  # bad parameters are reported before a store is opened
+    except QueryError as error:
         err.print(f"[red]error[/red]: {error}")
         raise typer.Exit(code=2) from error
+    with opened_store(settings_from(store=store, data_dir=data_dir)) as graph:
+        rows = run_query(graph, named, params)
     out.print(_as_json(rows) if as_json else rows_table(named, rows))
 
 
@@ -80,12 +81,6 @@ def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
         else:
             params[key] = value
     return params
-
-
-def _answer(named: NamedQuery[Any], params: Mapping[str, Any], **options: Any) -> list[Row]:
-    named.bind(params)  # bad parameters are reported before a store is opened
-    with open_store(settings_from(**options)) as graph:
-        return run_query(graph, named, params)
 
 
 def _as_json(rows: list[Row]) -> str:

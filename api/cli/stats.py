@@ -14,12 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
-from graph.factory import open_store
-from graph.store import GraphStats, StoreError
+from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from graph.store import GraphStats
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,12 +31,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Count the nodes by label and the relationships by type."""
-    try:
-        with open_store(settings_from(store=store, data_dir=data_dir)) as opened:
-            counts = opened.stats()
-    except StoreError as error:
-        err.print(f"[red]error[/red]: {error}")
-        raise typer.Exit(code=2) from error
+    with opened_store(settings_from(store=store, data_dir=data_dir)) as opened:
+        counts = opened.stats()
     if as_json:
         out.print(json.dumps(stats_dict(counts), ensure_ascii=False))
     else:
