@@ -126,6 +126,24 @@ def test_run_answers_like_the_embedded_store(store: Neo4jStore) -> None:
     assert [s.run(CountingQuery(), {"year": 2020}) for s in stores] == [[{"reports": 1}]] * 2
 
 
+class EndlessQuery(CountingQuery):
+    """A QuerySpec whose Cypher would count for a very long time."""
+
+    name = "endless"
+    cypher = "UNWIND range(1, 10000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS reports"
+
+
+def test_run_is_limited_by_the_store_query_timeout_not_the_api_one(
+    neo4j_settings: Settings,
+) -> None:
+    limits = {"query_timeout_s": 0.5, "api_query_timeout_s": 600.0}
+    started = time.monotonic()
+    with Neo4jStore(neo4j_settings.model_copy(update=limits)) as limited:
+        with pytest.raises(StoreError, match="read failed"):
+            limited.run(EndlessQuery(), {})
+        assert time.monotonic() - started < CONNECT_LIMIT_S
+
+
 def test_statements_take_data_only_as_parameters() -> None:
     statements = [
         *cypher.WRITE_EDGES.values(),
