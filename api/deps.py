@@ -25,12 +25,12 @@ class FazhiContext(BaseContext):
         self.gateway = StoreGateway(store)
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return cast(Settings, request.app.state.settings)
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The store opened for the app (by its lifespan, or given to ``create_app``)."""
     store = getattr(request.app.state, "store", None)
     if store is None:
