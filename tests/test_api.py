@@ -152,6 +152,45 @@ async def test_traversal_from_policy_down_to_the_region_parent(client: httpx.Asy
     assert parents["420300"] == {"code": "420000", "parent": None}
 
 
+PLAIN_CITATIONS = """query($id: ID) { policy(id: $id) { citations { nodes {
+  year report { id } policy { id } region { code } } } } }"""
+
+SPELLED_CITATIONS = """fragment Ends on Citation { report { id } ...More }
+fragment More on Citation { policy { id } }
+query($id: ID) { policy(id: $id) { citations { edges { node { year ...Ends
+  ... on Citation { where: region { code } } } } } } }"""
+
+
+async def test_citation_ends_resolve_however_the_query_spells_them(
+    client: httpx.AsyncClient,
+) -> None:
+    plain = (await data_of(client, PLAIN_CITATIONS, id=PROVINCE_PLAN))["policy"]["citations"]
+    spelled = (await data_of(client, SPELLED_CITATIONS, id=PROVINCE_PLAN))["policy"]["citations"]
+    nodes = plain["nodes"]
+    assert len(nodes) == 3
+    assert all(n["report"] and n["policy"] == {"id": PROVINCE_PLAN} and n["region"] for n in nodes)
+    renamed = [{**e["node"], "region": e["node"]["where"]} for e in spelled["edges"]]
+    assert [{k: v for k, v in n.items() if k != "where"} for n in renamed] == nodes
+
+
+async def test_cited_policy_and_report_citations_resolve_their_ends(
+    client: httpx.AsyncClient,
+) -> None:
+    query = """{ region(code: "420304") { citedPolicies(first: 2) { edges { node {
+      ... on CitedPolicy { policy { id } } } } }
+      reports { nodes { id cites(first: 1) { nodes { report { id } policy { id }
+      region { code } } } } } } }"""
+    region = (await data_of(client, query))["region"]
+    cited = [edge["node"]["policy"] for edge in region["citedPolicies"]["edges"]]
+    assert len(cited) == 2
+    assert all(p and p["id"] for p in cited)
+    [report] = region["reports"]["nodes"]
+    [citation] = report["cites"]["nodes"]
+    assert citation["report"] == {"id": report["id"]}
+    assert citation["region"] == {"code": "420304"}
+    assert citation["policy"]["id"]
+
+
 async def test_citations_filtered_by_year_and_province(client: httpx.AsyncClient) -> None:
     query = """query($from: Int, $province: String) { policy(id: "%s") {
       citations(yearFrom: $from, provinceCode: $province) { totalCount nodes { year } } } }"""
