@@ -32,10 +32,12 @@ from typing import Any
 import httpx
 
 from bench.corpus import OUT, build_extractions
+from bench.stores import ingest
 from config.settings import get_settings
 from devtools.neo4j_local import LocalServer, Neo4jConnection, ensure_running, free_port
 from graph.factory import open_store
 from graph.memory import MemoryStore
+from graph.store import GraphStore
 from ingest.model import Extraction
 
 NEO4J_HOME = Path("/tmp/api-bench-neo4j")
@@ -126,11 +128,17 @@ def prepare_memory(extractions: Sequence[Extraction]) -> Path:
     partial.mkdir(parents=True)
     started = time.perf_counter()
     with MemoryStore(partial, flush_every=len(extractions) + 1) as store:
-        for extraction in extractions:
-            store.upsert_report(extraction)
+        fill(store, extractions)
     partial.rename(data_dir)
     print(f"memory: stored {len(extractions)} reports in {time.perf_counter() - started:.0f} s")
     return data_dir
+
+
+def fill(store: GraphStore, extractions: Sequence[Extraction]) -> None:
+    """Write the corpus in the batches ``fazhi ingest`` writes; any failure stops the bench."""
+    measured = ingest(store, list(extractions), get_settings().ingest_batch_reports)
+    if measured["failed"]:
+        raise SystemExit(f"{measured['failed']} reports failed to store")
 
 
 def neo4j_server() -> LocalServer:
@@ -156,8 +164,7 @@ def prepare_neo4j(extractions: Sequence[Extraction]) -> Neo4jConnection:
     started = time.perf_counter()
     with open_store(settings) as store:
         store.clear()
-        for extraction in extractions:
-            store.upsert_report(extraction)
+        fill(store, extractions)
     marker.write_text(str(len(extractions)))
     print(f"neo4j: stored {len(extractions)} reports in {time.perf_counter() - started:.0f} s")
     return connection
