@@ -188,7 +188,7 @@ class MemoryStore:
         ordered by ``order_by`` (missing values last ascending, first descending; key breaks
         ties, ascending)."""
         with self._lock:
-            found = [n for n in self._nodes_of(label) if matches(n.props, where or {})]
+            found = list(self._nodes_of(label, where or {}))
         ordered = order_nodes(found, order_by, descending=descending)
         return Page(items=ordered[offset : offset + limit], total=len(found))
 
@@ -211,19 +211,26 @@ class MemoryStore:
         label, key = split_node_id(nid)
         return Node(label, key, _props(attrs, "label"))
 
-    def _nodes_of(self, label: Label) -> Iterator[Node]:
+    def _nodes_of(self, label: Label, where: Mapping[str, Any]) -> Iterator[Node]:
+        """The nodes of ``label`` matching ``where`` (filtered before any Node is built)."""
         for nid, attrs in self.graph.nodes(data=True):
-            if attrs["label"] == label:
+            if attrs["label"] == label and matches(attrs, where):
                 yield Node(label, split_node_id(nid)[1], _props(attrs, "label"))
 
     def _edges_of(self, nid: str, rel: Rel, direction: Direction) -> list[Edge]:
         if nid not in self.graph:
             return []
-        if direction == "out":
-            ends = [(nid, v) for _, v, k in self.graph.out_edges(nid, keys=True) if k == rel]
-        else:
-            ends = [(u, nid) for u, _, k in self.graph.in_edges(nid, keys=True) if k == rel]
-        return order_far_edges([_edge(self.graph, u, v, rel) for u, v in ends], direction)
+        near = split_node_id(nid)
+        # networkx's own adjacency dicts: its edge and adjacency views cost more than the edges
+        adjacent = (self.graph._succ if direction == "out" else self.graph._pred)[nid]
+        edges = []
+        for far_id, by_type in adjacent.items():
+            attrs = by_type.get(rel)
+            if attrs is not None:
+                far = split_node_id(far_id)
+                ends = (near, far) if direction == "out" else (far, near)
+                edges.append(Edge(rel, *ends, _props(attrs, "type")))
+        return order_far_edges(edges, direction)
 
     # --- lifecycle --------------------------------------------------------------------
     def flush(self) -> None:
@@ -459,8 +466,11 @@ def _props(attrs: Mapping[str, Any], skip: str) -> dict[str, Any]:
 
 def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> Edge:
     return Edge(
-        Rel(key), split_node_id(u), split_node_id(v), _props(graph.edges[u, v, key], "type")
+        _RELS[key], split_node_id(u), split_node_id(v), _props(graph.succ[u][v][key], "type")
     )
+
+
+_RELS: dict[str, Rel] = {rel.value: rel for rel in Rel}
 
 
 # --- persistence ----------------------------------------------------------------------------

@@ -33,15 +33,19 @@ def nodes_of(graph: nx.MultiDiGraph, label: Label) -> Iterator[tuple[str, Attrs]
 
 def out_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
     """``(target id, edge attributes)`` of the ``rel`` relationships leaving ``nid``."""
-    for _, target, key, attrs in graph.out_edges(nid, keys=True, data=True):
-        if key == rel:
+    # networkx's own adjacency dicts (one edge per end and type, keyed by type): its edge and
+    # adjacency views cost more than the work on corpus-wide queries.
+    for target, by_type in graph._succ[nid].items():
+        attrs = by_type.get(rel)
+        if attrs is not None:
             yield target, attrs
 
 
 def in_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
     """``(source id, edge attributes)`` of the ``rel`` relationships arriving at ``nid``."""
-    for source, _, key, attrs in graph.in_edges(nid, keys=True, data=True):
-        if key == rel:
+    for source, by_type in graph._pred[nid].items():
+        attrs = by_type.get(rel)
+        if attrs is not None:
             yield source, attrs
 
 
@@ -62,17 +66,18 @@ def ancestors(graph: nx.MultiDiGraph, region: str) -> set[str]:
     return seen
 
 
-def key_of(graph: nx.MultiDiGraph, nid: str) -> str:
-    """The key property value of a node (its ``id`` or ``code``)."""
+def key_of(graph: nx.MultiDiGraph, nid: str, attrs: Attrs | None = None) -> str:
+    """The key property value of a node (its ``id`` or ``code``); ``attrs``: its attributes,
+    when the caller holds them already."""
     label, key = split_node_id(nid)
-    return str(graph.nodes[nid].get(KEYS[label], key))
+    return str((graph.nodes[nid] if attrs is None else attrs).get(KEYS[label], key))
 
 
 def prop(graph: nx.MultiDiGraph, nid: str | None, name: str) -> Any:
     """A node property, None when absent (Cypher ``n.name`` on a missing property or node)."""
     if nid is None:
         return None
-    if name == KEYS[Label(graph.nodes[nid]["label"])]:
+    if name == KEYS[graph.nodes[nid]["label"]]:  # labels are str enums: the str is the key
         return key_of(graph, nid)
     return graph.nodes[nid].get(name)
 

@@ -112,8 +112,13 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 
 
 def _contains(graph: nx.MultiDiGraph, nid: str, attrs: dict[str, Any], text: str) -> bool:
-    values = [key_of(graph, nid), *(attrs.get(name) for name in SEARCHED)]
-    return any(isinstance(value, str) and text in value for value in values)
+    if text in key_of(graph, nid, attrs):
+        return True
+    for name in SEARCHED:
+        value = attrs.get(name)
+        if isinstance(value, str) and text in value:
+            return True
+    return False
 
 
 QUERY = NamedQuery(
