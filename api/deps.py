@@ -43,5 +43,5 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
 async def get_context(settings: SettingsDep, store: StoreDep) -> FazhiContext:
-    """A fresh context per request, so DataLoader caches never outlive one request."""
+    """A fresh context per request, so the batch loaders' caches never outlive one request."""
     return FazhiContext(settings=settings, store=store)
