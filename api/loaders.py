@@ -115,6 +115,9 @@ class BatchLoader(Generic[K, V]):
         except Exception as exc:  # every waiter of the batch gets it
             batch.set_exception(exc)
             batch.add_done_callback(_retrieved)  # no "never retrieved" warning if none waits
+        except BaseException:  # cancelled: so are the waiters, none is left hanging
+            batch.cancel()
+            raise
         finally:
             for key in keys:
                 self._pending.pop(key, None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from api.loaders import BatchLoader
 
 
@@ -64,3 +66,17 @@ async def test_an_empty_request_fetches_nothing() -> None:
     fetch = Fetcher()
     assert await BatchLoader(fetch).load_many([]) == []
     assert fetch.batches == []
+
+
+async def test_a_cancelled_fetch_cancels_its_waiters_instead_of_leaving_them_hanging() -> None:
+    fetch = Fetcher()
+    fetch.release.clear()
+    loader = BatchLoader(fetch)
+    waiter = asyncio.ensure_future(loader.load("a"))
+    await fetch.fetching.wait()
+    [running] = loader._tasks
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(waiter, timeout=5)
+    fetch.release.set()
+    assert await loader.load("a") == "A"
