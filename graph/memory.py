@@ -221,15 +221,11 @@ class MemoryStore:
         if nid not in self.graph:
             return []
         near = split_node_id(nid)
-        # networkx's own adjacency dicts: its edge and adjacency views cost more than the edges
-        adjacent = (self.graph._succ if direction == "out" else self.graph._pred)[nid]
         edges = []
-        for far_id, by_type in adjacent.items():
-            attrs = by_type.get(rel)
-            if attrs is not None:
-                far = split_node_id(far_id)
-                ends = (near, far) if direction == "out" else (far, near)
-                edges.append(Edge(rel, *ends, _props(attrs, "type")))
+        for far_id, attrs in typed_neighbours(self.graph, nid, rel, direction):
+            far = split_node_id(far_id)
+            ends = (near, far) if direction == "out" else (far, near)
+            edges.append(Edge(rel, *ends, _props(attrs, "type")))
         return order_far_edges(edges, direction)
 
     # --- lifecycle --------------------------------------------------------------------
@@ -471,6 +467,20 @@ def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> Edge:
 
 
 _RELS: dict[str, Rel] = {rel.value: rel for rel in Rel}
+
+
+def typed_neighbours(
+    graph: nx.MultiDiGraph, nid: str, rel: Rel, direction: Direction
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(far node id, edge attributes)`` of the ``rel`` edges of ``nid`` in ``direction``.
+
+    Walks networkx's own adjacency dicts (one edge per ends and type, keyed by type): its edge
+    and adjacency views cost more than the work on hot reads and corpus-wide queries.
+    """
+    for far_id, by_type in (graph._succ if direction == "out" else graph._pred)[nid].items():
+        attrs = by_type.get(rel)
+        if attrs is not None:
+            yield far_id, attrs
 
 
 # --- persistence ----------------------------------------------------------------------------

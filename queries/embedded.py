@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.memory import typed_neighbours
 from graph.model import KEYS, Label, Rel, split_node_id
 
 Attrs = dict[str, Any]
@@ -33,20 +34,12 @@ def nodes_of(graph: nx.MultiDiGraph, label: Label) -> Iterator[tuple[str, Attrs]
 
 def out_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
     """``(target id, edge attributes)`` of the ``rel`` relationships leaving ``nid``."""
-    # networkx's own adjacency dicts (one edge per end and type, keyed by type): its edge and
-    # adjacency views cost more than the work on corpus-wide queries.
-    for target, by_type in graph._succ[nid].items():
-        attrs = by_type.get(rel)
-        if attrs is not None:
-            yield target, attrs
+    return typed_neighbours(graph, nid, rel, "out")
 
 
 def in_edges(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> Iterator[tuple[str, Attrs]]:
     """``(source id, edge attributes)`` of the ``rel`` relationships arriving at ``nid``."""
-    for source, by_type in graph._pred[nid].items():
-        attrs = by_type.get(rel)
-        if attrs is not None:
-            yield source, attrs
+    return typed_neighbours(graph, nid, rel, "in")
 
 
 def targets(graph: nx.MultiDiGraph, nid: str, rel: Rel) -> list[str]:
