@@ -5,8 +5,8 @@ saved in ``bench/out/api-memory-<n>/``; Neo4j runs as its own local server in
 ``/tmp/api-bench-neo4j`` so the tests' and other benchmarks' databases are left alone). Each
 store is then served by uvicorn in a subprocess on loopback, with the GraphQL app and, beside
 it, the bare endpoints of :mod:`bench.api_reference` that make the same store calls. Five
-representative queries are sent sequentially (p50/p99 latency) and by ``--concurrency``
-clients at once (requests per second).
+representative queries are sent sequentially, GraphQL and bare endpoint taking turns (p50/p99
+latency), and by ``--concurrency`` clients at once (requests per second).
 
 Run: ``uv run python -m bench.api --reports 10000 --store all`` (``--neo4j-reports`` smaller
 when ingesting into Neo4j would take too long).
@@ -254,20 +254,40 @@ def checked(response: httpx.Response) -> Any:
 
 
 def sequential_ms(
-    client: httpx.Client, request: dict[str, Any], count: int, warmup: int, budget_s: float
-) -> list[float]:
-    """Latencies (ms) of up to ``count`` requests sent one after another, after ``warmup``,
-    stopping early when ``budget_s`` seconds have passed."""
-    method = "POST" if "json" in request else "GET"
+    client: httpx.Client,
+    requests: Sequence[dict[str, Any]],
+    count: int,
+    warmup: int,
+    budget_s: float,
+) -> list[list[float]]:
+    """Latencies (ms) of each of ``requests``, sent one after another in turns (ABBA order, so
+    neither side always follows the other), up to ``count`` rounds after ``warmup`` rounds,
+    stopping early when ``budget_s`` seconds have passed.
+
+    Taking turns puts both sides of a comparison under the same conditions: on a shared
+    machine, load comes and goes over seconds, and timing one side after the other let a
+    quiet or a busy spell fall on one side only.
+    """
     for _ in range(warmup):
-        checked(client.request(method, **request))
-    latencies: list[float] = []
+        for request in requests:
+            send(client, request)
+    latencies: list[list[float]] = [[] for _ in requests]
     deadline = time.perf_counter() + budget_s
-    while len(latencies) < count and (len(latencies) < 2 or time.perf_counter() < deadline):
-        started = time.perf_counter()
-        checked(client.request(method, **request))
-        latencies.append((time.perf_counter() - started) * 1000)
+    rounds = 0
+    while rounds < count and (rounds < 2 or time.perf_counter() < deadline):
+        order = range(len(requests)) if rounds % 2 == 0 else reversed(range(len(requests)))
+        for index in order:
+            started = time.perf_counter()
+            send(client, requests[index])
+            latencies[index].append((time.perf_counter() - started) * 1000)
+        rounds += 1
     return latencies
+
+
+def send(client: httpx.Client, request: dict[str, Any]) -> Any:
+    """Send one request (POST when it has a JSON body) and check its answer."""
+    method = "POST" if "json" in request else "GET"
+    return checked(client.request(method, **request))
 
 
 async def concurrent_rps(
@@ -300,13 +320,21 @@ def percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(base: str, request: dict[str, Any], args: argparse.Namespace) -> Timing:
-    """p50/p99 over sequential requests and req/s at ``args.concurrency``."""
+def measure(
+    base: str, requests: Sequence[dict[str, Any]], args: argparse.Namespace
+) -> list[Timing]:
+    """p50/p99 of each request over sequential turns, and req/s of each at ``args.concurrency``."""
     with httpx.Client(base_url=base, timeout=60.0) as client:
-        latencies = sequential_ms(client, request, args.requests, args.warmup, args.seconds)
-    workers = args.concurrency
-    rps = asyncio.run(concurrent_rps(base, request, args.requests, workers, args.seconds))
-    return Timing(percentile(latencies, 50), percentile(latencies, 99), rps, len(latencies))
+        budget_s = args.seconds * len(requests)  # the time cap is per side
+        series = sequential_ms(client, requests, args.requests, args.warmup, budget_s)
+    timings = []
+    for request, latencies in zip(requests, series, strict=True):
+        rps = asyncio.run(
+            concurrent_rps(base, request, args.requests, args.concurrency, args.seconds)
+        )
+        p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+        timings.append(Timing(p50, p99, rps, len(latencies)))
+    return timings
 
 
 def row_count(body: Any) -> int:
@@ -362,8 +390,8 @@ def bench_store(
         if args.only and probe.name not in args.only:
             continue
         rows = same_rows(base, probe)
-        gql = measure(base, graphql_request(probe.graphql), args)
-        bare = measure(base, {"url": probe.bare_path, "params": probe.bare_params}, args)
+        bare_request = {"url": probe.bare_path, "params": probe.bare_params}
+        gql, bare = measure(base, [graphql_request(probe.graphql), bare_request], args)
         lines.append(table_row(store, reports, probe, rows, gql, bare))
         print(lines[-1], flush=True)
     return lines
@@ -394,7 +422,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=60.0, help="time cap per measurement")
+    parser.add_argument("--seconds", type=float, default=60.0, help="time cap per side and phase")
     parser.add_argument("--only", nargs="*", help="only these query names")
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
