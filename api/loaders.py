@@ -4,8 +4,10 @@ Every store method is synchronous; resolvers are async. :class:`StoreGateway` ru
 call in a worker thread (the event loop never blocks) and batches the two calls nested fields
 make most — ``get_nodes`` per label and ``edges_of`` per (label, rel, direction) — through
 :class:`BatchLoader`, so a nested query costs a number of store round trips bounded by its
-depth, not by the number of items. A :class:`~graph.store.StoreError` becomes
-:class:`~api.errors.StoreUnavailableError` (``store unavailable: …``).
+depth, not by the number of items. When the store's reads queue anyway (the embedded store),
+the calls of one event-loop tick also share one worker-thread hop (:class:`ThreadHops`). A
+:class:`~graph.store.StoreError` becomes :class:`~api.errors.StoreUnavailableError`
+(``store unavailable: …``).
 
 Example:
     >>> import asyncio
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from functools import partial
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from anyio import to_thread
@@ -45,6 +48,72 @@ async def call_store(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs
         return await to_thread.run_sync(call)
     except StoreError as exc:
         raise StoreUnavailableError(exc) from exc
+
+
+class ThreadHops:
+    """Runs store calls in worker threads; calls asked in the same event-loop tick share one
+    hop when ``shared`` (the store's reads would queue on its lock anyway).
+
+    A hop to a worker thread and back costs a few hundred microseconds, about as much as a
+    small read of the embedded store. The fields of one query level ask for their data in the
+    same tick, so sharing the hop makes a level cost one hop instead of one per field. With a
+    database server (``shared=False``) every call keeps its own thread: there the calls
+    overlap on the server. Each call gets its own answer or exception.
+
+    Example:
+        >>> async def two() -> list[int]:
+        ...     hops = ThreadHops(shared=True)
+        ...     return list(await asyncio.gather(hops.call(len, "ab"), hops.call(abs, -3)))
+        >>> asyncio.run(two())
+        [2, 3]
+    """
+
+    def __init__(self, *, shared: bool) -> None:
+        self.shared = shared
+        self._queued: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
+        self._hops: set[asyncio.Task[None]] = set()  # kept alive until done
+
+    async def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """``function(*args, **kwargs)`` in a worker thread, store failures translated."""
+        if not self.shared:
+            return await call_store(function, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[R] = loop.create_future()
+        self._queued.append((partial(function, *args, **kwargs), answer))
+        if len(self._queued) == 1:  # the hop starts once this tick has queued its calls
+            hop = loop.create_task(self._hop())
+            self._hops.add(hop)
+            hop.add_done_callback(self._hops.discard)
+        return await answer
+
+    async def _hop(self) -> None:
+        calls, self._queued = self._queued, []
+        try:
+            outcomes = await to_thread.run_sync(_run_each, [function for function, _ in calls])
+        except BaseException:  # cancelled: so are the waiters, none is left hanging
+            for _, answer in calls:
+                answer.cancel()
+            raise
+        for (_, answer), (value, error) in zip(calls, outcomes, strict=True):
+            if answer.done():  # its waiter was cancelled
+                continue
+            if error is None:
+                answer.set_result(value)
+            else:
+                answer.set_exception(error)
+
+
+def _run_each(calls: Sequence[Callable[[], Any]]) -> list[tuple[Any, Exception | None]]:
+    """Each call's (value, None) or (None, exception), store failures translated."""
+    outcomes: list[tuple[Any, Exception | None]] = []
+    for function in calls:
+        try:
+            outcomes.append((function(), None))
+        except StoreError as exc:
+            outcomes.append((None, StoreUnavailableError(exc)))
+        except Exception as exc:
+            outcomes.append((None, exc))
+    return outcomes
 
 
 class BatchLoader(Generic[K, V]):
@@ -75,17 +144,28 @@ class BatchLoader(Generic[K, V]):
         self._pending: dict[K, asyncio.Future[None]] = {}  # queued or being fetched
         self._tasks: set[asyncio.Task[None]] = set()  # kept alive until done
 
-    async def load(self, key: K) -> V:
-        """The value of one key."""
-        [value] = await self.load_many([key])
-        return value
+    def load(self, key: K) -> Awaitable[V]:
+        """The value of one key (queued when called, like :meth:`load_many`)."""
+        return self._value(self.load_many([key]))
 
-    async def load_many(self, keys: Sequence[K]) -> list[V]:
-        """The values of ``keys``, in order; one fetch for those neither cached nor pending."""
+    def load_many(self, keys: Sequence[K]) -> Awaitable[list[V]]:
+        """The values of ``keys``, in order; one fetch for those neither cached nor pending.
+
+        The keys are queued when this is called, not when it is awaited, so loads handed
+        to ``asyncio.gather`` join the batch of the tick they were asked in.
+        """
         waits = {self._wait_for(key) for key in keys if key not in self._done}
+        return self._values(keys, waits)
+
+    async def _values(self, keys: Sequence[K], waits: set[asyncio.Future[None]]) -> list[V]:
         for wait in waits:
             await wait
         return [self._done[key] for key in keys]
+
+    @staticmethod
+    async def _value(values: Awaitable[list[V]]) -> V:
+        [value] = await values
+        return value
 
     def _wait_for(self, key: K) -> asyncio.Future[None]:
         pending = self._pending.get(key)
@@ -133,44 +213,53 @@ class StoreGateway:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        self._hops = ThreadHops(shared=not store.parallel_reads)
         self._node_loaders: dict[Label, BatchLoader[str, Node | None]] = {}
         self._edge_loaders: dict[EdgeKey, BatchLoader[str, list[Edge]]] = {}
 
-    async def node(self, label: Label, key: str) -> Node | None:
+    def node(self, label: Label, key: str) -> Awaitable[Node | None]:
         """One node, batched with every other node of ``label`` asked for in the same tick."""
-        return await self._node_loader(label).load(key)
+        return self._node_loader(label).load(key)
 
-    async def nodes(self, label: Label, keys: Sequence[str]) -> list[Node | None]:
-        """Many nodes of one label, in the order asked, batched like :meth:`node`."""
-        return await self._node_loader(label).load_many(keys)
+    def nodes(self, label: Label, keys: Sequence[str]) -> Awaitable[list[Node | None]]:
+        """Many nodes of one label, in the order asked, batched like :meth:`node` (queued
+        when called, like :meth:`BatchLoader.load_many`)."""
+        return self._node_loader(label).load_many(keys)
 
-    async def edges(self, label: Label, key: str, rel: Rel, direction: Direction) -> list[Edge]:
+    def edges(
+        self, label: Label, key: str, rel: Rel, direction: Direction
+    ) -> Awaitable[list[Edge]]:
         """The ``rel`` relationships of one node in ``direction``, batched like :meth:`node`."""
-        return await self._edge_loader((label, rel, direction)).load(key)
+        return self._edge_loader((label, rel, direction)).load(key)
 
-    async def edges_many(
+    def edges_many(
         self, label: Label, keys: Sequence[str], rel: Rel, direction: Direction
-    ) -> list[list[Edge]]:
-        """:meth:`edges` of many nodes at once, in the order asked."""
-        return await self._edge_loader((label, rel, direction)).load_many(keys)
+    ) -> Awaitable[list[list[Edge]]]:
+        """:meth:`edges` of many nodes at once, in the order asked (queued when called)."""
+        return self._edge_loader((label, rel, direction)).load_many(keys)
+
+    async def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Any synchronous function of the store (``lookups.find_region(store, …)``) in a
+        worker thread, sharing the hop of its tick when the store's reads queue."""
+        return await self._hops.call(function, *args, **kwargs)
 
     async def find(self, label: Label, **options: Any) -> Page:
         """``GraphStore.find_nodes`` (not batched: it is only asked at the root)."""
-        return await call_store(self.store.find_nodes, label, **options)
+        return await self.call(self.store.find_nodes, label, **options)
 
     async def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Answer a named research question."""
-        return await call_store(self.store.run, query, params)
+        return await self.call(self.store.run, query, params)
 
     async def stats(self) -> GraphStats:
         """Node and relationship counts."""
-        return await call_store(self.store.stats)
+        return await self.call(self.store.stats)
 
     def _node_loader(self, label: Label) -> BatchLoader[str, Node | None]:
         if label not in self._node_loaders:
 
             async def load(keys: list[str]) -> list[Node | None]:
-                return await call_store(self.store.get_nodes, label, keys)
+                return await self.call(self.store.get_nodes, label, keys)
 
             self._node_loaders[label] = BatchLoader(load)
         return self._node_loaders[label]
@@ -180,7 +269,7 @@ class StoreGateway:
             label, rel, direction = edge_key
 
             async def load(keys: list[str]) -> list[list[Edge]]:
-                return await call_store(self.store.edges_of, label, keys, rel, direction)
+                return await self.call(self.store.edges_of, label, keys, rel, direction)
 
             self._edge_loaders[edge_key] = BatchLoader(load)
         return self._edge_loaders[edge_key]

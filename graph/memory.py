@@ -95,6 +95,11 @@ class MemoryStore:
         """The file the graph is saved to (None when in memory only)."""
         return self._path
 
+    @property
+    def parallel_reads(self) -> bool:
+        """False: every call holds the store's lock (and Python's), so reads queue."""
+        return False
+
     # --- writes -----------------------------------------------------------------------
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         """Write one report atomically; same content → unchanged, same source → replaced."""

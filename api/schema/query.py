@@ -11,7 +11,6 @@ from typing import Any
 
 import strawberry
 
-from api.loaders import call_store
 from api.schema import lookups
 from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
 from api.schema.types import (
@@ -89,7 +88,7 @@ class Query:
         self, info: Info, code: str | None = None, name: str | None = None
     ) -> Region | None:
         store = gateway(info).store
-        node = await call_store(lookups.find_region, store, code=code, name=name)
+        node = await gateway(info).call(lookups.find_region, store, code=code, name=name)
         return Region.from_node(node) if node else None
 
     @described(description="Regions by level, province or name, ordered by code.")
@@ -126,7 +125,7 @@ class Query:
         doc_number: str | None = None,
     ) -> Policy | None:
         store = gateway(info).store
-        node = await call_store(
+        node = await gateway(info).call(
             lookups.find_policy, store, id=id, title=title, doc_number=doc_number
         )
         return Policy.from_node(node) if node else None
@@ -216,7 +215,7 @@ class Query:
 
 async def regions_named_in(info: Info, name: str, province_code: str | None) -> list[Node]:
     """Regions with this full (else short) name, in the province when one is given."""
-    found = await call_store(lookups.regions_named, gateway(info).store, name)
+    found = await gateway(info).call(lookups.regions_named, gateway(info).store, name)
     prefix = province_prefix(province_code)
     return [n for n in found if prefix is None or n.key.startswith(prefix)]
 
