@@ -1,4 +1,4 @@
-"""Typed FastAPI dependencies: the settings and store of the running app, the GraphQL context.
+"""The GraphQL context of a request: the running app's settings and a gateway to its store.
 
 Example:
     >>> # router = GraphQLRouter(schema, context_getter=get_context)
@@ -6,9 +6,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import cast
 
-from fastapi import Depends, Request
+from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from api.loaders import StoreGateway
@@ -25,23 +25,23 @@ class FazhiContext(BaseContext):
         self.gateway = StoreGateway(store)
 
 
-async def get_app_settings(request: Request) -> Settings:
+async def get_context(request: Request) -> FazhiContext:
+    """A fresh context per request, so the batch loaders' caches never outlive one request.
+
+    It reads the app's state itself rather than through two sub-dependencies: each FastAPI
+    dependency costs its own resolution on every request.
+    """
+    return FazhiContext(settings=app_settings(request), store=app_store(request))
+
+
+def app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return cast(Settings, request.app.state.settings)
 
 
-async def get_store(request: Request) -> GraphStore:
+def app_store(request: Request) -> GraphStore:
     """The store opened for the app (by its lifespan, or given to ``create_app``)."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         raise RuntimeError("the graph store is not open: the app's lifespan has not started")
     return cast(GraphStore, store)
-
-
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-StoreDep = Annotated[GraphStore, Depends(get_store)]
-
-
-async def get_context(settings: SettingsDep, store: StoreDep) -> FazhiContext:
-    """A fresh context per request, so the batch loaders' caches never outlive one request."""
-    return FazhiContext(settings=settings, store=store)

@@ -1,9 +1,9 @@
 """Validate each distinct query text once per schema (LRU), not on every request.
 
-Strawberry's own ``ValidationCache`` keys on the validation rules too, and the depth and alias
-limiters make new rule classes for every request, so it never hits here. The rules of one
-schema are fixed by its settings and GraphQL validation reads only the document, so the query
-text is a sound key.
+Strawberry's own ``ValidationCache`` keys on the parsed document, and hashing a document walks
+its whole syntax tree on every request (14 µs for the README's example query; a string's hash
+is cached). The rules of one schema are fixed by its settings and GraphQL validation reads only
+the document, so the query text is a sound key.
 
 Example:
     >>> cache = ValidationResults(maxsize=2)
