@@ -154,29 +154,38 @@ class BatchLoader(Generic[K, V]):
         The keys are queued when this is called, not when it is awaited, so loads handed
         to ``asyncio.gather`` join the batch of the tick they were asked in.
         """
-        waits = {self._wait_for(key) for key in keys if key not in self._done}
+        waits: set[asyncio.Future[None]] = set()
+        fresh: list[K] = []
+        for key in dict.fromkeys(keys):  # in a loop, not a call per key: pages ask thousands
+            if key in self._done:
+                continue
+            pending = self._pending.get(key)
+            if pending is None:
+                fresh.append(key)
+            else:
+                waits.add(pending)
+        if fresh:
+            waits.add(self._queue(fresh))
         return self._values(keys, waits)
 
     async def _values(self, keys: Sequence[K], waits: set[asyncio.Future[None]]) -> list[V]:
         for wait in waits:
             await wait
-        return [self._done[key] for key in keys]
+        return list(map(self._done.__getitem__, keys))
 
     @staticmethod
     async def _value(values: Awaitable[list[V]]) -> V:
         [value] = await values
         return value
 
-    def _wait_for(self, key: K) -> asyncio.Future[None]:
-        pending = self._pending.get(key)
-        if pending is not None:
-            return pending
+    def _queue(self, keys: list[K]) -> asyncio.Future[None]:
+        """Add ``keys`` (neither done nor pending) to the next batch; its future."""
         if self._next is None:
             loop = asyncio.get_running_loop()
             self._next = loop.create_future()
             loop.call_soon(self._dispatch)
-        self._queued.append(key)
-        self._pending[key] = self._next
+        self._queued.extend(keys)
+        self._pending.update(dict.fromkeys(keys, self._next))
         return self._next
 
     def _dispatch(self) -> None:

@@ -389,11 +389,9 @@ class Policy:
         province = province_prefix(province_code)
         edges = await gateway(info).edges(Label.POLICY, self.id, Rel.CITES, "in")
         years = await report_years(info, edges)
-        kept = [
-            e
-            for e in newest_edges_first(edges, years)
-            if year_in(years.get(e.source[1]), year_from, year_to)
-        ]
+        kept = newest_edges_first(edges, years)
+        if year_from is not None or year_to is not None:  # a policy may have thousands
+            kept = [e for e in kept if year_in(years.get(e.source[1]), year_from, year_to)]
         if province is not None:
             kept = await in_province(info, kept, province)
         citations = [Citation.from_edge(e, years.get(e.source[1])) for e in page.slice(kept)]
