@@ -12,8 +12,10 @@ the calls of one event-loop tick also share one worker-thread hop (:class:`Threa
 Example:
     >>> import asyncio
     >>> from graph.memory import MemoryStore
-    >>> gateway = StoreGateway(MemoryStore(data_dir=None))
-    >>> asyncio.run(gateway.node(Label.REGION, "420304")) is None
+    >>> async def unknown_region() -> Node | None:  # loads are asked inside the event loop
+    ...     gateway = StoreGateway(MemoryStore(data_dir=None))
+    ...     return await gateway.node(Label.REGION, "420304")
+    >>> asyncio.run(unknown_region()) is None
     True
 """
 
