@@ -191,6 +191,25 @@ async def test_cited_policy_and_report_citations_resolve_their_ends(
     assert citation["policy"]["id"]
 
 
+async def test_item_fields_asked_twice_or_side_by_side_are_each_fetched(
+    client: httpx.AsyncClient,
+) -> None:
+    # one response key asked twice merges into one field; two aliases are two fields, and a
+    # query sent again must not reuse what the other place asked for
+    twice = """{ region(code: "420304") { citedPolicies(first: 2) { edges { node { count } } }
+      citedPolicies(first: 2) { edges { node { policy { id } } } } } }"""
+    side_by_side = """query($id: ID) { policy(id: $id) {
+      a: citations { nodes { region { code } } } b: citations { nodes { report { id } } } } }"""
+    for _ in range(2):
+        merged = (await data_of(client, twice))["region"]["citedPolicies"]["edges"]
+        assert len(merged) == 2
+        assert all(edge["node"]["count"] and edge["node"]["policy"]["id"] for edge in merged)
+        policy = (await data_of(client, side_by_side, id=PROVINCE_PLAN))["policy"]
+        assert all(node["region"]["code"] for node in policy["a"]["nodes"])
+        assert all(node["report"]["id"] for node in policy["b"]["nodes"])
+        assert len(policy["a"]["nodes"]) == len(policy["b"]["nodes"]) == 3
+
+
 async def test_citations_filtered_by_year_and_province(client: httpx.AsyncClient) -> None:
     query = """query($from: Int, $province: String) { policy(id: "%s") {
       citations(yearFrom: $from, provinceCode: $province) { totalCount nodes { year } } } }"""

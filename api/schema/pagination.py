@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -26,6 +27,7 @@ T = TypeVar("T")
 _CURSOR_PREFIX = "offset:"
 
 
+@functools.lru_cache(maxsize=4096)  # every page's edges ask for the same first offsets
 def encode_cursor(offset: int) -> str:
     """The opaque cursor of the item at ``offset``."""
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode("ascii")
