@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -17,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
-from api.deps import get_context
+from api.deps import FazhiContext, get_context
 from api.errors import StoreUnavailableError
 from api.loaders import call_store
 from api.schema import build_schema
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.store = store
-    graphql = GraphQLRouter(
+    graphql = Utf8GraphQLRouter(
         build_schema(settings),
         graphql_ide="graphiql" if settings.api_graphiql else None,
         context_getter=get_context,
@@ -48,6 +49,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"], response_model=None)
     return app
+
+
+class Utf8GraphQLRouter(GraphQLRouter[FazhiContext, None]):
+    """strawberry's router, answering in plain UTF-8 JSON: names and titles arrive as 海州区,
+    not as ``\\u6d77\\u5dde\\u533a`` (half the bytes, and readable in curl and logs)."""
+
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _lifespan(

@@ -423,6 +423,8 @@ def sample_store(
 async def test_example_query_on_the_ingested_samples(sample_store: GraphStore) -> None:
     async with client_for(sample_store) as http:
         data = await data_of(http, EXAMPLE_QUERY)
+        raw = (await http.post("/graphql", json={"query": EXAMPLE_QUERY})).content
+    assert "海州区".encode() in raw  # plain UTF-8, not \u escapes
     policy = data["policy"]
     assert policy["title"] == "重大行政决策程序暂行条例"
     nodes = [edge["node"] for edge in policy["citations"]["edges"]]
