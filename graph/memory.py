@@ -40,7 +40,7 @@ from typing import Any, Self, TypeVar
 import networkx as nx
 
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
-from graph.order import matches, order_nodes, sort_nodes
+from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
 from graph.store import (
@@ -230,11 +230,8 @@ class MemoryStore:
         for far_id, attrs in typed_neighbours(self.graph, nid, rel, direction):
             far = split_node_id(far_id)
             ends = (near, far) if direction == "out" else (far, near)
-            edges.append((far[1], far_id, Edge(rel, *ends, _props(attrs, "type"))))
-        # order_far_edges' order (far key, type, label) without its enum lookups: the type
-        # is the same for all, and the far node id starts with its label
-        edges.sort(key=lambda row: row[:2])
-        return [edge for _, _, edge in edges]
+            edges.append(Edge(rel, *ends, _props(attrs, "type")))
+        return order_far_edges(edges, direction)
 
     # --- lifecycle --------------------------------------------------------------------
     def flush(self) -> None:

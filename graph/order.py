@@ -59,6 +59,6 @@ def order_far_edges(edges: Sequence[Edge], direction: Direction) -> list[Edge]:
 
     def far(edge: Edge) -> tuple[str, str, str]:
         label, key = edge.target if direction == "out" else edge.source
-        return (key, edge.type.value, label.value)
+        return (key, edge.type, label)  # StrEnum members compare as their values, no lookup
 
     return sorted(edges, key=far)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Annotated, Any, TypeVar, cast
 
@@ -103,7 +103,7 @@ async def far_nodes(info: Info, edges: Sequence[Edge], direction: Direction) -> 
     for edge in edges:
         far_label, far_key = far_end(edge, direction)
         keys.setdefault(far_label, []).append(far_key)
-    loaded = [await gateway(info).nodes(lbl, ks) for lbl, ks in keys.items()]
+    loaded = await asyncio.gather(*(gateway(info).nodes(lbl, ks) for lbl, ks in keys.items()))
     return sorted((n for nodes in loaded for n in nodes if n is not None), key=lambda n: n.key)
 
 
@@ -487,8 +487,13 @@ async def in_province(info: Info, edges: list[Edge], prefix: str) -> list[Edge]:
     return [
         edge
         for edge, regions in zip(edges, about, strict=True)
-        if regions and min(r.target[1] for r in regions)[:2] == prefix
+        if (code := region_code(regions)) is not None and code[:2] == prefix
     ]
+
+
+def region_code(about: Sequence[Edge]) -> str | None:
+    """The region a report is about, from its ABOUT edges (the lowest code if several)."""
+    return min(edge.target[1] for edge in about) if about else None
 
 
 @strawberry.type(description="A named programme, reform or campaign: 放管服, 双随机一公开 …")
@@ -596,26 +601,32 @@ class Citation:
 
 async def fetch_citation_ends(info: Info, citations: Sequence[Citation]) -> None:
     """Fetch the report, policy and region of a page of citations, those its items are
-    asked for, in one batched call each (see :func:`item_fields`)."""
+    asked for, in one batched call each and side by side (see :func:`item_fields`)."""
     asked = item_fields(info)
     report_ids = [c.report_id for c in citations]
-    if "report" in asked:
-        reports = await gateway(info).nodes(Label.REPORT, report_ids)
-        for citation, node in zip(citations, reports, strict=True):
-            citation.report = Report.from_node(node) if node else None
-    if "policy" in asked:
-        policies = await gateway(info).nodes(Label.POLICY, [c.policy_id for c in citations])
-        for citation, node in zip(citations, policies, strict=True):
-            citation.policy = Policy.from_node(node) if node else None
-    if "region" in asked:
-        for citation, node in zip(citations, await regions_of(info, report_ids), strict=True):
-            citation.region = Region.from_node(node) if node else None
+    policy_ids = [c.policy_id for c in citations]
+    reports, policies, regions = await asyncio.gather(
+        ends_if("report" in asked, lambda: gateway(info).nodes(Label.REPORT, report_ids)),
+        ends_if("policy" in asked, lambda: gateway(info).nodes(Label.POLICY, policy_ids)),
+        ends_if("region" in asked, lambda: regions_of(info, report_ids)),
+    )
+    for i, citation in enumerate(citations):
+        citation.report = Report.from_node(node) if reports and (node := reports[i]) else None
+        citation.policy = Policy.from_node(node) if policies and (node := policies[i]) else None
+        citation.region = Region.from_node(node) if regions and (node := regions[i]) else None
+
+
+async def ends_if(
+    asked: bool, load: Callable[[], Awaitable[list[Node | None]]]
+) -> list[Node | None] | None:
+    """``load()`` when ``asked``, else None (nothing fetched)."""
+    return await load() if asked else None
 
 
 async def regions_of(info: Info, report_ids: Sequence[str]) -> list[Node | None]:
     """The region each report is about (None where it has none)."""
     about = await gateway(info).edges_many(Label.REPORT, report_ids, Rel.ABOUT, "out")
-    codes = [min(e.target[1] for e in edges) if edges else None for edges in about]
+    codes = [region_code(edges) for edges in about]
     known = sorted({code for code in codes if code is not None})
     by_code = dict(zip(known, await gateway(info).nodes(Label.REGION, known), strict=True))
     return [by_code.get(code) if code else None for code in codes]
