@@ -34,28 +34,51 @@ class CleanText:
 # --- vocabulary of government web pages --------------------------------------------------------
 
 _COLON = r"\s*[:：]"
+_SEPARATOR = r"\s*[:：|｜\t]"  # metadata tables write 发文字号 | 某政发〔2020〕1号 |
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
 
-# Fields of the header line above a post.
-_HEADER_KEYS = (
-    "发布时间|发布日期|更新时间|更新日期|成文日期|生效日期|时间|日期|"
-    "信息来源|文章来源|稿件来源|来源|"
+
+def _spaced(keys: str) -> str:
+    """Keys as an alternation that also matches them letter-spaced (索 引 号, 标  题)."""
+    return "|".join(r"[ \t\u3000]{0,4}".join(key) for key in keys.split("|"))
+
+
+# Fields of the header line above a post, and of the metadata table of 信息公开 pages.
+_DATE_KEYS = "发布时间|发布日期|更新时间|更新日期|成文日期|发文日期|生成日期|时间|日期"
+_SOURCE_KEYS = "信息来源|文章来源|稿件来源|来源"
+_PUBLISHER_KEYS = "发布机构|发文机关|制发机构|发布机关|发文单位|发布单位|成文单位"
+_DOC_NUMBER_KEYS = "发文字号|文号"
+_TITLE_KEYS = "标题|名称|文件名称"
+_HEADER_KEYS = _spaced(
+    f"{_DATE_KEYS}|生效日期|{_SOURCE_KEYS}|"
     "浏览量|浏览次数|阅读量|阅读次数|阅读数|点击量|点击数|点击率|访问量|访问次数|阅读|浏览|点击|"
-    "责任编辑|编辑|作者|撰稿|供稿|审核|发布人|发布者|发布机构|发文机关|"
-    "字体|字号|文字大小|索引号|信息分类|主题分类|体裁分类|组配分类|发文字号|有效性|"
-    "公开方式|公开范围|公开时限"
+    f"责任编辑|编辑|作者|撰稿|供稿|审核|发布人|发布者|{_PUBLISHER_KEYS}|"
+    f"字体|字号|文字大小|索引号|信息分类|主题分类|体裁分类|组配分类|主题词|{_DOC_NUMBER_KEYS}|"
+    f"有效性|公开方式|公开范围|公开时限|{_TITLE_KEYS}"
 )
-_HEADER_KEY = re.compile(rf"(?:{_HEADER_KEYS}){_COLON}")
-_HEADER_AT_START = re.compile(rf"^[\s【\[(（]*(?:{_HEADER_KEYS}){_COLON}")
-_DATE_KEYS = "发布时间|发布日期|更新时间|更新日期|成文日期|时间|日期"
+_HEADER_KEY = re.compile(rf"(?:{_HEADER_KEYS}){_SEPARATOR}")
+_HEADER_AT_START = re.compile(rf"^[\s【\[(（|｜]*(?:{_HEADER_KEYS}){_SEPARATOR}")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
 )
-_KEYED_DATE = re.compile(rf"(?:{_DATE_KEYS}){_COLON}\s*{_DATE.pattern}")
-_SOURCE = re.compile(
-    rf"(?:信息来源|文章来源|稿件来源|来源){_COLON}\s*(?!(?:{_HEADER_KEYS}){_COLON})"
-    rf"(?P<v>[^\s【】\[\]|｜]+?)(?=\s|(?:{_HEADER_KEYS}){_COLON}|[【】\[\]|｜]|$)"
+_KEYED_DATE = re.compile(rf"(?:{_spaced(_DATE_KEYS)}){_SEPARATOR}\s*{_DATE.pattern}")
+
+
+def _field(keys: str) -> re.Pattern[str]:
+    """A field's value: what follows its key up to the next key, a separator or the line end."""
+    return re.compile(
+        rf"(?:{_spaced(keys)}){_SEPARATOR}\s*(?!(?:{_HEADER_KEYS}){_SEPARATOR})"
+        rf"(?P<v>[^\s【】\[\]|｜\t]+?)(?=\s|(?:{_HEADER_KEYS}){_SEPARATOR}|[【】\[\]|｜\t]|$)"
+    )
+
+
+_SOURCE = _field(_SOURCE_KEYS)
+_PUBLISHER = _field(_PUBLISHER_KEYS)
+_DOC_NUMBER = _field(_DOC_NUMBER_KEYS)
+_TITLE_AT_START = re.compile(rf"^[\s【\[(（|｜]*(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}")
+_TITLE_FIELD = re.compile(
+    rf"(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}\s*(?P<v>[^|｜\t]{{6,}}?)\s*(?:[|｜\t]|$)"
 )
 _MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
 
@@ -81,7 +104,12 @@ _TRAILING_FURNITURE = re.compile(
 )
 
 # Navigation.
-_BREADCRUMB = re.compile(r"^[\s【\[]*(?:您现在的位置|您的位置|你的位置|当前位置|所在位置|现在位置)")
+_BREADCRUMB = re.compile(
+    r"^[\s【\[]*(?:您现在的位置|您所在的位置|您所在位置|您的位置|你的位置|当前位置|当前所在位置|"
+    r"所在位置|现在位置)"
+)
+# Site greetings and the date widget (今天是：2019年10月31日 星期三), never a date of the post.
+_SITE_GREETING = re.compile(r"^[\s【\[]*(?:今天是|今日是|欢迎访问|欢迎来到|欢迎您)")
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
 _HOME_FIRST = re.compile(r"^(?:网站)?首页")
 _MENU_WORDS = (
@@ -115,6 +143,8 @@ _NO_WORDS = re.compile(r"^[\W_]+$")  # a line of only punctuation or symbols (>,
 def _is_navigation(stripped: str) -> bool:
     if _BREADCRUMB.match(stripped) or _PREV_NEXT.match(stripped) or _MENU_LINE.match(stripped):
         return True
+    if _SITE_GREETING.match(stripped) and len(stripped) <= 60:
+        return True
     is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
     return (
         is_short
@@ -135,6 +165,8 @@ def _is_header(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or "。" in stripped:
         return False
     if _header_keys(stripped) >= 2:
+        return True
+    if _TITLE_AT_START.match(stripped):  # a metadata table's 标题 row holds a whole title
         return True
     return bool(_HEADER_AT_START.match(stripped)) and len(stripped) <= 60
 
@@ -169,16 +201,27 @@ def is_boilerplate(line: str) -> bool:
 
 
 def parse_page_header(line: str) -> PageMeta:
-    """The date (ISO) and 来源 stated in a page-header line; fields not found are None.
+    """The fields a page-header or metadata line states; fields not found are None.
 
     Example:
         >>> parse_page_header("时间:2020年06月01日来源:县司法局阅读:")
-        PageMeta(date='2020-06-01', source='县司法局', title=None)
+        PageMeta(date='2020-06-01', source='县司法局', title=None, publisher=None, doc_number=None)
+        >>> parse_page_header("发文字号 | 某政发〔2021〕3号 | 发布机构 | 某县人民政府 |").publisher
+        '某县人民政府'
     """
     date_match = _KEYED_DATE.search(line) or _DATE.search(line)
-    source_match = _SOURCE.search(line)
-    source = source_match.group("v").strip() if source_match else None
-    return PageMeta(date=_iso_date(date_match), source=source or None)
+    return PageMeta(
+        date=_iso_date(date_match),
+        source=_value(_SOURCE, line),
+        title=_value(_TITLE_FIELD, line),
+        publisher=_value(_PUBLISHER, line),
+        doc_number=_value(_DOC_NUMBER, line),
+    )
+
+
+def _value(pattern: re.Pattern[str], line: str) -> str | None:
+    match = pattern.search(line)
+    return (match.group("v").strip() or None) if match else None
 
 
 def _iso_date(match: re.Match[str] | None) -> str | None:
@@ -193,6 +236,8 @@ def _merge_page(first: PageMeta, later: PageMeta) -> PageMeta:
         date=first.date or later.date,
         source=first.source or later.source,
         title=first.title or later.title,
+        publisher=first.publisher or later.publisher,
+        doc_number=first.doc_number or later.doc_number,
     )
 
 

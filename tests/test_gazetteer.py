@@ -70,7 +70,7 @@ def test_shared_name_has_every_candidate(gaz: Gazetteer) -> None:
 
 def test_historical_name_resolves_in_its_year(gaz: Gazetteer) -> None:
     (info,) = gaz.candidates("郧县", 2013)
-    assert (info.code, info.full_name) == ("420304", "郧县")
+    assert (info.code, info.full_name) == ("420321", "郧县")  # the code valid in 2013
 
 
 def test_name_valid_in_the_year_wins_over_a_current_one() -> None:

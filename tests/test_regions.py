@@ -112,7 +112,7 @@ def test_shared_name_decided_by_context_codes(gaz: Gazetteer) -> None:
 
 def test_year_gives_the_historical_spelling(gaz: Gazetteer) -> None:
     refs = extract_regions("郧县人民政府", gazetteer=gaz, year=2013)
-    assert names(refs) == [("郧县", "420304")]
+    assert names(refs) == [("郧县", "420321")]
 
 
 def test_single_character_name_after_its_parent(gaz: Gazetteer) -> None:

@@ -11,12 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.extract import extract_many
-from config import get_settings
 from ingest.evaluate import Evaluation, evaluate, load_gold
 
 out = Console(highlight=False, soft_wrap=True)
 
 DEFAULT_REPORTS = Path("samples/reports")
+DEFAULT_REALWORLD_TEXTS = Path("devset/texts")
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +34,27 @@ def eval_command(
     ] = DEFAULT_REPORTS,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    realworld: Annotated[
+        bool,
+        typer.Option(
+            "--realworld",
+            help="GOLD_DIR is the real-world set (tests/realworld): score its local texts.",
+        ),
+    ] = False,
+    texts: Annotated[
+        Path, typer.Option(help="With --realworld: the folder of the set's local texts.")
+    ] = DEFAULT_REALWORLD_TEXTS,
 ) -> None:
-    """Score extraction against gold annotations (schema: tests/gold/README.md)."""
+    """Score extraction against gold annotations (schema: tests/gold/README.md).
+
+    With ``--realworld``, against the real-world set's annotations (tests/realworld/README.md),
+    for the pages whose text is on this machine.
+    """
+    from config import get_settings
+
+    if realworld:
+        _eval_realworld(gold_dir, texts, verbose=verbose, as_json=as_json)
+        return
     gold = load_gold(gold_dir)
     if not gold:
         raise typer.BadParameter(f"no gold *.json files in {gold_dir}", param_hint="GOLD_DIR")
@@ -50,6 +69,28 @@ def eval_command(
         print_evaluation(result, verbose=verbose)
     if not extractions:
         raise typer.Exit(code=1)
+
+
+def _eval_realworld(root: Path, texts: Path, *, verbose: bool, as_json: bool) -> None:
+    """Score the real-world pages present in ``texts``; exit 1 when none is."""
+    from config import get_settings
+    from ingest.evaluate_realworld import evaluate_realworld_file, load_realworld
+
+    pages, missing = load_realworld(root, texts)
+    if not pages:
+        out.print(f"no texts of {root} in {texts} ({len(missing)} annotated pages missing)")
+        raise typer.Exit(code=1)
+    by_source = {str(page.text_path): page for page in pages}
+    extracted = extract_many([page.text_path for page in pages], settings=get_settings())
+    result = Evaluation(
+        [evaluate_realworld_file(x, by_source[x.source].annotation) for x in extracted]
+    )
+    if missing:
+        out.print(f"{len(missing)} annotated pages have no local text: {' '.join(missing)}")
+    if as_json:
+        print(json.dumps(evaluation_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_evaluation(result, verbose=verbose)
 
 
 def evaluation_json(result: Evaluation) -> dict[str, Any]:

@@ -1,43 +1,55 @@
 """What a report says about itself: title, region, year reported on, author, publication date.
 
-Annual rule-of-law reports follow one shape: an optional title line (…法治政府建设…报告), an
-opening that names the year and the region ("2020年，某盟认真贯彻…", "现将我区2019年法治政府
-建设情况报告如下"), the body, and sometimes a signature block at the end: the issuing body on
-one line and the date on the next. The page header's 来源 is who posted the page, never the
-author; the page date stands in for the publication date only when the signature date is
-missing or illegible (e.g. "2020312", where 年/月/日 were lost).
+Each of region, year and author is chosen from scored candidates, and keeps the evidence that
+decided it (:class:`~ingest.model.Attribution`). Region, in order of trust: the title, the
+metadata field naming the issuer (发布机构/发文机关), the opening sentence (not the superiors
+"在某州委、州政府的领导下" names, not a cited 《》 title), the signature, the addressee when it is
+the region's own people's congress (某县人大常委会：), self-references (我县, 本区) resolved
+against the page's fields, the page header's 来源, and last the region the body names most.
+The page header's 来源 is who posted the page, never the author. A report whose region or year
+is missing or weakly attested ``needs_review``.
 
 Example:
     >>> from ingest.gazetteer import load_gazetteer
     >>> from ingest.model import PageMeta
     >>> gaz = load_gazetteer()
-    >>> text = "通江县2019年度法治政府建设工作情况报告\\n2019年，我县……\\n"
+    >>> text = "通江县2019年度法治政府建设工作情况报告\\n2019年，我县持续推进法治建设。\\n"
     >>> text += "通江县人民政府\\n2020年3月12日"
     >>> meta = extract_report_meta(text, page=PageMeta(), regions=(), gazetteer=gaz)
     >>> (meta.region, meta.region_code, meta.year, meta.author, meta.published)
     ('通江县', '511921', 2019, '通江县人民政府', '2020-03-12')
+    >>> meta.region_attribution.source, meta.needs_review
+    ('title', False)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.extract.regions import extract_regions
+from ingest.extract.report_head import Candidate, ReportHead, best, candidate, read_head
+from ingest.extract.report_year import report_year
 from ingest.gazetteer import COUNTY_OR_ABOVE, LEVEL_RANK, Gazetteer
-from ingest.model import PageMeta, RegionRef, ReportMeta
+from ingest.model import AttributionSource, PageMeta, RegionRef, ReportMeta
 from ingest.normalize import iso_date
 
-_TITLE = re.compile(r"^[^。！？!?，,；;：:]{6,60}报告$")
-_YEAR = r"((?:19|20)\d{2})\s*年"
-_YEAR_IN_TITLE = re.compile(_YEAR)
-_YEAR_OPENING = re.compile(r"^\s*" + _YEAR + r"(?:度)?(?:以来)?\s*[，,、]")
-_YEAR_TO_REPORT = re.compile(r"现将[^。！？\n]{0,30}?" + _YEAR + r"[^。！？\n]{0,40}?报告如下")
+__all__ = ["REVIEW_BELOW", "extract_report_meta", "read_head", "year_of_head"]
+
+REVIEW_BELOW = 0.6  # a region or year attested less surely than this asks for review
 _SELF_REFERENCE = re.compile(r"[我本全](省|市|州|盟|区|县|旗)")
+_SELF_REFERENCE_SPAN = 3000
+_SUPERIORS = re.compile(r"在[^，,。；;]{0,80}?(?:领导|指导|监督|支持|关心)[^，,。；;]{0,10}?下")
+_QUOTED = re.compile(r"《[^》]*》")
+_OWN_CONGRESS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 _SIGNATORY = re.compile(
     r"^[\u4e00-\u9fff（）()]{3,40}(人民政府|政府|行政公署|委员会|办公室|局|委)$"
 )
+_TITLE_ISSUER = re.compile(
+    r"^([\u4e00-\u9fff（）()]{2,40}?(?:人民政府|行政公署|委员会|办公室|局))(?:关于|(?:19|20)\d{2}年)"
+)
+_INSTITUTION_NAME = re.compile(r"(人民政府|行政公署|委员会|办公室|局|政府)$")
 _DATE_LINE = re.compile(r"^(\S{2,4})年(\S{1,2})月(\S{1,3})日$")
 _DAMAGED_DATE_LINE = re.compile(r"^(?:19|20)\d{4,6}$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
@@ -64,160 +76,189 @@ def extract_report_meta(
         >>> text = "2020年，锡林郭勒盟认真贯彻落实……"
         >>> regions = extract_regions(text, gazetteer=gaz)
         >>> meta = extract_report_meta(text, page=PageMeta(), regions=regions, gazetteer=gaz)
-        >>> (meta.region, meta.region_path, meta.year)
-        ('锡林郭勒盟', ('内蒙古自治区', '锡林郭勒盟'), 2020)
+        >>> (meta.region, meta.region_path, meta.year, meta.year_attribution.source)
+        ('锡林郭勒盟', ('内蒙古自治区', '锡林郭勒盟'), 2020, 'opening')
     """
     head = head or read_head(text, page)
-    tail = _signature_block(head.lines)
-    author = _signatory(tail)
-    ref = _report_region(text, head, author, page, regions, gazetteer)
+    tail = [line.text for line in head.lines[-_SIGNATURE_LINES:]]
+    published = _signature_date(tail) or page.date
+    author = best(_author_candidates(head, tail))
+    year = report_year(head, published=published)
+    finder = _RegionFinder(
+        text,
+        head,
+        regions,
+        gazetteer,
+        author.value if author else None,
+        year.value if year else None,
+    )
+    region = finder.decided(finder.candidates())
+    ref = region.value if region else None
     return ReportMeta(
-        title=head.title,
+        title=head.title.text if head.title else None,
         region=ref.canonical if ref else None,
         region_code=ref.code if ref else None,
         region_path=_region_path(ref.code if ref else None, gazetteer),
-        year=head.year,
-        author=author,
-        published=_signature_date(tail) or page.date,
+        year=year.value if year else None,
+        author=author.value if author else None,
+        published=published,
+        region_attribution=region.attribution if region else None,
+        year_attribution=year.attribution if year else None,
+        author_attribution=author.attribution if author else None,
+        needs_review=_needs_review(region, year),
     )
+
+
+def year_of_head(head: ReportHead) -> int | None:
+    """The year a head states or implies, before regions are known (they are read in it).
+
+    Example:
+        >>> year_of_head(read_head("某县2019年法治政府建设工作报告", PageMeta()))
+        2019
+    """
+    tail = [line.text for line in head.lines[-_SIGNATURE_LINES:]]
+    found = report_year(head, published=_signature_date(tail) or head.page.date)
+    return found.value if found else None
+
+
+def _needs_review(region: Candidate[RegionRef] | None, year: Candidate[int] | None) -> bool:
+    if region is None or year is None or region.value.code is None:
+        return True
+    weakest = min(region.attribution.confidence, year.attribution.confidence)
+    return weakest < REVIEW_BELOW
 
 
 @dataclass(frozen=True, slots=True)
-class ReportHead:
-    """What a report says about itself before any region is known: lines, title, year."""
+class _RegionFinder:
+    """The places a report names its own region, each read as a scored candidate."""
 
-    lines: tuple[str, ...]  # stripped, non-blank
-    title: str | None
+    text: str
+    head: ReportHead
+    regions: Sequence[RegionRef]
+    gazetteer: Gazetteer
+    author: str | None
     year: int | None
 
+    def decided(self, found: Sequence[Candidate[RegionRef]]) -> Candidate[RegionRef] | None:
+        """The best candidate; a name shared by regions (朝阳区) decided by the other candidates."""
+        chosen = best(found)
+        if chosen is None or chosen.value.code is not None:
+            return chosen
+        context = [c.value.code for c in found if c.value.code]
+        named = chosen.value.canonical
+        resolved = extract_regions(
+            named, gazetteer=self.gazetteer, year=self.year, context_codes=context
+        )
+        ref = next((r for r in resolved if r.code and r.canonical == named), None)
+        return Candidate(ref, chosen.attribution) if ref else chosen
 
-def read_head(text: str, page: PageMeta) -> ReportHead:
-    """The report's non-blank lines, its title and the year it reports on, read once.
+    def candidates(self) -> list[Candidate[RegionRef]]:
+        page = self.head.page
+        found = [
+            self.in_title(),
+            self.in_line(page.publisher, "metadata", 0.85),
+            self.in_opening(),
+            self.in_line(self.author, "signature", 0.8),
+            self.in_salutation(),
+            self.by_self_reference(),
+            self.in_line(page.source, "source_field", 0.6),
+            self.most_named(),
+        ]
+        return [c for c in found if c is not None]
 
-    Example:
-        >>> head = read_head("  \\n某县2019年法治政府建设工作报告\\n2019年，我县……", PageMeta())
-        >>> head.title, head.year
-        ('某县2019年法治政府建设工作报告', 2019)
-    """
-    lines = tuple(stripped for line in text.splitlines() if (stripped := line.strip()))
-    title = report_title(lines, page)
-    return ReportHead(lines, title, report_year(lines, title))
+    def in_title(self) -> Candidate[RegionRef] | None:
+        title = self.head.title
+        if title is None:
+            return None
+        if not title.spans:
+            return self.in_line(title.text, "metadata", 0.9)
+        named = [ref for start, end in title.spans for ref in self.named_between(start, end)]
+        ref = _most_specific(named)
+        return candidate(ref, "title", 0.95) if ref else self.in_line(title.text, "title", 0.9)
 
+    def in_opening(self) -> Candidate[RegionRef] | None:
+        """The first region the opening sentence names as its subject ("2020年，某盟…")."""
+        opening = self.head.opening
+        if opening is None:
+            return None
+        sentence_end = re.search(r"[。！？!?]", opening.text)
+        end = opening.start + (sentence_end.end() if sentence_end else len(opening.text))
+        sentence = self.text[opening.start : end]
+        hidden = [m.span() for p in (_QUOTED, _SUPERIORS) for m in p.finditer(sentence)]
+        named = [
+            (mention.start, ref)
+            for ref in self.regions
+            for mention in ref.mentions
+            if opening.start <= mention.start < end
+            and not any(a <= mention.start - opening.start < b for a, b in hidden)
+            and ref.level in COUNTY_OR_ABOVE
+        ]
+        if not named:
+            return None
+        first = min(named, key=lambda item: item[0])
+        return candidate(self.adjacent_chain(first[1], first[0]), "opening", 0.8)
 
-def report_title(lines: Sequence[str], page: PageMeta) -> str | None:
-    """The first line when it reads as a report title, else a page title that does.
+    def in_salutation(self) -> Candidate[RegionRef] | None:
+        """The addressee, when it is the region's own people's congress (某县人大常委会：)."""
+        salutation = self.head.salutation
+        if salutation is None or not _OWN_CONGRESS.search(salutation.text):
+            return None
+        ref = _most_specific(self.named_between(salutation.start, salutation.end))
+        return candidate(ref, "salutation", 0.7) if ref else None
 
-    Example:
-        >>> report_title(["柳城县2023年法治政府建设年度报告", "2023年，…"], PageMeta())
-        '柳城县2023年法治政府建设年度报告'
-        >>> report_title(["2019年，…"], PageMeta(title="某县2019年法治政府建设情况报告_某县政府"))
-        '某县2019年法治政府建设情况报告'
-    """
-    if lines and _TITLE.match(lines[0]):
-        return lines[0]
-    for part in re.split(r"\s*[-_|｜—]+\s*", page.title or ""):
-        if _TITLE.match(part.strip()):
-            return part.strip()
-    return None
+    def by_self_reference(self) -> Candidate[RegionRef] | None:
+        """我县/本区/全盟, resolved against the page's fields, else the body's regions."""
+        suffixes = {m.group(1) for m in _SELF_REFERENCE.finditer(self.text[:_SELF_REFERENCE_SPAN])}
+        if not suffixes:
+            return None
+        page = self.head.page
+        for line in (page.publisher, page.source, self.author, page.title):
+            found = self.in_line(line, "self_reference", 0.7)
+            if found and found.value.canonical[-1] in suffixes:
+                return found
+        fitting = [r for r in self.regions if r.canonical[-1] in suffixes and r.code]
+        ref = max(fitting, key=lambda r: len(r.mentions), default=None)
+        return candidate(ref, "self_reference", 0.55) if ref else None
 
+    def most_named(self) -> Candidate[RegionRef] | None:
+        ranked = [r for r in self.regions if r.level in COUNTY_OR_ABOVE and r.code]
+        ref = max(ranked, key=lambda r: (len(r.mentions), LEVEL_RANK[r.level]), default=None)
+        return candidate(ref, "body", 0.35) if ref else None
 
-def report_year(lines: Sequence[str], title: str | None) -> int | None:
-    """The year the report covers: from its title, "现将…2019年…报告如下", or "2023年，…".
+    def in_line(
+        self, line: str | None, source: AttributionSource, confidence: float
+    ) -> Candidate[RegionRef] | None:
+        """Regions in a line outside the text, decided with the text's regions as context."""
+        if not line:
+            return None
+        context = [ref.code for ref in self.regions if ref.code]
+        found = extract_regions(
+            line, gazetteer=self.gazetteer, year=self.year, context_codes=context
+        )
+        ref = _most_specific(found)
+        return candidate(ref, source, confidence) if ref else None
 
-    ``lines`` are the report's stripped non-blank lines (the first four are its opening).
+    def named_between(self, start: int, end: int) -> list[RegionRef]:
+        quoted = [m.span() for m in _QUOTED.finditer(self.text, start, end)]
+        return [
+            r
+            for r in self.regions
+            if any(start <= m.start < end and not _inside(m.start, quoted) for m in r.mentions)
+        ]
 
-    Example:
-        >>> report_year(["为推进…，现将我区2019年法治政府建设情况报告如下："], None)
-        2019
-    """
-    opening = "\n".join(lines[:4])
-    for pattern, source in (
-        (_YEAR_IN_TITLE, title or ""),
-        (_YEAR_TO_REPORT, opening),
-        (_YEAR_OPENING, _opening_body(opening, title)),
-    ):
-        match = pattern.search(source)
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def _opening_body(opening: str, title: str | None) -> str:
-    """The opening without the title line, so that "^2023年，" sees the first body line."""
-    if title and opening.startswith(title):
-        return opening[len(title) :].lstrip()
-    return opening
-
-
-def _report_region(
-    text: str,
-    head: ReportHead,
-    author: str | None,
-    page: PageMeta,
-    regions: Sequence[RegionRef],
-    gazetteer: Gazetteer,
-) -> RegionRef | None:
-    """The region the report is about: title, opening, self-reference, signature, 来源."""
-    finders: tuple[Callable[[], RegionRef | None], ...] = (
-        lambda: _region_in_title(text, head.title, regions, gazetteer),
-        lambda: _region_in_opening(text, head.lines, regions),
-        lambda: _region_by_self_reference(text, regions),
-        lambda: _region_in_line(author, regions, gazetteer),
-        lambda: _region_in_line(page.source, regions, gazetteer),
-    )
-    return next((ref for ref in (find() for find in finders) if ref is not None), None)
-
-
-def _region_in_title(
-    text: str, title: str | None, regions: Sequence[RegionRef], gazetteer: Gazetteer
-) -> RegionRef | None:
-    if not title:
-        return None
-    start = text.find(title)
-    if start >= 0:
-        return _most_specific(_mentioned_between(regions, start, start + len(title)))
-    return _region_in_line(title, regions, gazetteer)
-
-
-def _region_in_opening(
-    text: str, lines: Sequence[str], regions: Sequence[RegionRef]
-) -> RegionRef | None:
-    """The region named in the opening sentence ("2020年，锡林郭勒盟认真贯彻…"), not in 《》."""
-    first_body = next((line for line in lines[:3] if not _TITLE.match(line)), "")
-    start = text.find(first_body)
-    sentence_end = re.search(r"[。！？!?]", first_body)
-    end = start + (sentence_end.end() if sentence_end else len(first_body))
-    quoted = [m.span() for m in re.finditer(r"《[^》]*》", text[start:end])]
-    found = [
-        (mention.start, ref)
-        for ref in regions
-        for mention in ref.mentions
-        if start <= mention.start < end
-        and not any(a <= mention.start - start < b for a, b in quoted)
-    ]
-    return min(found, key=lambda item: item[0])[1] if start >= 0 and found else None
-
-
-def _region_by_self_reference(text: str, regions: Sequence[RegionRef]) -> RegionRef | None:
-    """我区/我县/全盟 + the most mentioned region whose name ends in that suffix."""
-    suffixes = {m.group(1) for m in _SELF_REFERENCE.finditer(text[:2000])}
-    fitting = [ref for ref in regions if ref.canonical[-1] in suffixes]
-    return max(fitting, key=lambda ref: len(ref.mentions), default=None)
-
-
-def _region_in_line(
-    line: str | None, regions: Sequence[RegionRef], gazetteer: Gazetteer
-) -> RegionRef | None:
-    """Regions in a signature or 来源 line, decided with the text's own regions as context."""
-    if not line:
-        return None
-    context = [ref.code for ref in regions if ref.code]
-    found = extract_regions(line, gazetteer=gazetteer, context_codes=context)
-    return _most_specific(found)
+    def adjacent_chain(self, ref: RegionRef, start: int) -> RegionRef:
+        """The last of names written back to back (宝鸡市陈仓区 → 陈仓区)."""
+        end = start + len(ref.name)
+        for other in self.regions:
+            for mention in other.mentions:
+                below = LEVEL_RANK[other.level] > LEVEL_RANK[ref.level]
+                if mention.start == end and below and other.level in COUNTY_OR_ABOVE:
+                    return self.adjacent_chain(other, mention.start)
+        return ref
 
 
-def _mentioned_between(regions: Sequence[RegionRef], start: int, end: int) -> list[RegionRef]:
-    return [r for r in regions if any(start <= m.start < end for m in r.mentions)]
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
 
 
 def _most_specific(regions: Sequence[RegionRef]) -> RegionRef | None:
@@ -230,6 +271,19 @@ def _region_path(code: str | None, gazetteer: Gazetteer) -> tuple[str, ...]:
     if info is None:
         return ()
     return (*(a.full_name for a in gazetteer.ancestors(info.code)), info.full_name)
+
+
+def _author_candidates(head: ReportHead, tail: Sequence[str]) -> list[Candidate[str]]:
+    """The signature, the issuer a title starts with (某县人民政府关于…), the 发文机关 field."""
+    found: list[Candidate[str]] = []
+    if signed := _signatory(tail):
+        found.append(candidate(signed, "signature", 0.9))
+    if head.title and (match := _TITLE_ISSUER.match(head.title.text)):
+        found.append(candidate(match.group(1), head.title.source, 0.85))
+    publisher = head.page.publisher
+    if publisher and _INSTITUTION_NAME.search(publisher):
+        found.append(candidate(publisher, "metadata", 0.75))
+    return found
 
 
 def _signatory(tail: Sequence[str]) -> str | None:
@@ -245,10 +299,6 @@ def _signatory(tail: Sequence[str]) -> str | None:
 def _is_date_line(line: str) -> bool:
     compact = line.replace(" ", "")
     return bool(_DATE_LINE.match(compact) or _DAMAGED_DATE_LINE.match(compact))
-
-
-def _signature_block(lines: Sequence[str]) -> list[str]:
-    return list(lines[-_SIGNATURE_LINES:])
 
 
 def _signature_date(tail: Sequence[str]) -> str | None:

@@ -1,0 +1,186 @@
+"""The head of a report, read before any region is known: lines, title, salutation, opening.
+
+Real pages rarely start with their title. Site navigation, breadcrumbs and metadata tables
+(索引号 / 发布机构 / 标题) stand before it; the issuer and the title may take two lines
+(某县人民政府 / 关于2024年法治政府建设情况的报告); a salutation (县人大常委会：) may stand
+between the title and the opening; some pages give the title only in a metadata field or the
+HTML <title>. So the title is looked for among the first lines of the text, then in the
+page's fields.
+
+Example:
+    >>> from ingest.model import PageMeta
+    >>> head = read_head("首页 > 政务公开\\n某县人民政府\\n关于2024年法治政府建设情况的报告\\n"
+    ...                  "县人大常委会：\\n2024年，我县坚持依法行政，成效明显。", PageMeta())
+    >>> head.title.text, head.salutation.text, head.opening.text[:5]
+    ('某县人民政府关于2024年法治政府建设情况的报告', '县人大常委会：', '2024年')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from ingest.model import Attribution, AttributionSource, PageMeta
+
+T = TypeVar("T")
+
+HEAD_LINES = 20  # titles, salutations and openings stand within the first lines of a page
+_TITLE_SHAPE = re.compile(
+    r"^[^。！？!?；;，,：:]{6,90}(?:报告|总结|报告书)(?:\s*[（(][^）)]{1,16}[）)])?$"
+)
+_TITLE_TOPIC = re.compile(r"法治|依法行政|法制|依法治")
+_NOT_A_REPORT = re.compile(r"关于印发|的通知$|的决定$|的意见$|的批复$|述法")
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
+_SALUTATION = re.compile(
+    r"^[\u4e00-\u9fff、（）()]{2,40}(?:委员会|常委会|人大|政府|党委|[省市州县区旗盟]委|领导)[:：]$"
+)
+_SUBJECTLESS = re.compile(r"^(?:关于|(?:19|20)\d{2}\s*年)")  # the issuer stands on the line above
+_OPENING_MIN = 16  # an opening is a sentence, not a heading
+_PAGE_TITLE_SEPARATORS = re.compile(r"\s*[-_|｜—]+\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate(Generic[T]):
+    """One reading of a fact about the report, with the evidence it comes from."""
+
+    value: T
+    attribution: Attribution
+
+
+def candidate(value: T, source: AttributionSource, confidence: float, **kw: bool) -> Candidate[T]:
+    """Shorthand for a :class:`Candidate`.
+
+    Example:
+        >>> candidate(2023, "title", 0.95).attribution.source
+        'title'
+    """
+    return Candidate(value, Attribution(source, confidence, **kw))
+
+
+def best(candidates: Sequence[Candidate[T]]) -> Candidate[T] | None:
+    """The most confident candidate; the first given wins a tie.
+
+    Example:
+        >>> best([candidate(1, "body", 0.4), candidate(2, "title", 0.9)]).value
+        2
+    """
+    return max(candidates, key=lambda c: c.attribution.confidence, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A stripped, non-blank line and where it starts in the text."""
+
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        """Offset just past the line's last character."""
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """The report's title, and where it stands in the text (None: only in the page's fields)."""
+
+    text: str
+    source: AttributionSource  # "title" (a line of the text or the page title) or "metadata"
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHead:
+    """What a report says about itself before any region is known."""
+
+    lines: tuple[Line, ...]
+    title: Title | None
+    salutation: Line | None
+    opening: Line | None
+    page: PageMeta
+
+
+def read_head(text: str, page: PageMeta) -> ReportHead:
+    """The report's lines, title, salutation and opening sentence line.
+
+    Example:
+        >>> read_head("  \\n某县2019年法治政府建设工作报告\\n2019年，我县……", PageMeta()).title.text
+        '某县2019年法治政府建设工作报告'
+    """
+    lines = tuple(_lines(text))
+    head = lines[:HEAD_LINES]
+    title = _title_in_lines(head) or _title_in_page(page)
+    after_title = _after(head, title)
+    salutation = next((line for line in after_title[:3] if _SALUTATION.match(line.text)), None)
+    opening = next((line for line in after_title if _is_opening(line.text)), None)
+    return ReportHead(lines, title, salutation, opening, page)
+
+
+def is_report_title(line: str) -> bool:
+    """Whether a line reads as the title of a rule-of-law report.
+
+    Example:
+        >>> is_report_title("柳城县2023年法治政府建设年度报告"), is_report_title("工作报告")
+        (True, False)
+        >>> is_report_title("关于印发《某县法治政府建设实施方案》的通知")
+        False
+    """
+    return bool(
+        _TITLE_SHAPE.match(line) and _TITLE_TOPIC.search(line) and not _NOT_A_REPORT.search(line)
+    )
+
+
+def _lines(text: str) -> Iterator[Line]:
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            yield Line(stripped, offset + raw.index(stripped))
+        offset += len(raw) + 1
+
+
+def _title_in_lines(lines: Sequence[Line]) -> Title | None:
+    """The first title line, joined with the issuer line above it (某县人民政府 / 关于…的报告)
+    or with the line that completes it when the title wraps."""
+    for index, line in enumerate(lines):
+        previous = lines[index - 1] if index else None
+        if is_report_title(line.text):
+            if previous and _is_issuer_line(previous.text) and _SUBJECTLESS.match(line.text):
+                return _joined(previous, line)
+            return Title(line.text, "title", ((line.start, line.end),))
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        wraps = following and not is_report_title(following.text) and len(line.text) <= 40
+        if following and wraps and is_report_title(line.text + following.text):
+            return _joined(line, following)
+    return None
+
+
+def _is_issuer_line(text: str) -> bool:
+    return bool(_ISSUER_LINE.match(text)) and not is_report_title(text)
+
+
+def _joined(first: Line, second: Line) -> Title:
+    return Title(
+        first.text + second.text, "title", ((first.start, first.end), (second.start, second.end))
+    )
+
+
+def _title_in_page(page: PageMeta) -> Title | None:
+    """A 标题/名称 field or the HTML title (site suffix cut off) that reads as a report title."""
+    for part in _PAGE_TITLE_SEPARATORS.split(page.title or ""):
+        if is_report_title(part.strip()):
+            return Title(part.strip(), "metadata")
+    return None
+
+
+def _after(lines: Sequence[Line], title: Title | None) -> Sequence[Line]:
+    if title is None or not title.spans:
+        return lines
+    title_end = title.spans[-1][1]
+    return [line for line in lines if line.start >= title_end]
+
+
+def _is_opening(text: str) -> bool:
+    return len(text) >= _OPENING_MIN and bool(re.search(r"[，,。；;]", text))

@@ -1,0 +1,127 @@
+"""The year a report covers, chosen from every place that can say it, with its evidence.
+
+In order of trust: the title (某县2023年法治政府建设年度报告), the opening sentence
+("2023年，某县…", "2023年以来", "2023年是…", "现将我区2023年…情况报告如下"), and the years the
+body names most. When nothing states it ("一年来", "今年以来"), the publication date decides
+and the year is marked inferred: reports are due by 1 April, so one published January–April
+covers the year before, and "今年以来" in one published in the last quarter covers that year.
+A year is never later than the publication, and never part of a range (2021—2025年) or of a
+cited title (《2023年度…计划》 names the plan's year, not the report's).
+
+Example:
+    >>> from ingest.extract.report_head import read_head
+    >>> from ingest.model import PageMeta
+    >>> head = read_head("一年来，我县坚持依法行政，成效明显。", PageMeta(date="2024-02-08"))
+    >>> c = report_year(head, published="2024-02-08")
+    >>> c.value, c.attribution.source, c.attribution.inferred
+    (2023, 'publication_date', True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.extract.report_head import HEAD_LINES, Candidate, ReportHead, best, candidate
+
+_YEAR = r"((?:19|20)\d{2})\s*年"
+_NOT_A_RANGE_END = r"(?<![-—–－~～至到\d])"
+_YEAR_ALONE = re.compile(_NOT_A_RANGE_END + _YEAR + r"(?![-—–－~～至到]\s*(?:19|20)?\d{2})")
+_LEADING_CIRCUMSTANCE = r"(?:在[^，,。]{0,80}?下\s*[，,]\s*)?"
+_YEAR_OPENING = re.compile(
+    r"^\s*" + _LEADING_CIRCUMSTANCE + _YEAR + r"\s*(?:度)?\s*(?:以来|是|[，,、])"
+)
+_YEAR_TO_REPORT = re.compile(r"现将[^。！？\n]{0,40}?" + _YEAR + r"[^。！？\n]{0,40}?报告如下")
+_YEAR_IN_SENTENCE = re.compile(_NOT_A_RANGE_END + _YEAR + r"\s*(?:度)?\s*(?:以来|[，,])")
+_YEAR_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*" + _YEAR + r"(?:度)?")
+_THIS_YEAR = re.compile(r"今年以来|本年度|今年")
+_OVER_THE_YEAR = re.compile(r"一年来|过去一年|年度内|今年以来|本年度")
+_QUOTED = re.compile(r"《[^》]*》|“[^”]*”")
+_DUE_MONTH = 4  # reports are due by 1 April; late ones still come out in spring
+_BODY_SPAN = 4000  # characters of the body in which years are counted
+_BODY_MIN_COUNT = 2
+
+
+def report_year(head: ReportHead, *, published: str | None) -> Candidate[int] | None:
+    """The year the report covers, from the most trusted evidence that states one.
+
+    Example:
+        >>> from ingest.extract.report_head import read_head
+        >>> from ingest.model import PageMeta
+        >>> head = read_head("某县2019年法治政府建设报告\\n正文。", PageMeta())
+        >>> report_year(head, published=None).value
+        2019
+    """
+    latest = int(published[:4]) if published else None
+    found = [
+        c
+        for c in (
+            _from_title(head),
+            _from_opening(head),
+            _from_body(head),
+            _from_publication(head, published),
+        )
+        if c is not None and (latest is None or c.value <= latest)
+    ]
+    return best(found)
+
+
+def _first_year(text: str) -> int | None:
+    match = _YEAR_ALONE.search(_QUOTED.sub(_blank, text))
+    return int(match.group(1)) if match else None
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def _from_title(head: ReportHead) -> Candidate[int] | None:
+    if head.title is None:
+        return None
+    year = _first_year(head.title.text)
+    confidence = 0.95 if head.title.source == "title" else 0.9
+    return candidate(year, head.title.source, confidence) if year else None
+
+
+def _from_opening(head: ReportHead) -> Candidate[int] | None:
+    """ "2023年，…", "现将…2023年…报告如下" in the opening; any "2023年，" in its first sentence."""
+    if head.opening is None:
+        return None
+    text = _QUOTED.sub(_blank, head.opening.text)
+    for pattern, confidence in ((_YEAR_OPENING, 0.85), (_YEAR_TO_REPORT, 0.85)):
+        if match := pattern.search(text):
+            return candidate(int(match.group(1)), "opening", confidence)
+    first_sentence = re.split(r"[。！？]", text, maxsplit=1)[0]
+    if match := _YEAR_IN_SENTENCE.search(first_sentence):
+        return candidate(int(match.group(1)), "opening", 0.75)
+    return None
+
+
+def _from_body(head: ReportHead) -> Candidate[int] | None:
+    """A self-statement or a dated first heading in the head; else the year the body names most."""
+    body = "\n".join(line.text for line in head.lines)[:_BODY_SPAN]
+    counts = Counter(int(m.group(1)) for m in _YEAR_ALONE.finditer(_QUOTED.sub(_blank, body)))
+    if match := _YEAR_TO_REPORT.search(body):
+        return candidate(int(match.group(1)), "opening", 0.8)
+    headings = (_YEAR_HEADING.match(line.text) for line in head.lines[:HEAD_LINES])
+    if match := next((m for m in headings if m), None):
+        return candidate(int(match.group(1)), "body", 0.7)  # 一、2022年法治政府建设主要举措
+    if not counts:
+        return None
+    year, count = max(counts.items(), key=lambda item: (item[1], item[0]))
+    return candidate(year, "body", 0.45) if count >= _BODY_MIN_COUNT else None
+
+
+def _from_publication(head: ReportHead, published: str | None) -> Candidate[int] | None:
+    """Inferred: published January–April covers the year before; "今年以来" late in the year,
+    that year."""
+    if published is None:
+        return None
+    year, month = int(published[:4]), int(published[5:7])
+    opening = head.opening.text if head.opening else ""
+    if month >= 10 and _THIS_YEAR.search(opening):
+        return candidate(year, "publication_date", 0.55, inferred=True)
+    if month <= _DUE_MONTH:
+        stated = bool(_OVER_THE_YEAR.search(opening))
+        return candidate(year - 1, "publication_date", 0.6 if stated else 0.5, inferred=True)
+    return None
