@@ -34,7 +34,11 @@ class CleanText:
 # --- vocabulary of government web pages --------------------------------------------------------
 
 _COLON = r"\s*[:：]"
-_SEPARATOR = r"\s*[:：|｜\t]"  # metadata tables write 发文字号 | 某政发〔2020〕1号 |
+# Metadata tables write 发文字号 | 某政发〔2020〕1号 | or [ 发文字号 ] 某政发〔2020〕1号.
+_SEPARATOR = r"\s*[:：|｜\t\]】]"
+# Some tables separate key and value by spaces only (发布机构 区司法局): read as a field where the
+# key opens the line or follows a space, never inside running text.
+_SPACED_SEPARATOR = rf"(?:{_SEPARATOR}|(?<=\S)[ \u3000]+(?=\S))"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
 
@@ -57,8 +61,9 @@ _HEADER_KEYS = _spaced(
     f"字体|字号|文字大小|索引号|信息分类|主题分类|体裁分类|组配分类|主题词|{_DOC_NUMBER_KEYS}|"
     f"有效性|公开方式|公开范围|公开时限|{_TITLE_KEYS}"
 )
-_HEADER_KEY = re.compile(rf"(?:{_HEADER_KEYS}){_SEPARATOR}")
-_HEADER_AT_START = re.compile(rf"^[\s【\[(（|｜]*(?:{_HEADER_KEYS}){_SEPARATOR}")
+_LINE_LEAD = r"^[\s【\[(（|｜\-·•*]*"
+_HEADER_KEY = re.compile(rf"(?:^|(?<=[\s|｜]))(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
+_HEADER_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
 )
@@ -68,7 +73,7 @@ _KEYED_DATE = re.compile(rf"(?:{_spaced(_DATE_KEYS)}){_SEPARATOR}\s*{_DATE.patte
 def _field(keys: str) -> re.Pattern[str]:
     """A field's value: what follows its key up to the next key, a separator or the line end."""
     return re.compile(
-        rf"(?:{_spaced(keys)}){_SEPARATOR}\s*(?!(?:{_HEADER_KEYS}){_SEPARATOR})"
+        rf"(?:{_spaced(keys)}){_SPACED_SEPARATOR}\s*(?!(?:{_HEADER_KEYS}){_SPACED_SEPARATOR})"
         rf"(?P<v>[^\s【】\[\]|｜\t]+?)(?=\s|(?:{_HEADER_KEYS}){_SEPARATOR}|[【】\[\]|｜\t]|$)"
     )
 
@@ -76,7 +81,7 @@ def _field(keys: str) -> re.Pattern[str]:
 _SOURCE = _field(_SOURCE_KEYS)
 _PUBLISHER = _field(_PUBLISHER_KEYS)
 _DOC_NUMBER = _field(_DOC_NUMBER_KEYS)
-_TITLE_AT_START = re.compile(rf"^[\s【\[(（|｜]*(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}")
+_TITLE_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}")
 _TITLE_FIELD = re.compile(
     rf"(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}\s*(?P<v>[^|｜\t]{{6,}}?)\s*(?:[|｜\t]|$)"
 )

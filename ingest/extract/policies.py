@@ -57,6 +57,11 @@ _MEDIA_TITLE = re.compile(
 _MEDIA_AFTER = re.compile(
     r"^[”\"]?(?:栏目|节目|专栏|频道|杂志|报道|刊发|刊登|播出|发表|头版|版面|上刊|上发表)"
 )
+_ALIAS_LEAD = re.compile(r"(?:以下简称|以下称|下称|简称)\s*[:：为]?\s*[“\"]?$")
+_REDACTED = re.compile(
+    r"[(（]\s*略\s*[)）]"
+)  # mirror sites cut words out of titles; what is left names no document
+_ALIAS_GAP = 24  # room for a 文号 between the title and "(以下简称"
 _LIST_GLUE = re.compile(r"[、，,\s和及与]*$")
 _ISSUING_VERB = re.compile(
     r"(?:印发|制定|制订|制发|出台|编制|修订|修改|起草|审议通过|发布|公布|下发|颁布|拟定)"
@@ -122,7 +127,7 @@ def extract_policies(
         ('办字〔2020〕14号', '锡林郭勒盟')
     """
     occurrences = _top_level_titles(text)
-    drafts = _drafts(occurrences)
+    drafts = _drafts(text, occurrences)
     _attach_doc_numbers(text, drafts, doc_numbers)
     context = _Context(text, regions, report, occurrences)
     issuers = {d.canonical: context.issuer(d) for d in drafts}
@@ -157,7 +162,7 @@ def _occurrence(text: str, open_pos: int, close_pos: int) -> _Occurrence:
 
 
 def _is_document_title(text: str, occurrence: _Occurrence) -> bool:
-    if not _is_named(occurrence.spelling):
+    if not _CJK.search(occurrence.spelling) or _REDACTED.search(occurrence.spelling):
         return False
     title = occurrence.spelling.strip()
     after = text[occurrence.end + 1 : occurrence.end + 6]
@@ -170,15 +175,36 @@ def _is_named(spelling: str) -> bool:
     return bool(_CJK.search(title)) and not _ALIAS.match(title)
 
 
-def _drafts(occurrences: Sequence[_Occurrence]) -> list[_Draft]:
+def _drafts(text: str, occurrences: Sequence[_Occurrence]) -> list[_Draft]:
+    """Documents by canonical title. A short name the report defines (《…纲要(2021—2025年)》
+    (以下简称《纲要》)) is a spelling of the document before it, wherever it recurs."""
     by_canonical: dict[str, _Draft] = {}
+    aliases: dict[str, _Draft] = {}
+    previous: _Draft | None = None
     for outer in occurrences:
-        draft = _add(by_canonical, outer)
+        spelling = outer.spelling.strip()
+        if previous is not None and _defines_alias(text, previous, outer):
+            aliases[spelling] = previous
+        if spelling in aliases:
+            aliases[spelling].occurrences.append(outer)
+            continue
+        if not _is_named(spelling):
+            continue
+        draft = previous = _add(by_canonical, outer)
         for inner in outer.nested:
             nested = _add(by_canonical, inner)
             if nested.canonical not in draft.implements:
                 draft.implements.append(nested.canonical)
     return list(by_canonical.values())
+
+
+def _defines_alias(text: str, previous: _Draft, occurrence: _Occurrence) -> bool:
+    """Whether ``occurrence`` follows "(以下简称" right after the title of ``previous``."""
+    if occurrence.open_pos is None:
+        return False
+    last = previous.occurrences[-1]
+    gap = text[last.end + 1 : occurrence.open_pos]
+    return len(gap) <= _ALIAS_GAP and bool(_ALIAS_LEAD.search(gap))
 
 
 def _add(by_canonical: dict[str, _Draft], occurrence: _Occurrence) -> _Draft:

@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,18 +39,23 @@ from ingest.normalize import iso_date
 __all__ = ["REVIEW_BELOW", "extract_report_meta", "read_head", "year_of_head"]
 
 REVIEW_BELOW = 0.6  # a region or year attested less surely than this asks for review
-_SELF_REFERENCE = re.compile(r"[我本全](省|市|州|盟|区|县|旗)")
+_SELF_REFERENCE = re.compile(r"[我本](省|市|州|盟|区|县|旗)")
+_WHOLE_REGION = re.compile(r"全(省|市|州|盟|区|县|旗)")  # weaker: 全省 also ranks a county
 _SELF_REFERENCE_SPAN = 3000
 _SUPERIORS = re.compile(r"在[^，,。；;]{0,80}?(?:领导|指导|监督|支持|关心)[^，,。；;]{0,10}?下")
 _QUOTED = re.compile(r"《[^》]*》")
+_SUBJECT_REACH = 30  # characters into the opening sentence within which its subject is named
 _OWN_CONGRESS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 _SIGNATORY = re.compile(
     r"^[\u4e00-\u9fff（）()]{3,40}(人民政府|政府|行政公署|委员会|办公室|局|委)$"
 )
+# The issuing body a title names before its year or topic: 某县人民政府关于…,
+# 某市人民政府 2022年度…, 2024年某区发展和改革委员会法治政府建设情况报告.
 _TITLE_ISSUER = re.compile(
-    r"^([\u4e00-\u9fff（）()]{2,40}?(?:人民政府|行政公署|委员会|办公室|局))(?:关于|(?:19|20)\d{2}年)"
+    r"^(?:(?:19|20)\d{2}年度?)?([\u4e00-\u9fff（）()]{2,40}?(?:人民政府|行政公署|委员会|办公室|局))"
+    r"\s*(?:关于|(?:19|20)\d{2}\s*年|法治|依法行政)"
 )
-_INSTITUTION_NAME = re.compile(r"(人民政府|行政公署|委员会|办公室|局|政府)$")
+_INSTITUTION_NAME = re.compile(r"(人民政府|行政公署|委员会|办公室|局|政府|办|委)$")
 _DATE_LINE = re.compile(r"^(\S{2,4})年(\S{1,2})月(\S{1,3})日$")
 _DAMAGED_DATE_LINE = re.compile(r"^(?:19|20)\d{4,6}$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
@@ -190,7 +196,7 @@ class _RegionFinder:
             for ref in self.regions
             for mention in ref.mentions
             if opening.start <= mention.start < end
-            and not any(a <= mention.start - opening.start < b for a, b in hidden)
+            and _in_subject_position(mention.start - opening.start, hidden)
             and ref.level in COUNTY_OR_ABOVE
         ]
         if not named:
@@ -207,16 +213,19 @@ class _RegionFinder:
         return candidate(ref, "salutation", 0.7) if ref else None
 
     def by_self_reference(self) -> Candidate[RegionRef] | None:
-        """我县/本区/全盟, resolved against the page's fields, else the body's regions."""
-        suffixes = {m.group(1) for m in _SELF_REFERENCE.finditer(self.text[:_SELF_REFERENCE_SPAN])}
-        if not suffixes:
+        """我县/本区 (else 全县), resolved against the page's fields, else the body's regions.
+
+        The suffix the report uses most decides: a district report may quote 我市 once.
+        """
+        suffix = _self_reference_suffix(self.text[:_SELF_REFERENCE_SPAN])
+        if suffix is None:
             return None
         page = self.head.page
         for line in (page.publisher, page.source, self.author, page.title):
             found = self.in_line(line, "self_reference", 0.7)
-            if found and found.value.canonical[-1] in suffixes:
+            if found and found.value.canonical.endswith(suffix):
                 return found
-        fitting = [r for r in self.regions if r.canonical[-1] in suffixes and r.code]
+        fitting = [r for r in self.regions if r.canonical.endswith(suffix) and r.code]
         ref = max(fitting, key=lambda r: len(r.mentions), default=None)
         return candidate(ref, "self_reference", 0.55) if ref else None
 
@@ -255,6 +264,30 @@ class _RegionFinder:
                 if mention.start == end and below and other.level in COUNTY_OR_ABOVE:
                     return self.adjacent_chain(other, mention.start)
         return ref
+
+
+def _self_reference_suffix(text: str) -> str | None:
+    """The level suffix of the report's most frequent 我X/本X, else of its 全X.
+
+    Example:
+        >>> _self_reference_suffix("我区坚持……落实我市部署……我区推进")
+        '区'
+    """
+    for pattern in (_SELF_REFERENCE, _WHOLE_REGION):
+        counts = Counter(m.group(1) for m in pattern.finditer(text))
+        if counts:
+            return counts.most_common(1)[0][0]
+    return None
+
+
+def _in_subject_position(offset: int, hidden: Sequence[tuple[int, int]]) -> bool:
+    """Whether a name opens the sentence ("2023年，某县坚持…"), once the superiors it names
+    ("在某州委的领导下") and cited titles are set aside: a name deep in the sentence is an
+    object ("…谱写中国式现代化新疆实践"), not the report's subject."""
+    if _inside(offset, hidden):
+        return False
+    hidden_before = sum(min(b, offset) - a for a, b in hidden if a < offset)
+    return offset - hidden_before <= _SUBJECT_REACH
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -34,7 +34,7 @@ _TITLE_TOPIC = re.compile(r"法治|依法行政|法制|依法治")
 _NOT_A_REPORT = re.compile(r"关于印发|的通知$|的决定$|的意见$|的批复$|述法")
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
 _SALUTATION = re.compile(
-    r"^[\u4e00-\u9fff、（）()]{2,40}(?:委员会|常委会|人大|政府|党委|[省市州县区旗盟]委|领导)[:：]$"
+    r"^[\u4e00-\u9fff、（）()]{2,40}(?:委员会|常委会|人大|政府|党委|[省市州县区旗盟]委|领导)[:：]\s*"
 )
 _SUBJECTLESS = re.compile(r"^(?:关于|(?:19|20)\d{2}\s*年)")  # the issuer stands on the line above
 _OPENING_MIN = 16  # an opening is a sentence, not a heading
@@ -113,8 +113,7 @@ def read_head(text: str, page: PageMeta) -> ReportHead:
     head = lines[:HEAD_LINES]
     title = _title_in_lines(head) or _title_in_page(page)
     after_title = _after(head, title)
-    salutation = next((line for line in after_title[:3] if _SALUTATION.match(line.text)), None)
-    opening = next((line for line in after_title if _is_opening(line.text)), None)
+    salutation, opening = _salutation_and_opening(after_title)
     return ReportHead(lines, title, salutation, opening, page)
 
 
@@ -143,18 +142,29 @@ def _lines(text: str) -> Iterator[Line]:
 
 def _title_in_lines(lines: Sequence[Line]) -> Title | None:
     """The first title line, joined with the issuer line above it (某县人民政府 / 关于…的报告)
-    or with the line that completes it when the title wraps."""
+    or with the line that completes it when the title wraps. A page that shows the bare
+    title first and the issuer with the title further down gets the fuller one."""
+    found = list(_titles_in_lines(lines))
+    bare = found[0] if found else None
+    fuller = next(
+        (t for t in found if len(t.spans) > 1 and bare and t.text.endswith(bare.text)), None
+    )
+    return fuller or bare
+
+
+def _titles_in_lines(lines: Sequence[Line]) -> Iterator[Title]:
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index else None
         if is_report_title(line.text):
             if previous and _is_issuer_line(previous.text) and _SUBJECTLESS.match(line.text):
-                return _joined(previous, line)
-            return Title(line.text, "title", ((line.start, line.end),))
+                yield _joined(previous, line)
+            else:
+                yield Title(line.text, "title", ((line.start, line.end),))
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else None
         wraps = following and not is_report_title(following.text) and len(line.text) <= 40
         if following and wraps and is_report_title(line.text + following.text):
-            return _joined(line, following)
-    return None
+            yield _joined(line, following)
 
 
 def _is_issuer_line(text: str) -> bool:
@@ -180,6 +190,21 @@ def _after(lines: Sequence[Line], title: Title | None) -> Sequence[Line]:
         return lines
     title_end = title.spans[-1][1]
     return [line for line in lines if line.start >= title_end]
+
+
+def _salutation_and_opening(lines: Sequence[Line]) -> tuple[Line | None, Line | None]:
+    """The addressee line (县人大常委会：) and the first sentence line after it; pages that lost
+    their line breaks run both together (中共某市委、某市人民政府：2020年，某县…)."""
+    salutation: Line | None = None
+    for index, line in enumerate(lines):
+        match = _SALUTATION.match(line.text) if index < 3 and salutation is None else None
+        if match:
+            salutation = Line(match.group(0).strip(), line.start)
+            rest = line.text[match.end() :]
+            line = Line(rest, line.start + match.end())
+        if _is_opening(line.text):
+            return salutation, line
+    return salutation, None
 
 
 def _is_opening(text: str) -> bool:
