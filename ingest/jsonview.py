@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.model import Extraction, Mention, PolicyRef
+from ingest.model import Attribution, Extraction, Mention, PolicyRef
 
 
 def mentions_json(mentions: Sequence[Mention]) -> list[dict[str, int]]:
@@ -84,7 +84,25 @@ def _report_json(x: Extraction) -> dict[str, Any]:
         "year": r.year,
         "author": r.author,
         "published": r.published,
+        "attribution": {
+            "region": attribution_json(r.region_attribution),
+            "year": attribution_json(r.year_attribution),
+            "author": attribution_json(r.author_attribution),
+        },
+        "needs_review": r.needs_review,
     }
+
+
+def attribution_json(a: Attribution | None) -> dict[str, Any] | None:
+    """Which evidence decided a report fact: ``{"source", "confidence", "inferred"}``.
+
+    Example:
+        >>> attribution_json(Attribution("title", 0.95))
+        {'source': 'title', 'confidence': 0.95, 'inferred': False}
+    """
+    if a is None:
+        return None
+    return {"source": a.source, "confidence": a.confidence, "inferred": a.inferred}
 
 
 def _policy_json(p: PolicyRef) -> dict[str, Any]:

@@ -6,6 +6,7 @@ goes through the whole pipeline (cleaning included), as a downloaded page would.
 
 from __future__ import annotations
 
+from ingest.jsonview import extraction_json
 from ingest.model import PageMeta, ReportMeta
 from ingest.pipeline import extract_text
 
@@ -172,3 +173,24 @@ def test_date_widget_of_the_site_is_not_the_publication_date() -> None:
     meta = report(text)
     assert meta.published is None
     assert meta.region_code == "620503"
+
+
+def test_weak_attribution_is_a_warning_and_in_the_json() -> None:
+    x = extract_text(
+        f"平利县法治政府建设年度报告\n一年来，县政府{OPENING}", page=PageMeta(date="2021-03-02")
+    )
+    assert x.warnings == ("report year 2020 is inferred: from publication_date (confidence 0.60)",)
+    report = extraction_json(x)["report"]
+    assert report["attribution"]["year"] == {
+        "source": "publication_date",
+        "confidence": 0.6,
+        "inferred": True,
+    }
+    assert report["attribution"]["region"]["source"] == "title"
+    assert report["needs_review"] is False
+
+
+def test_a_name_several_regions_share_is_named_in_the_warning() -> None:
+    x = extract_text(f"2021年，朝阳区{OPENING}")
+    assert x.warnings == ("report region not found (朝阳区: a name several regions share)",)
+    assert x.report.needs_review

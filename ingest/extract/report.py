@@ -36,7 +36,13 @@ from ingest.gazetteer import COUNTY_OR_ABOVE, LEVEL_RANK, Gazetteer
 from ingest.model import AttributionSource, PageMeta, RegionRef, ReportMeta
 from ingest.normalize import iso_date
 
-__all__ = ["REVIEW_BELOW", "extract_report_meta", "read_head", "year_of_head"]
+__all__ = [
+    "REVIEW_BELOW",
+    "attribution_warnings",
+    "extract_report_meta",
+    "read_head",
+    "year_of_head",
+]
 
 REVIEW_BELOW = 0.6  # a region or year attested less surely than this asks for review
 _SELF_REFERENCE = re.compile(r"[我本](省|市|州|盟|区|县|旗)")
@@ -125,6 +131,30 @@ def year_of_head(head: ReportHead) -> int | None:
     tail = [line.text for line in head.lines[-_SIGNATURE_LINES:]]
     found = report_year(head, published=_signature_date(tail) or head.page.date)
     return found.value if found else None
+
+
+def attribution_warnings(meta: ReportMeta) -> tuple[str, ...]:
+    """One line per report fact that is missing or weakly attested, for the reviewer.
+
+    Example:
+        >>> attribution_warnings(ReportMeta(needs_review=True))
+        ('report region not found', 'report year not found')
+    """
+    found: list[str] = []
+    for name, value, attribution in (
+        ("region", meta.region_code, meta.region_attribution),
+        ("year", meta.year, meta.year_attribution),
+    ):
+        if value is None:
+            named = f" ({meta.region}: a name several regions share)" if meta.region else ""
+            found.append(f"report {name} not found{named}")
+        elif attribution and (attribution.inferred or attribution.confidence < REVIEW_BELOW):
+            how = "inferred" if attribution.inferred else "weak"
+            found.append(
+                f"report {name} {value} is {how}: from {attribution.source}"
+                f" (confidence {attribution.confidence:.2f})"
+            )
+    return tuple(found)
 
 
 def _needs_review(region: Candidate[RegionRef] | None, year: Candidate[int] | None) -> bool:
