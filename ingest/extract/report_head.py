@@ -32,6 +32,9 @@ _TITLE_SHAPE = re.compile(
 )
 _TITLE_TOPIC = re.compile(r"法治|依法行政|法制|依法治")
 _NOT_A_REPORT = re.compile(r"关于印发|的通知$|的决定$|的意见$|的批复$|述法")
+_SECTION_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．])"
+)
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
 _SALUTATION = re.compile(
     r"^[\u4e00-\u9fff、（）()]{2,40}(?:委员会|常委会|人大|政府|党委|[省市州县区旗盟]委|领导)[:：]\s*"
@@ -125,9 +128,14 @@ def is_report_title(line: str) -> bool:
         (True, False)
         >>> is_report_title("关于印发《某县法治政府建设实施方案》的通知")
         False
+        >>> is_report_title("一、2023年法治政府建设工作总结")
+        False
     """
     return bool(
-        _TITLE_SHAPE.match(line) and _TITLE_TOPIC.search(line) and not _NOT_A_REPORT.search(line)
+        _TITLE_SHAPE.match(line)
+        and _TITLE_TOPIC.search(line)
+        and not _NOT_A_REPORT.search(line)
+        and not _SECTION_HEADING.match(line)
     )
 
 
