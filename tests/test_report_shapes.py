@@ -194,3 +194,14 @@ def test_a_name_several_regions_share_is_named_in_the_warning() -> None:
     x = extract_text(f"2021年，朝阳区{OPENING}")
     assert x.warnings == ("report region not found (朝阳区: a name several regions share)",)
     assert x.report.needs_review
+
+
+def test_self_reference_with_the_short_name_only_in_a_slogan() -> None:
+    text = (
+        "2022年，市政府认真落实省委、省政府部署，深入推进依法行政，"
+        "为谱写中国式现代化广元篇章提供坚实法治保障。\n"
+        "我市在四川省法治政府建设考核中位列前茅，我市行政复议案件办理质效持续提升。"
+    )
+    meta = report(text)
+    assert attributed(meta) == ("510800", 2022, "self_reference", "opening")
+    assert meta.region_path == ("四川省", "广元市")

@@ -50,6 +50,7 @@ _WHOLE_REGION = re.compile(r"全(省|市|州|盟|区|县|旗)")  # weaker: 全�
 _SELF_REFERENCE_SPAN = 3000
 _SUPERIORS = re.compile(r"在[^，,。；;]{0,80}?(?:领导|指导|监督|支持|关心)[^，,。；;]{0,10}?下")
 _QUOTED = re.compile(r"《[^》]*》")
+_DOMINANT_MENTIONS = 3
 _SUBJECT_REACH = 30  # characters into the opening sentence within which its subject is named
 _OWN_CONGRESS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 _SIGNATORY = re.compile(
@@ -255,9 +256,31 @@ class _RegionFinder:
             found = self.in_line(line, "self_reference", 0.7)
             if found and found.value.canonical.endswith(suffix):
                 return found
-        fitting = [r for r in self.regions if r.canonical.endswith(suffix) and r.code]
-        ref = max(fitting, key=lambda r: len(r.mentions), default=None)
-        return candidate(ref, "self_reference", 0.55) if ref else None
+        fitting = sorted(
+            (r for r in self.regions if r.canonical.endswith(suffix) and r.code),
+            key=lambda r: len(r.mentions),
+            reverse=True,
+        )
+        if not fitting:
+            return self.short_name_under_named_regions(suffix)
+        return candidate(fitting[0], "self_reference", _dominance(fitting))
+
+    def short_name_under_named_regions(self, suffix: str) -> Candidate[RegionRef] | None:
+        """A report that calls itself 我市/全州 names itself in slogans by its short name
+        (现代化达州, 法治巴州); the extractor leaves such bare short names alone, so read them
+        here, only where the name lies under a region the text names (四川省, 新疆)."""
+        named = {ref.code for ref in self.regions if ref.code}
+        counts: Counter[str] = Counter()
+        for _, _, name in self.gazetteer.find_all(self.text[:_SELF_REFERENCE_SPAN]):
+            for option in self.gazetteer.candidates(name, self.year):
+                above = {a.code for a in self.gazetteer.ancestors(option.code)}
+                if option.full_name.endswith(suffix) and above & named:
+                    counts[option.code] += 1
+        found = self.gazetteer.get(next(iter(counts))) if len(counts) == 1 else None
+        if found is None:
+            return None
+        ref = RegionRef(found.full_name, found.full_name, found.level, (), code=found.code)
+        return candidate(ref, "self_reference", 0.6)
 
     def most_named(self) -> Candidate[RegionRef] | None:
         ranked = [r for r in self.regions if r.level in COUNTY_OR_ABOVE and r.code]
@@ -294,6 +317,14 @@ class _RegionFinder:
                 if mention.start == end and below and other.level in COUNTY_OR_ABOVE:
                     return self.adjacent_chain(other, mention.start)
         return ref
+
+
+def _dominance(ranked: Sequence[RegionRef]) -> float:
+    """How surely the most named region is the one 我区 means: named often and far more often
+    than any other region of its level (郧阳区 ×12 in a report that says 我区) is sure enough."""
+    top = len(ranked[0].mentions)
+    runner_up = len(ranked[1].mentions) if len(ranked) > 1 else 0
+    return 0.65 if top >= _DOMINANT_MENTIONS and top >= 2 * runner_up else 0.5
 
 
 def _self_reference_suffix(text: str) -> str | None:
