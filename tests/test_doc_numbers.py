@@ -11,6 +11,7 @@ import pytest
 
 from ingest.extract.doc_numbers import extract_doc_numbers, issuer_code_before
 from ingest.normalize import canonical_doc_number
+from ingest.pipeline import extract_text
 
 GOLD = Path(__file__).parent / "gold"
 REPORTS = Path(__file__).parent.parent / "samples" / "reports"
@@ -55,6 +56,8 @@ def test_every_bracket_form_is_found_and_parsed(written: str) -> None:
         ("根据柳政规〔2021〕3号", "柳政规"),
         ("转发川经信〔2019〕3号", "川经信"),
         ("文件厅字〔2016〕34号", "厅字"),
+        ("关于承接落实黑政规〔2017〕34号", "黑政规"),
+        ("贯彻执行鄂政发〔2020〕5号", "鄂政发"),
     ],
 )
 def test_issuer_code_stops_at_the_words_before_it(text: str, code: str) -> None:
@@ -78,6 +81,9 @@ def test_issuer_code_needs_cjk_right_before_the_bracket() -> None:
         "地址:阜新市海州区中华路66号 邮编:123000",
         "网站监督举报热线:0418-3309188 网站标识码:2109020001",
         "国务院令第708号",
+        "司法部令第1号",
+        "《重大行政决策程序暂行条例》(国务院令第713号)",
+        "省人民政府令第256号",
         "在〔2019〕年度",
         "(2019)鄂0304民初123号判决",
         "郧政发〔1900〕2号",
@@ -96,6 +102,83 @@ def test_one_reference_per_distinct_number_with_every_mention() -> None:
         ("郧政发〔2019〕2号", 1),
     ]
     assert refs[0].text == "郧政发〔2019〕1号"
+
+
+def _written(text: str) -> list[tuple[str, list[str]]]:
+    """(canonical, the written mentions) of every 文号 in ``text``."""
+    refs = extract_doc_numbers(text)
+    return [(r.canonical, [text[m.start : m.end] for m in r.mentions]) for r in refs]
+
+
+def test_bare_serials_after_a_full_number_share_its_issuer_code_and_year() -> None:
+    text = "区政府办公室印发郧政办发〔2024〕4号、5号、第6号文件。"
+    assert _written(text) == [
+        ("郧政办发〔2024〕4号", ["郧政办发〔2024〕4号"]),
+        ("郧政办发〔2024〕5号", ["5号"]),
+        ("郧政办发〔2024〕6号", ["第6号"]),
+    ]
+
+
+def test_a_bracketed_year_after_a_full_number_shares_its_issuer_code() -> None:
+    text = "按照郧政办发〔2023〕9号、[2024]4号和5号文件精神"
+    assert _written(text) == [
+        ("郧政办发〔2023〕9号", ["郧政办发〔2023〕9号"]),
+        ("郧政办发〔2024〕4号", ["[2024]4号"]),
+        ("郧政办发〔2024〕5号", ["5号"]),
+    ]
+
+
+def test_a_continuation_is_no_spelling_of_its_number() -> None:
+    refs = extract_doc_numbers("转发郧政发〔2019〕1号、2号;郧政发〔2019〕2号明确")
+    assert [(r.canonical, r.text) for r in refs] == [
+        ("郧政发〔2019〕1号", "郧政发〔2019〕1号"),
+        ("郧政发〔2019〕2号", "郧政发〔2019〕2号"),
+    ]
+    assert len(refs[1].mentions) == 2
+
+
+def test_a_lone_continuation_takes_its_canonical_form_as_text() -> None:
+    (_, ref) = extract_doc_numbers("印发郧政发〔2019〕1号、2号文件")
+    assert (ref.text, ref.issuer_code, ref.year, ref.serial) == (
+        "郧政发〔2019〕2号",
+        "郧政发",
+        2019,
+        2,
+    )
+
+
+def test_a_traditional_page_gives_simplified_doc_numbers_as_written() -> None:
+    (ref,) = extract_text("按照《實施意見》(寧政發〔2019〕35號)要求").doc_numbers
+    assert (ref.canonical, ref.issuer_code, ref.text) == (
+        "宁政发〔2019〕35号",
+        "宁政发",
+        "寧政發〔2019〕35號",
+    )
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "、2号楼",  # a building, not a serial
+        "和省政府第3号令",  # an order's 令号
+        "、第3号令",  # an order's 令号 right after the number
+        ")、2号文件",  # the bracket around the number closes the list
+        ",2号文件",  # a comma ends the clause, not the list
+    ],
+)
+def test_what_follows_a_number_without_continuing_it_is_not_a_doc_number(after: str) -> None:
+    assert _canonicals(f"郧政发〔2019〕1号{after}") == ["郧政发〔2019〕1号"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国务院令第711号、第712号",  # 令号 (GB/T 9704 §10.2) are no 文号
+        "〔2024〕4号、5号文件",  # no full number before: no issuer code to share
+    ],
+)
+def test_serials_without_a_full_number_before_them_are_not_doc_numbers(text: str) -> None:
+    assert extract_doc_numbers(text) == ()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,14 @@ stopping at the function words and verbs that precede a 文号 in running text (
 so ``印发了郧政办发〔2019〕29号`` gives the code 郧政办发. ICP filings (蜀ICP备17027093号-1),
 公网安备 numbers, addresses (方营路555号), phones and 第X号 have no year bracket and never match.
 
+Reports list several numbers of one issuer by writing its code once: ``郧政办发〔2024〕4号、5号``
+or ``郧政办发〔2023〕9号、〔2024〕4号``. Such a continuation right after a full 文号 shares its
+issuer code (a bare serial also its year) and is a 文号 of its own, mentioned where it is written.
+
+Orders such as ``国务院令第711号`` are not 文号: GB/T 9704-2012 gives a 命令(令) its own 令号
+(§10.2), a serial without issuer code or year, apart from the 发文字号 of §7.2.5; the order is
+cited as the regulation it promulgates.
+
 Example:
     >>> [d.canonical for d in extract_doc_numbers("印发了《通知》(郧政办发[2019]29号)")]
     ['郧政办发〔2019〕29号']
@@ -14,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ingest.model import DocNumberRef, Mention
 from ingest.normalize import (
@@ -28,9 +37,30 @@ _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 # particles, conjunctions, issuing verbs and document nouns. The code starts after the last one.
 _BEFORE_CODE = re.compile(
     r"(?:按照|根据|依据|依照|参照|对照|遵照|印发|下发|转发|发布|出台|制定|制发|颁布|文件|文号|关于|"
+    r"落实|贯彻|执行|承接|"
     r"通知|意见|决定|办法|方案|规定|以及|详见|即|了|的|以|和|及|与|为|是|将|在|见|等|号|按|据|凭|"
     r"办公室|办公厅|人民政府|委员会|国务院|中共中央)"
 )
+# Another number of the issuer right after a full one: 、5号, 、〔2024〕5号 (not 5号楼, 5号令).
+_CONTINUATION = re.compile(
+    r"[、和及与]\s*(?P<number>(?:[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]\s*)?"
+    r"(?:第\s*)?(?P<serial>\d{1,6})\s*号)(?![楼线院室栋门库令])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One written 文号: its parts, where it is, and whether it names its issuer."""
+
+    code: str
+    year: int
+    serial: int
+    mention: Mention
+    full: bool = True
+
+    @property
+    def canonical(self) -> str:
+        return format_doc_number(self.code, self.year, self.serial)
 
 
 def extract_doc_numbers(text: str) -> tuple[DocNumberRef, ...]:
@@ -42,12 +72,14 @@ def extract_doc_numbers(text: str) -> tuple[DocNumberRef, ...]:
         >>> [(d.issuer_code, d.year, d.serial, len(d.mentions)) for d in refs]
         [('办字', 2020, 14, 2)]
     """
-    found: dict[str, list[tuple[str, str, int, int, Mention]]] = {}
+    found: dict[str, list[_Row]] = {}
     for match in DOC_NUMBER_TAIL.finditer(text):
-        parsed = _parse(text, match)
-        if parsed is not None:
-            found.setdefault(parsed[0], []).append(parsed[1:])
-    return tuple(_reference(canonical, rows) for canonical, rows in found.items())
+        full = _parse(text, match)
+        if full is None:
+            continue
+        for row in (full, *_continuations(text, full)):
+            found.setdefault(row.canonical, []).append(row)
+    return tuple(_reference(text, rows) for rows in found.values())
 
 
 def issuer_code_before(text: str, bracket: int) -> str:
@@ -67,25 +99,41 @@ def issuer_code_before(text: str, bracket: int) -> str:
     return code[-MAX_ISSUER_CODE_CHARS:]
 
 
-def _parse(text: str, match: re.Match[str]) -> tuple[str, str, str, int, int, Mention] | None:
-    """(canonical, written text, issuer code, year, serial, mention), or None if not a 文号."""
+def _parse(text: str, match: re.Match[str]) -> _Row | None:
+    """A full 文号, or None if the bracketed year and serial have no issuer code before them."""
     year = int(match["year"])
     code = issuer_code_before(text, match.start())
     if not code or year not in DOC_NUMBER_YEARS:
         return None
-    start = match.start() - len(code)
-    serial = int(match["serial"])
-    canonical = format_doc_number(code, year, serial)
-    return canonical, text[start : match.end()], code, year, serial, Mention(start, match.end())
+    return _Row(code, year, int(match["serial"]), Mention(match.start() - len(code), match.end()))
 
 
-def _reference(canonical: str, rows: list[tuple[str, str, int, int, Mention]]) -> DocNumberRef:
-    written, code, year, serial, _ = rows[0]
+def _continuations(text: str, full: _Row) -> list[_Row]:
+    """The numbers listed right after ``full`` without their issuer code (、5号、〔2024〕6号)."""
+    rows: list[_Row] = []
+    year, position = full.year, full.mention.end
+    while (match := _CONTINUATION.match(text, position)) is not None:
+        year = int(match["year"]) if match["year"] else year
+        if year not in DOC_NUMBER_YEARS:
+            break
+        mention = Mention(*match.span("number"))
+        rows.append(_Row(full.code, year, int(match["serial"]), mention, full=False))
+        position = match.end()
+    return rows
+
+
+def _reference(text: str, rows: list[_Row]) -> DocNumberRef:
+    """One 文号 with every mention; its text is the first spelling that names the issuer.
+
+    A continuation alone (5号) is no spelling of the number: its canonical form stands in.
+    """
+    first = rows[0]
+    spellings = [text[r.mention.start : r.mention.end] for r in rows if r.full]
     return DocNumberRef(
-        text=written,
-        canonical=canonical,
-        issuer_code=code,
-        year=year,
-        serial=serial,
-        mentions=tuple(row[4] for row in rows),
+        text=spellings[0] if spellings else first.canonical,
+        canonical=first.canonical,
+        issuer_code=first.code,
+        year=first.year,
+        serial=first.serial,
+        mentions=tuple(row.mention for row in rows),
     )

@@ -1,16 +1,30 @@
-"""Named programmes, reforms, campaigns and mechanism slogans (放管服, 双随机一公开, 八五普法 …).
+"""Named programmes, reforms, campaigns and mechanisms (放管服, 双随机一公开, 八五普法 …).
 
-Reports put programme names in quotation marks, but they also quote for emphasis (“清洁”),
-for honour titles (“全国模范人民调解员”称号), website columns (“在线访谈”) and political
-formulations (“四个意识”). A quoted string is taken as a programme when its shape is that of a
-programme name (numeral structures 三项制度/一网通办, 谁X谁Y, 应X尽X, X+Y, parallel slogans
-一次申报、一窗办理、只跑一次, service words 跑/一扇门/办) or when the word after the closing quote
-is a mechanism head (改革, 制度, 机制, 模式, 行动, 工程, 平台 …). Known national programmes
-(``ingest/data/program_lexicon.tsv``) are also found unquoted, for pages whose quotes were lost.
+Reports put programme names in quotation marks, but they quote just as often for emphasis
+(“清洁”), honour titles (“全国模范人民调解员”称号), website columns (“在线访谈”), goals
+(“定纷止争、案结事了”目标), planning periods (“十四五”), priorities (“一优两高”, “五大战略”)
+and political formulas (增强“四个意识”, “三股势力”). What tells a mechanism apart is how the
+sentence uses the quoted name:
+
+- a mechanism head right after it: “放管服”改革, “日报告、周统筹、月总结”工作机制, “晋企通”品牌;
+- a name shaped like a mechanism: 谁X谁Y, 应X尽X, X+Y, 一X一Y, service words (一网, 一窗, 跑,
+  马上办), a mechanism noun at its end (枫桥经验, 四全工作法);
+- a count (“五个到位”) or parallel slogan (“守底线、查隐患、保安全”) only as the object of a
+  mechanism verb (推行, 实行, 开展 …), since formulas are what one 增强, 坚定, 做到 or 打好,
+  and goals what one 实现 or 形成;
+- a bare count, label or code (三率, 四区, 十四五, 两厂(场), 1+4+X) only with the head it
+  names: “八五”普法 → 八五普法, “1+4+X”学法清单 → 1+4+X学法清单.
+
+Goal, layout and strategy nouns after the quote (目标, 格局, 布局, 战略) reject it; long quotes
+are themes and event titles unless shaped like a mechanism; political formulas are also in a
+stop list (``ingest/data/program_exclusions.txt``). Known national programmes
+(``ingest/data/program_lexicon.tsv``) are found unquoted too, for pages whose quotes were lost.
 
 Example:
     >>> [p.canonical for p in extract_programs("深化“放管服”改革，推行“双随机、一公开”监管。")]
     ['放管服', '双随机一公开']
+    >>> extract_programs("不断增强“四个意识”，编制“十四五”规划，打好“三场硬仗”。")
+    ()
 """
 
 from __future__ import annotations
@@ -34,38 +48,93 @@ EXCLUSIONS_FILE = data_path("program_exclusions.txt")
 _QUOTED = re.compile(r"[“「『‘]([^“”「」『』‘’\n]{1,40})[”」』’]")
 _SEPARATORS = re.compile(r"[、，,\s\"“”‘’「」『』]")
 _NUMERAL = "一二三四五六七八九十两百千零0-9０-９"
+_COUNT = "一二三四五六七八九十两0-9０-９"  # numerals that count items (百分百 is a rate)
 _MAX_NAME = 24
 _CACHED_NAMES = 8192
+_BEFORE_CHARS = 40  # the clause before a quote, past quotes listed before it: 开展了“…”和“…”
+_AFTER_CHARS = 40
+_LONGEST_HEAD = 4  # 改革, 审批, 一次办: what completes a quoted short name to a known one
 
 _HONOUR_NAME = re.compile(
     rf"^(?:全国|全省|全市|全区|全县|全盟|国家级|省级|市级)|模范|先进|优秀|标兵|十佳|典型案例|称号"
     rf"|^[{_NUMERAL}]星"
 )
-_HONOUR_BEFORE = re.compile(r"(?:获得|荣获|被评为|评为|授予|命名为|获评|入选|被命名为)$")
+_HONOUR_VERB = r"(?:获得|荣获|被评为|评为|授予|命名为|获评|入选|被命名为|推荐为)"
+_HONOUR_BEFORE = re.compile(rf"{_HONOUR_VERB}$")
+# Unquoted, a known name after an honour verb is the title: 入选第九批全国民主法治示范村.
+_HONOUR_CLAUSE = re.compile(
+    rf"{_HONOUR_VERB}(?:第[一二三四五六七八九十\d]+批|首批|全国|国家级|[省市县区州盟]级?)*$"
+)
+_COMMEMORATIVE_DAY = re.compile(r"^\d{1,2}[·.．•]\d{1,2}$")  # “12·4”国家宪法日, “3·15”
+_STRATEGY_NAME = re.compile(r"战略|习近平")  # “五大战略”, “深入学习习近平法治思想”主题
 _REJECT_AFTER = re.compile(
-    r"^(?:称号|荣誉|奖|类|等次|等级|级别|目标|局面|氛围|浓厚|良好|风气"
-    r"|的(?:氛围|局面|目标|良好|社会|原则|理念))"
+    r"^(?:称号|荣誉|奖|类|等次|等级|级别|评选|评比|表彰|目标|局面|氛围|浓厚|良好|风气"
+    r"|的(?:氛围|局面|目标|良好|社会|原则|理念)"
+    r"|(?:主题)?(?:馆|公园|广场|长廊|街区|展厅))"  # places: “红色公安”主题馆
 )
-_COLUMN_AFTER = re.compile(
-    r"^(?:(?:[“「][^”」\n]{1,12}[”」])|[、和及与])*等?(?:栏目|专栏|频道|版块|板块)"
+_COLUMN_AFTER = re.compile(r"^等?(?:栏目|专栏|频道|版块|板块)")
+# Quoted names listed together share what follows the last: “放管服”“一次办好”改革, and
+# “先照后证”“五证合一”等商事制度改革.
+_LISTED_QUOTES = re.compile(r"^(?:[“「][^”」\n]{1,24}[”」]|[、和及与])*")
+_KIND_OF_LIST = re.compile(r"^等[^\W\d_的]{0,6}?(?=改革|制度|机制|模式)")
+# Heads that name a mechanism by themselves, and the weaker ones that also follow goals,
+# and items (“五个现代化天津”建设, “政府投资项目初步设计审批”事项).
+_STRONG_HEAD = re.compile(
+    r"^(?:改革|(?:[^\W\d_的]{2})?(?:制度|机制|模式)|工作流程|工作法|专项行动|专题行动|行动|活动|工程"
+    r"|平台|试点|品牌|责任制)"
 )
-_MECHANISM_HEAD = re.compile(
-    r"^(?:改革|制度|机制|模式|工作法|工作机制|工作模式|工作流程|专项行动|专题行动|行动|活动|工程"
-    r"|平台|建设|试点|体系|主题|品牌|创建|培养|抽查|监管|治理|执法|普法|事项|整改|应用|服务"
-    r"|责任制|融合|测试|规范化|集中|决策)"
+_WEAK_HEAD = re.compile(
+    r"^(?:建设|体系|清单|主题|创建|培养|抽查|监管|治理|执法|普法|事项|整改|应用"
+    r"|服务|融合|测试|规范化|集中|决策(?!部署))"
 )
-_MERGE_HEAD = re.compile(r"^(?:普法|工作法|治理|衔接|联动|共建)")
-_SHORT_ABBREVIATION = re.compile(rf"^[{_NUMERAL}]+[^{_NUMERAL}]?$")
-_SHAPES = (
-    re.compile(rf"^[{_NUMERAL}]"),  # 三项制度, 一网通办, 321, 32证合一
+# The name a bare count, label or code stands for, its head joined: “八五”普法 → 八五普法,
+# “八进”活动, “1+4+X”学法清单, “两山”生态观察员制度; “三率”, “十四五” have none.
+_NAME_TAIL = re.compile(
+    r"^(?:普法|工作法|治理|衔接|联动|共建|依法治[省市县区州旗])"
+    r"|^[^\W\d_的]{0,5}?(?:改革|制度|机制|模式|活动|行动|工程|平台|试点|清单)"
+)
+_BARE_CODE = re.compile(r"^[0-9０-９A-Za-z+＋·]*[0-9０-９][0-9０-９A-Za-z+＋·]*$")  # 321, 1+4+X
+# What a goal, a layout or a strategy is called: “一城两区三带”发展格局, 的法治政府建设目标.
+_GOAL_AFTER = re.compile(
+    r"^(?!改革|制度|机制|模式|工作法|行动|工程|平台)"
+    r"的?[^\W\d_]{0,8}?(?:目标|格局|布局|战略|局面|氛围|意义|理念|方针|愿景)"
+)
+# Numerals with at most one other character: 三率, 十四五, 六个一, 两厂(场).
+_COUNT_LABEL = re.compile(
+    rf"^[{_NUMERAL}]+(?:[^\W{_NUMERAL}_][{_NUMERAL}]*(?:[(（][^)）]{{1,2}}[)）])?)?$"
+)
+_HUNDREDS = "[百千万][名场堂家户个所村企]"  # 百名, 千企, 万家 (not 百分百)
+_LONGEST_THEMELESS = 10  # longer quotes are themes and titles unless shaped like a mechanism
+_STRONG_SHAPES = (
     re.compile(r"谁.{1,4}谁"),  # 谁执法谁普法
     re.compile(r"^应(.{1,3})尽\1$"),  # 应公开尽公开
     re.compile(r"\+"),  # 互联网+监管, 1+N
-    re.compile(r"一扇门|一窗|一网|一次|一站式|跑|不见面|马上办|就近办|掌上|秒批|免证|容缺"),
+    re.compile(rf"^(?:一[^{_NUMERAL}]{{1,4}}){{2,}}$"),  # 一企一策, 一照一码: one Y for each X
+    re.compile(r"[证照]合一"),  # 五证合一, 三证合一
+    re.compile(rf"{_HUNDREDS}[^\W\d_]{{1,6}}{_HUNDREDS}"),  # 百名律师进千企: a campaign
+    re.compile(r"[^\W\d_]{2}·[^\W\d_]{2}"),  # brand·slogan: 法治讲堂·逢九必讲, 蒙速办·帮您办
     re.compile(
-        r"(?:经验|模式|工作法|机制|制度|行动|工程|办|通|责任制|工作室|信访室|调解室|说事点)$"
+        r"一扇门|一窗|一网|一次|一件事|一站式|一条龙|跑|不见面|马上办|就近办|掌上|秒批|免证|容缺"
     ),
 )
+_MECHANISM_END = re.compile(
+    r"(?:经验|模式|工作法|机制|制度|行动|工程|平台|办|通|责任制|工作室|信访室|调解室|说事点)$"
+)
+_COUNT_FORMULA = re.compile(rf"^(?!\d{{4}}年)[{_NUMERAL}]")  # 五个到位, 一户式; not 2021年…
+# 一优两高, 一城两区三带, 三大战略: several counts or 大 counts sum up priorities.
+_PRIORITY_FORMULA = re.compile(
+    rf"^[{_NUMERAL}]+大|^[{_NUMERAL}]+[^{_NUMERAL}]{{1,3}}[{_COUNT}]+[^{_NUMERAL}]"
+)
+# Verbs whose object is a mechanism. Formulas take 增强/坚定/做到/打好, goals 实现/形成/锚定,
+# priorities and strategies the generic 推进/推动, which count only right before a plain name.
+_MECHANISM_VERB = (
+    r"推行|实行|深化|开展|实施|试行|推广|推出|启动|建立|构建|健全|完善|打造|搭建"
+    r"|探索|创新|首创|引入|运用|执行|采取|采用"
+)
+_VERB_IN_CLAUSE = re.compile(_MECHANISM_VERB)
+_VERB_RIGHT_BEFORE = re.compile(rf"(?:{_MECHANISM_VERB}|推进|推动)了?$")
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?（(\n]")
+_QUOTES_AT_END = re.compile(r"(?:[“「][^”」\n]{1,24}[”」][、和及与]?)+$")
 # Unquoted shapes: 谁执法谁普法, and numbered names found from their literal part with the
 # numeral read back (a regex led by a character class scans ~10x slower than a literal).
 _WHO_WHO = re.compile(r"谁([^谁\W\d_]{1,3})谁")
@@ -150,53 +219,103 @@ def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
 
 def _quoted_hits(text: str, quotes: Iterable[re.Match[str]]) -> Iterable[_Hit]:
     for match in quotes:
-        before = text[max(0, match.start() - 6) : match.start()]
-        after = text[match.end() : match.end() + 40]
+        before = text[max(0, match.start() - _BEFORE_CHARS) : match.start()]
+        after = text[match.end() : match.end() + _AFTER_CHARS]
         canonical = classify_quoted(match.group(1), before=before, after=after)
         if canonical is not None:
             yield _Hit(match.start(1), match.end(1), match.group(1), canonical)
 
 
 def classify_quoted(content: str, *, before: str = "", after: str = "") -> str | None:
-    """The programme a quoted string names, or None for emphasis, honours, columns and slogans.
+    """The programme a quoted string names, or None for emphasis, titles, goals and formulas.
+
+    ``before`` and ``after`` are the text around the quotation marks.
 
     Example:
         >>> classify_quoted("321", after="工作法进村")
         '321工作法'
-        >>> classify_quoted("清洁", after="等次") is None
+        >>> classify_quoted("五个到位", before="严格实行")
+        '五个到位'
+        >>> classify_quoted("三个联动", before="做到") is None
         True
     """
     name = canonical_name(content)
     if _rejected_name(name) or _rejected_context(before, after):
         return None
-    known = load_lexicon().get(name)
+    known = _known_programme(name, after)
     if known is not None:
         return known
-    merge = _MERGE_HEAD.match(after)
-    if merge and _SHORT_ABBREVIATION.match(name):
-        return name + merge.group()
-    if _has_programme_shape(content):
-        return name
-    return name if _MECHANISM_HEAD.match(after) else None
+    if _COUNT_LABEL.match(name) or _BARE_CODE.match(name):
+        headed = _with_its_head(name, after)
+        if headed is not None or _COUNT_LABEL.match(name):
+            return headed  # 三率, 四区, 十四五, 两厂(场) alone are counts and periods
+    head = _KIND_OF_LIST.sub("", _LISTED_QUOTES.sub("", after, count=1), count=1)
+    return name if _names_a_mechanism(content, before, head) else None
+
+
+def _known_programme(name: str, after: str) -> str | None:
+    """The lexicon's programme the name is, alone or with the words after it (“不见面”审批)."""
+    lexicon = load_lexicon()
+    for length in range(_LONGEST_HEAD, 0, -1):
+        known = lexicon.get(name + after[:length])
+        if known is not None:
+            return known
+    return lexicon.get(name)
+
+
+def _with_its_head(label: str, after: str) -> str | None:
+    """八五 → 八五普法, 1+4+X → 1+4+X学法清单: a bare count, label or code joined to its head."""
+    tail = _NAME_TAIL.match(after)
+    if tail is None or _rejected_name(label + tail.group()):
+        return None
+    return label + tail.group()
+
+
+def _names_a_mechanism(content: str, before: str, head: str) -> bool:
+    """Whether the quote's shape, the head after it or the verb before it make it a mechanism."""
+    name = canonical_name(content)
+    if _GOAL_AFTER.match(head):
+        return False
+    if _PRIORITY_FORMULA.match(name) and not _has_strong_shape(name):
+        return _STRONG_HEAD.match(head) is not None  # “三重四创五优化”活动, not “一优两高”
+    if _has_strong_shape(name) or _STRONG_HEAD.match(head):
+        return True
+    if len(name) > _LONGEST_THEMELESS and not _is_parallel(content):
+        return _MECHANISM_END.search(name) is not None  # not a theme or an event's title
+    clause = _clause_before(before)
+    if _COUNT_FORMULA.match(name):
+        return _VERB_IN_CLAUSE.search(clause) is not None
+    if _is_parallel(content):
+        return _VERB_IN_CLAUSE.search(clause) is not None or _WEAK_HEAD.match(head) is not None
+    if _MECHANISM_END.search(name) or _WEAK_HEAD.match(head):
+        return True
+    return _VERB_RIGHT_BEFORE.search(clause) is not None and len(name) >= 3
+
+
+def _clause_before(before: str) -> str:
+    """The clause leading to a quote, past the quoted names listed before it (开展“A”“B”)."""
+    before = _QUOTES_AT_END.sub("", before)
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    return before[breaks[-1].end() :] if breaks else before
 
 
 # The decisions that depend on the quoted string alone are cached: programme names recur.
 @lru_cache(maxsize=_CACHED_NAMES)
-def _has_programme_shape(content: str) -> bool:
-    name = canonical_name(content)
-    return any(shape.search(name) for shape in _SHAPES) or _is_parallel(content)
+def _has_strong_shape(name: str) -> bool:
+    """谁X谁Y, 应X尽X, X+Y, 一X一Y and service words: shapes only mechanisms have."""
+    return any(shape.search(name) for shape in _STRONG_SHAPES)
 
 
 @lru_cache(maxsize=_CACHED_NAMES)
 def _rejected_name(name: str) -> bool:
-    """Emphasis, category labels, excluded slogans and honour titles, by the name alone."""
+    """Emphasis, category labels, excluded formulas, commemorative days and honour titles."""
     if not name or len(name) > _MAX_NAME or "《" in name or "》" in name:
         return True
     if len(name) <= 2 and not re.search(rf"[{_NUMERAL}+]", name):
         return True  # emphasis quotes: “清洁” “红” “数字”
     if name.endswith("类"):
         return True  # category labels: “依申请6+1类”
-    if name in load_exclusions():
+    if name in load_exclusions() or _COMMEMORATIVE_DAY.match(name) or _STRATEGY_NAME.search(name):
         return True
     return _HONOUR_NAME.search(name) is not None
 
@@ -204,15 +323,17 @@ def _rejected_name(name: str) -> bool:
 def _rejected_context(before: str, after: str) -> bool:
     """An honour verb before the quote, or a word after it that makes it a title or column."""
     return bool(
-        _HONOUR_BEFORE.search(before) or _REJECT_AFTER.match(after) or _COLUMN_AFTER.match(after)
+        _HONOUR_BEFORE.search(before)
+        or _REJECT_AFTER.match(after)
+        or _COLUMN_AFTER.match(_LISTED_QUOTES.sub("", after, count=1))
     )
 
 
+@lru_cache(maxsize=_CACHED_NAMES)
 def _is_parallel(content: str) -> bool:
-    """一次申报、一窗办理、只跑一次: two or more clauses of equal length make a slogan."""
-    parts = [p for p in re.split(r"[、，,]", content) if p]
-    lengths = {len(p) for p in parts}
-    return len(parts) >= 2 and len(lengths) == 1 and 2 <= lengths.pop() <= 6
+    """一次申报、一窗办理、只跑一次: two or more short clauses of (nearly) equal length."""
+    lengths = [len(p) for p in re.split(r"[、，,]", content) if p]
+    return len(lengths) >= 2 and min(lengths) >= 2 and max(lengths) <= min(lengths) + 1 <= 7
 
 
 def _unquoted_hits(text: str) -> Iterable[_Hit]:
@@ -255,7 +376,8 @@ def _lexicon_hits(text: str) -> Iterable[_Hit]:
     last_end = -1
     for index, (start, end, form, canonical) in enumerate(found):
         longer = any(s == start and e > end for s, e, _, _ in found[index + 1 : index + 4])
-        if start >= last_end and not longer:
+        honour = _HONOUR_CLAUSE.search(text, max(0, start - 16), start)
+        if start >= last_end and not longer and honour is None:
             hit = _extend_parallel(text, _Hit(start, end, form, canonical))
             last_end = hit.end
             yield hit
@@ -266,7 +388,8 @@ def _extend_parallel(text: str, hit: _Hit) -> _Hit:
     if len(hit.written) != 4:
         return hit
     end = hit.end
-    while re.match(r"[、，,][^\W\d_]{4}", text[end : end + 5]) and _ends_word(text, end + 5):
+    # Only 、 lists the parts of one slogan; a comma starts the next clause (告知承诺,办件量达).
+    while re.match(r"、[^\W\d_]{4}", text[end : end + 5]) and _ends_word(text, end + 5):
         end += 5
     if end == hit.end:
         return hit
@@ -276,7 +399,9 @@ def _extend_parallel(text: str, hit: _Hit) -> _Hit:
 
 def _ends_word(text: str, position: int) -> bool:
     following = text[position : position + 6]
-    return not re.match(r"[^\W\d_]", following) or bool(_MECHANISM_HEAD.match(following))
+    if not re.match(r"[^\W\d_]", following):
+        return True
+    return bool(_STRONG_HEAD.match(following) or _WEAK_HEAD.match(following))
 
 
 def _collect(hits: list[_Hit]) -> tuple[ProgramRef, ...]:
