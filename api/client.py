@@ -23,6 +23,7 @@ import pandas as pd
 
 from api.errors import UserInputError
 from api.ingesting import FileOutcome, IngestSummary, ingest_files
+from api.reviewing import REPORT_COLUMNS, find_reports, report_row
 from api.schema.lookups import find_policy, find_region
 from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
@@ -110,6 +111,25 @@ class Fazhi:
     def similar_regions(self, region: str, **options: Any) -> pd.DataFrame:
         """Regions whose reports cite the same policies as ``region``'s."""
         return self.query("similar_regions", region=region, **options)
+
+    # --- reports ----------------------------------------------------------------------
+    def reports(
+        self,
+        *,
+        needs_review: bool | None = None,
+        year: int | None = None,
+        region_code: str | None = None,
+    ) -> pd.DataFrame:
+        """The stored reports (those matching the filters given), one row each by source path:
+        id, then every Report property — the attribution of region, year and author as
+        ``<fact>_source`` / ``_confidence`` / ``_inferred`` columns, and ``needs_review``.
+
+        ``fz.reports(needs_review=True)`` lists what a researcher should look at.
+        """
+        nodes = find_reports(
+            self.store, needs_review=needs_review, year=year, region_code=region_code
+        )
+        return pd.DataFrame([report_row(node) for node in nodes], columns=list(REPORT_COLUMNS))
 
     # --- whole-graph views --------------------------------------------------------------
     def stats(self) -> pd.DataFrame:

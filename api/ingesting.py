@@ -24,6 +24,7 @@ from pathlib import Path
 
 from config import Settings
 from graph.store import GraphStore, StoreError, UpsertResult
+from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
 from ingest.pipeline import try_extract_file
 
@@ -100,11 +101,18 @@ def ingest_files(
 ) -> IngestSummary:
     """Extract and upsert ``files`` in batches of ``settings.ingest_batch_reports``.
 
+    The corrections file of ``settings.corrections``, when set, is applied to every
+    extraction (:mod:`ingest.corrections`); its bad cells and the lines that named no report
+    of the run are warnings.
+
     ``on_progress`` is told each time files are done (extracted and failed, or written).
-    Raises :class:`~graph.store.StoreError` only when the store itself fails (unreachable);
-    a bad file is recorded in the summary.
+    Raises :class:`~graph.store.StoreError` only when the store itself fails (unreachable),
+    and :class:`~ingest.corrections.CorrectionsError` when the corrections file cannot be
+    read; a bad file is recorded in the summary.
     """
     summary = IngestSummary()
+    corrections = load_corrections(settings.corrections) if settings.corrections else None
+    used: set[int] = set()
     pending: list[tuple[Path, Extraction]] = []
     progress = on_progress or _no_progress
     batch_size = max(1, settings.ingest_batch_reports)
@@ -113,13 +121,30 @@ def ingest_files(
             summary.fail(path, outcome)
             progress(1)
             continue
+        if corrections is not None:
+            used |= lines_used(corrections, outcome)
+            outcome = apply_corrections(outcome, corrections)
         pending.append((path, outcome))
         if len(pending) >= batch_size:
             progress(_upsert_batch(store, pending, summary))
     progress(_upsert_batch(store, pending, summary))
+    if corrections is not None:
+        summary.warnings.extend(correction_warnings(corrections, used))
     position = {str(path): index for index, path in enumerate(files)}
     summary.files.sort(key=lambda outcome: position[outcome.source])
     return summary
+
+
+def correction_warnings(corrections: Corrections, used: set[int]) -> list[str]:
+    """The corrections file's bad cells, then its lines that corrected nothing.
+
+    Example:
+        >>> from ingest.corrections import parse_corrections
+        >>> fixes = parse_corrections("report,year\\nx.txt,1\\n", file="f.csv")
+        >>> correction_warnings(fixes, set())
+        ["f.csv:2: year: '1' is not a year (1980-2100)"]
+    """
+    return [*corrections.problems, *unused(corrections, used)]
 
 
 def _upsert_batch(

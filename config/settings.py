@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # ingestion
     max_file_bytes: int = 20 * 1024 * 1024
     ingest_batch_reports: int = 100  # reports per write transaction (failed batch: one by one)
+    corrections: Path | None = None  # a researcher's corrections CSV, applied at every ingest
 
     # api
     api_host: str = "127.0.0.1"

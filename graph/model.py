@@ -57,6 +57,9 @@ KEYS: dict[Label, str] = {
     Label.PROGRAM: "id",  # canonical name, e.g. 双随机一公开
 }
 
+# How a report's region, year and author were decided: ``<fact>_source`` … (graph.rows).
+_ATTRIBUTION = ("source", "confidence", "inferred")
+
 # Properties each label carries besides its key (documentation and export column order).
 PROPERTIES: dict[Label, tuple[str, ...]] = {
     Label.REPORT: (
@@ -67,6 +70,9 @@ PROPERTIES: dict[Label, tuple[str, ...]] = {
         "source",
         "region_code",
         "char_count",
+        "needs_review",
+        *(f"{fact}_{part}" for fact in ("region", "year", "author") for part in _ATTRIBUTION),
+        "facts_digest",
     ),
     Label.REGION: ("name", "short_name", "full_name", "level", "lon", "lat"),
     Label.INSTITUTION: ("name", "kind", "region_code"),

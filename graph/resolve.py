@@ -51,6 +51,7 @@ from typing import Any, Protocol
 
 from graph.model import Label, Rel
 from graph.rows import (
+    DIGEST_PROPERTY,
     EdgeKey,
     NodeRef,
     ReportRows,
@@ -124,6 +125,9 @@ def write_report(
 ) -> UpsertResult:
     """Write one report through ``tx``: unchanged, new, or replacing its source's old version.
 
+    A report already stored with the same text is unchanged only when it asserts the same
+    facts (``facts_digest``); otherwise (a correction, a newer extractor) it replaces itself.
+
     ``rows`` are the report's :func:`graph.rows.rows_for`, when the caller has them already.
 
     Example:
@@ -134,12 +138,16 @@ def write_report(
         ...     store.upsert_report(Extraction("a.txt", "r2", "新。", ReportMeta())).replaced_id
         'r1'
     """
-    if tx.report_exists(extraction.report_id):
-        return UpsertResult(extraction.report_id, "unchanged")
+    rows = rows or rows_for(extraction, evidence_cap=evidence_cap)
+    report_id = extraction.report_id
+    stored = tx.read_nodes(Label.REPORT, [report_id]).get(report_id)
+    if stored is not None and stored.get(DIGEST_PROPERTY) == rows.digest:
+        return UpsertResult(report_id, "unchanged")
     previous = tx.reports_with_source(extraction.source)
+    if stored is not None and report_id not in previous:  # same text, new facts, other path
+        previous.append(report_id)
     for old in previous:
         tx.delete_report(old)
-    rows = rows or rows_for(extraction, evidence_cap=evidence_cap)
     resolution = resolve_policies(tx, rows)
     for source, target in resolution.merges:
         merge_policy(tx, source, target, evidence_cap=evidence_cap)

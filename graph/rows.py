@@ -20,29 +20,48 @@ Rules worth knowing:
   ``ReportMeta.author_institution`` (the author line itself when that is unset): extraction
   decides both (:mod:`ingest.extract.issuers`); nothing here reads text.
 * A policy's ``year`` is the year of its 文号 (:class:`~ingest.model.DocNumberRef`).
+* The Report node carries how its region, year and author were decided as flat properties
+  (Neo4j holds no maps): ``region_source``, ``region_confidence``, ``region_inferred`` and the
+  same for ``year_`` and ``author_`` (only for the facts that have an attribution), and
+  ``needs_review`` (always, so that ``False`` can be asked for).
+* The Report node's ``facts_digest`` fingerprints every row of the report but its source: a
+  store re-writes a report whose text is unchanged but whose facts are not (a correction, a
+  newer extractor) and leaves it alone otherwise.
 * Properties are never None and lists never empty; tuples become lists (what Neo4j returns).
 
 Example:
     >>> from ingest.model import Extraction, ReportMeta
     >>> rows = rows_for(Extraction("a.txt", "r1", "正文。", ReportMeta(year=2020)), evidence_cap=3)
-    >>> rows.nodes[0].props
-    {'year': 2020, 'source': 'a.txt', 'char_count': 3}
+    >>> {k: v for k, v in rows.nodes[0].props.items() if k != "facts_digest"}
+    {'year': 2020, 'source': 'a.txt', 'char_count': 3, 'needs_review': False}
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import EVIDENCE_PROPERTIES, Label, Rel
 from graph.store import Edge, Node
-from ingest.model import DocNumberRef, Extraction, Mention, PolicyRef, RegionInfo
+from ingest.model import (
+    Attribution,
+    DocNumberRef,
+    Extraction,
+    Mention,
+    PolicyRef,
+    RegionInfo,
+    ReportMeta,
+)
 
 NodeRef = tuple[Label, str]
 EdgeKey = tuple[Rel, NodeRef, NodeRef]
 
 LIST_PROPERTIES = frozenset({"aliases"})
+ATTRIBUTED_FACTS = ("region", "year", "author")  # ReportMeta.<fact>_attribution
+DIGEST_PROPERTY = "facts_digest"
 _LABEL_ORDER = {label: i for i, label in enumerate(Label)}
 
 
@@ -58,6 +77,11 @@ class ReportRows:
     def of_label(self, label: Label) -> list[Node]:
         """The node rows of one label."""
         return [node for node in self.nodes if node.label == label]
+
+    @property
+    def digest(self) -> str:
+        """The report's ``facts_digest`` (its Report node comes first)."""
+        return str(self.nodes[0].props[DIGEST_PROPERTY])
 
 
 def merge_props(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,6 +199,8 @@ class _Rows:
                 "source": self.x.source,
                 "region_code": meta.region_code,
                 "char_count": len(self.x.text),
+                "needs_review": meta.needs_review,
+                **attribution_props(meta),
             },
         )
         if meta.region_code:
@@ -287,8 +313,50 @@ class _Rows:
     def build(self) -> ReportRows:
         nodes = [Node(label, key, props) for (label, key), props in self.nodes.items()]
         nodes.sort(key=lambda n: (n.label != Label.REPORT, _LABEL_ORDER[n.label], n.key))
-        edges = [Edge(rel, src, tgt, props) for (rel, src, tgt), props in self.edges.items()]
-        return ReportRows(self.x.report_id, self.x.source, tuple(nodes), tuple(sort_edges(edges)))
+        edges = sort_edges(
+            Edge(rel, src, tgt, props) for (rel, src, tgt), props in self.edges.items()
+        )
+        report = nodes[0]  # add_report runs first
+        digest = {DIGEST_PROPERTY: facts_digest(nodes, edges)}
+        nodes[0] = Node(report.label, report.key, {**report.props, **digest})
+        return ReportRows(self.x.report_id, self.x.source, tuple(nodes), tuple(edges))
+
+
+def attribution_props(meta: ReportMeta) -> dict[str, Any]:
+    """The attributions of a report's region, year and author as flat node properties.
+
+    Example:
+        >>> from ingest.model import Attribution, ReportMeta
+        >>> attribution_props(ReportMeta(year_attribution=Attribution("opening", 0.9)))
+        {'year_source': 'opening', 'year_confidence': 0.9, 'year_inferred': False}
+    """
+    props: dict[str, Any] = {}
+    for fact in ATTRIBUTED_FACTS:
+        attribution: Attribution | None = getattr(meta, f"{fact}_attribution")
+        if attribution is not None:
+            props[f"{fact}_source"] = attribution.source
+            props[f"{fact}_confidence"] = float(attribution.confidence)
+            props[f"{fact}_inferred"] = bool(attribution.inferred)
+    return props
+
+
+def facts_digest(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
+    """A fingerprint of what a report asserts, leaving out where it was read from (the same
+    text under another path asserts the same facts).
+
+    Example:
+        >>> def report(source: str) -> Node:
+        ...     return Node(Label.REPORT, "r", {"source": source, "year": 2020})
+        >>> facts_digest([report("a.txt")], []) == facts_digest([report("b.txt")], [])
+        True
+    """
+    facts = [
+        [node.label, node.key, {k: v for k, v in node.props.items() if k != "source"}]
+        for node in nodes
+    ]
+    facts += [[edge.type, *edge.source, *edge.target, edge.props] for edge in edges]
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def sort_edges(edges: Iterable[Edge]) -> list[Edge]:

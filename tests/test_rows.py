@@ -9,7 +9,7 @@ from graph.model import Label, Rel
 from graph.rows import ReportRows, merge_edge_props, merge_props, rows_for
 from graph.store import Edge
 from ingest.extract.issuers import with_issuers
-from ingest.model import Extraction, Mention, PolicyRef, ReportMeta
+from ingest.model import Attribution, Extraction, Mention, PolicyRef, ReportMeta
 from tests import store_fixtures as fx
 
 
@@ -33,7 +33,9 @@ def targets(result: ReportRows, rel: Rel) -> set[str]:
 def test_report_node_carries_the_metadata() -> None:
     result = rows(fx.report_a())
     assert result.nodes[0].label == Label.REPORT
-    assert node_props(result, Label.REPORT, "a" * 16) == {
+    props = node_props(result, Label.REPORT, "a" * 16)
+    assert props.pop("facts_digest") == result.digest
+    assert props == {
         "title": "郧阳区2019年法治政府建设年度报告",
         "year": 2019,
         "published": "2020-01-15",
@@ -41,7 +43,38 @@ def test_report_node_carries_the_metadata() -> None:
         "source": "reports/yunyang-2019.txt",
         "region_code": "420304",
         "char_count": len(fx.TEXT_A),
+        "needs_review": False,
     }
+
+
+def test_report_node_carries_the_attributions_flat() -> None:
+    meta = replace(
+        fx.report_a().report,
+        region_attribution=Attribution("self_reference", 0.55),
+        year_attribution=Attribution("publication_date", 0.5, inferred=True),
+        needs_review=True,
+    )
+    props = node_props(rows(replace(fx.report_a(), report=meta)), Label.REPORT, "a" * 16)
+    assert {k: v for k, v in props.items() if k.split("_")[0] in ("region", "year", "needs")} == {
+        "region_code": "420304",
+        "region_source": "self_reference",
+        "region_confidence": 0.55,
+        "region_inferred": False,
+        "year": 2019,
+        "year_source": "publication_date",
+        "year_confidence": 0.5,
+        "year_inferred": True,
+        "needs_review": True,
+    }
+    assert not any(name.startswith("author_") for name in props)  # no attribution, no property
+
+
+def test_facts_digest_follows_the_facts_not_the_path() -> None:
+    report = fx.report_a()
+    moved = replace(report, source="elsewhere/yunyang-2019.txt")
+    corrected = replace(report, report=replace(report.report, year=2020))
+    assert rows(moved).digest == rows(report).digest
+    assert rows(corrected).digest != rows(report).digest
 
 
 def test_no_property_is_none_and_lists_are_lists() -> None:

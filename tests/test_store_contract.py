@@ -18,7 +18,7 @@ from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.store import Edge, GraphStore, Node, StoreError
-from ingest.model import Extraction
+from ingest.model import Attribution, Extraction
 from tests import store_fixtures as fx
 
 STORES = ["memory", "neo4j"]
@@ -135,6 +135,38 @@ def test_reingest_is_unchanged(store: GraphStore) -> None:
     assert store.dump() == before
 
 
+def corrected_year(report: Extraction, year: int) -> Extraction:
+    """The same text with another year, attributed to a correction."""
+    meta = replace(
+        report.report,
+        year=year,
+        year_attribution=Attribution("correction", 1.0),
+        needs_review=False,
+    )
+    return replace(report, report=meta)
+
+
+def test_same_text_with_corrected_facts_replaces_itself(store: GraphStore) -> None:
+    ingest(store, fx.all_reports())
+    result = store.upsert_report(corrected_year(fx.report_a(), 2018))
+    assert (result.status, result.replaced_id) == ("replaced", "a" * 16)
+    [report] = store.get_nodes(Label.REPORT, ["a" * 16])
+    assert report is not None
+    assert (report.props["year"], report.props["year_source"]) == (2018, "correction")
+    assert store.upsert_report(corrected_year(fx.report_a(), 2018)).status == "unchanged"
+    expected = [fx.report_b(), fx.report_c(), corrected_year(fx.report_a(), 2018)]
+    assert store.dump() == reference_dump(expected)
+
+
+def test_same_text_and_facts_under_another_path_is_unchanged(store: GraphStore) -> None:
+    ingest(store, [fx.report_a()])
+    copy = replace(fx.report_a(), source="copies/yunyang-2019.txt")
+    assert store.upsert_report(copy).status == "unchanged"
+    [report] = store.get_nodes(Label.REPORT, ["a" * 16])
+    assert report is not None
+    assert report.props["source"] == fx.report_a().source
+
+
 def test_changed_source_replaces_without_stale_facts(store: GraphStore) -> None:
     ingest(store, fx.all_reports())
     result = store.upsert_report(fx.report_a_changed())
@@ -233,6 +265,11 @@ def test_failed_write_leaves_nothing_of_the_report(
 BATCHES = {
     "all": lambda: fx.all_reports(),
     "number_before_title": lambda: [fx.report_c(), fx.report_b(), fx.report_a()],
+    "correct_in_the_same_batch": lambda: [
+        fx.report_a(),
+        fx.report_b(),
+        corrected_year(fx.report_a(), 2018),  # same text, corrected: replaces the first
+    ],
     "replace_and_repeat": lambda: [
         fx.report_a(),
         fx.report_c(),
@@ -359,6 +396,50 @@ def test_find_nodes_answers_the_same_on_both_stores(store: GraphStore) -> None:
             for descending in (False, True):
                 args = {"order_by": order_by, "descending": descending, "limit": 4, "offset": 1}
                 assert store.find_nodes(label, **args) == reference.find_nodes(label, **args)  # type: ignore[arg-type]
+
+
+def with_attributions(report: Extraction, *, needs_review: bool) -> Extraction:
+    meta = replace(
+        report.report,
+        region_attribution=Attribution("self_reference", 0.55),
+        year_attribution=Attribution("publication_date", 0.5, inferred=True),
+        author_attribution=Attribution("signature", 0.9),
+        needs_review=needs_review,
+    )
+    return replace(report, report=meta)
+
+
+def test_attributions_are_stored_and_read_back_alike(store: GraphStore) -> None:
+    ingest(store, [with_attributions(fx.report_a(), needs_review=True), fx.report_b()])
+    [a, b] = store.get_nodes(Label.REPORT, ["a" * 16, "b" * 16])
+    assert a is not None
+    assert b is not None
+    attribution = {k: v for k, v in a.props.items() if k.endswith(_ATTRIBUTION_PARTS)}
+    assert attribution == {
+        "region_source": "self_reference",
+        "region_confidence": 0.55,
+        "region_inferred": False,
+        "year_source": "publication_date",
+        "year_confidence": 0.5,
+        "year_inferred": True,
+        "author_source": "signature",
+        "author_confidence": 0.9,
+        "author_inferred": False,
+    }
+    assert (a.props["needs_review"], b.props["needs_review"]) == (True, False)
+    assert "region_source" not in b.props
+
+
+def test_find_nodes_filters_on_needs_review(store: GraphStore) -> None:
+    flagged = with_attributions(fx.report_c(), needs_review=True)
+    ingest(store, [fx.report_a(), fx.report_b(), flagged])
+    review = store.find_nodes(Label.REPORT, where={"needs_review": True})
+    assert (review.total, [n.key for n in review.items]) == (1, ["c" * 16])
+    fine = store.find_nodes(Label.REPORT, where={"needs_review": False}, order_by="source")
+    assert [n.key for n in fine.items] == ["b" * 16, "a" * 16]
+
+
+_ATTRIBUTION_PARTS = ("_source", "_confidence", "_inferred")
 
 
 def test_ping_answers(store: GraphStore) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
-from api.ingesting import ingest_files
-from ingest.pipeline import find_report_files
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -27,19 +27,37 @@ def ingest(
     store: StoreOption = None,
     data_dir: DataDirOption = None,
     jobs: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
+    corrections: Annotated[
+        Path | None,
+        typer.Option(
+            "--corrections",
+            dir_okay=False,
+            help="A corrections CSV (see README; default FAZHI_CORRECTIONS).",
+        ),
+    ] = None,
 ) -> None:
     """Extract reports and write them to the store: new, unchanged or replaced, never duplicated."""
+    from api.ingesting import ingest_files
+    from ingest.corrections import CorrectionsError
+    from ingest.pipeline import find_report_files
+
     settings = settings_from(store=store, data_dir=data_dir)
+    if corrections is not None:
+        settings = settings.model_copy(update={"corrections": corrections})
     files = find_report_files(paths)
     with opened_store(settings) as graph, _progress() as progress:
         task = progress.add_task("ingesting", total=len(files))
-        summary = ingest_files(
-            graph,
-            files,
-            settings=settings,
-            jobs=jobs,
-            on_progress=lambda done: progress.advance(task, done),
-        )
+        try:
+            summary = ingest_files(
+                graph,
+                files,
+                settings=settings,
+                jobs=jobs,
+                on_progress=lambda done: progress.advance(task, done),
+            )
+        except CorrectionsError as error:
+            err.print(f"[red]error[/red]: {error}")
+            raise typer.Exit(code=2) from error
     for problem in summary.failed:
         err.print(f"[red]failed[/red]: {problem}")
     for warning in summary.warnings:
@@ -51,6 +69,14 @@ def ingest(
 
 def _progress() -> Progress:
     """A transient progress bar on stderr (files done of all files)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

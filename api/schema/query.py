@@ -153,18 +153,28 @@ class Query:
         node = await gateway(info).node(Label.REPORT, id)
         return Report.from_node(node) if node else None
 
-    @described(description="Reports, newest first, optionally of one year or region.")
+    @described(
+        description="Reports, newest first, optionally of one year or region, or only those "
+        "that need (or do not need) a researcher's review."
+    )
     async def reports(
         self,
         info: Info,
         year: int | None = None,
         region_code: str | None = None,
+        needs_review: bool | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Report]:
         page = window(info, first, after)
         nodes, total = await find_page(
-            info, Label.REPORT, page, order_by="year_desc", year=year, region_code=region_code
+            info,
+            Label.REPORT,
+            page,
+            order_by="year_desc",
+            year=year,
+            region_code=region_code,
+            needs_review=needs_review,
         )
         return connection_from_slice([Report.from_node(n) for n in nodes], total=total, window=page)
 

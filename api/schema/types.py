@@ -515,6 +515,30 @@ class Program:
         return await mentions_of(info, Label.PROGRAM, self.id, window(info, first, after))
 
 
+@strawberry.type(description="The evidence that decided a report's region, year or author.")
+class Attribution:
+    source: str = strawberry.field(
+        description="title, metadata, doc_number, salutation, opening, self_reference, "
+        "signature, source_field, publication_date, body or correction."
+    )
+    confidence: float = strawberry.field(description="How sure, from 0 to 1.")
+    inferred: bool = strawberry.field(
+        description="No text states it: deduced (e.g. the year from the publication date)."
+    )
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any], fact: str) -> Attribution | None:
+        """The attribution of ``fact`` (region, year, author) kept on a Report node."""
+        source = props.get(f"{fact}_source")
+        if source is None:
+            return None
+        return cls(
+            source=source,
+            confidence=float(props.get(f"{fact}_confidence", 0.0)),
+            inferred=bool(props.get(f"{fact}_inferred", False)),
+        )
+
+
 @strawberry.type(description="One annual rule-of-law report (法治政府建设年度报告).")
 class Report:
     id: str = strawberry.field(description="Content hash of the cleaned text.")
@@ -524,6 +548,16 @@ class Report:
     author: str | None
     source: str | None = strawberry.field(description="Path or URL the report was read from.")
     char_count: int | None
+    needs_review: bool = strawberry.field(
+        description="Region or year missing or weakly attested: worth a researcher's look."
+    )
+    region_attribution: Attribution | None = strawberry.field(
+        description="What decided the region."
+    )
+    year_attribution: Attribution | None = strawberry.field(description="What decided the year.")
+    author_attribution: Attribution | None = strawberry.field(
+        description="What decided the author."
+    )
 
     @classmethod
     def from_node(cls, node: Node) -> Report:
@@ -537,6 +571,10 @@ class Report:
             author=p.get("author"),
             source=p.get("source"),
             char_count=p.get("char_count"),
+            needs_review=bool(p.get("needs_review", False)),
+            region_attribution=Attribution.from_props(p, "region"),
+            year_attribution=Attribution.from_props(p, "year"),
+            author_attribution=Attribution.from_props(p, "author"),
         )
 
     @described(description="The region the report is about.")
