@@ -21,24 +21,24 @@ import json
 import logging
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import charset_normalizer
-import docx
-import lxml.html
-import pypdf
-import trafilatura
-from docx.document import Document as DocxDocument
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from pypdf.errors import PyPdfError
 
-from config.settings import Settings
+if TYPE_CHECKING:
+    import lxml.html
+    from docx.document import Document as DocxDocument
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from config.settings import Settings
+
 from ingest.clean import clean_text
 from ingest.errors import (
     EmptyDocumentError,
@@ -105,7 +105,7 @@ def read_document(path: Path, *, settings: Settings) -> RawDocument:
     data = _read_bytes(path)
     if not data.strip():
         raise EmptyDocumentError(path, "empty file")
-    extracted = _READERS[fmt](path, data)
+    extracted = _read_quietly(path, fmt, data)
     text = normalise_text(extracted.text)
     if not text.strip():
         raise EmptyDocumentError(
@@ -122,6 +122,76 @@ def read_document(path: Path, *, settings: Settings) -> RawDocument:
         encoding=extracted.encoding,
         warnings=extracted.warnings,
     )
+
+
+# Loggers of the libraries the readers call. They log what they repaired or could not read
+# (pypdf: "EOF marker not found"); that is for the reader to judge, not for the user's terminal.
+_LIBRARY_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "charset_normalizer", "docx")
+_NOTE_CHARS = 120
+
+
+def _read_quietly(path: Path, fmt: DocFormat, data: bytes) -> _Extracted:
+    """Run the reader for ``fmt`` with the libraries' log records and warnings held back.
+
+    A file the reader refuses gets the libraries' first message in its one error line; what
+    they say about a file that was read after all is only logged at debug level.
+    """
+    messages: list[str] = []
+    try:
+        with _held_library_messages(messages):
+            extracted = _READERS[fmt](path, data)
+    except IngestError as error:
+        raise _with_note(error, messages) from error
+    for message in messages:
+        log.debug("%s: %s", path, message)
+    return extracted
+
+
+@contextmanager
+def _held_library_messages(messages: list[str]) -> Iterator[None]:
+    """Collect into ``messages`` what the libraries log (warning and up) or warn meanwhile.
+
+    Python's warning filters are process-wide: readers are not meant to run in threads.
+    """
+    handler = _Collector(messages)
+    loggers = [logging.getLogger(name) for name in _LIBRARY_LOGGERS]
+    propagates = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            yield
+    finally:
+        for logger, propagate in zip(loggers, propagates, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+        messages.extend(str(warning.message) for warning in caught)
+
+
+class _Collector(logging.Handler):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _with_note(error: IngestError, messages: list[str]) -> IngestError:
+    """``error`` with the libraries' first message added to its reason (one line, short).
+
+    Example:
+        >>> error = UndecodableError("a.pdf", "not a readable PDF: Stream has ended unexpectedly")
+        >>> str(_with_note(error, ["EOF marker not found"]))
+        'a.pdf: not a readable PDF: Stream has ended unexpectedly (EOF marker not found)'
+    """
+    note = next((m.strip().splitlines()[0] for m in messages if m.strip()), "")
+    if not note or note in error.reason:
+        return error
+    if len(note) > _NOTE_CHARS:
+        note = note[: _NOTE_CHARS - 1] + "…"
+    return type(error)(error.path, f"{error.reason} ({note})")
 
 
 # --- checks before reading ---------------------------------------------------------------------
@@ -314,6 +384,9 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 
 
 def _read_html(path: Path, data: bytes) -> _Extracted:
+    import lxml.html
+    import trafilatura
+
     decoded = _decode_html(data, path)
     markup = _XML_DECLARATION.sub("", decoded.text)
     try:
@@ -415,6 +488,9 @@ _FULL_LINE_SHARE = 0.85  # a line this close to the text width was wrapped, not 
 
 
 def _read_pdf(path: Path, data: bytes) -> _Extracted:
+    import pypdf
+    from pypdf.errors import PyPdfError
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -479,6 +555,9 @@ def _join_wrapped(left: str, right: str) -> str:
 
 
 def _read_docx(path: Path, data: bytes) -> _Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document: DocxDocument = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
@@ -489,6 +568,8 @@ def _read_docx(path: Path, data: bytes) -> _Extracted:
 
 
 def _docx_blocks(content: Iterable[Paragraph | Table]) -> Iterator[str]:
+    from docx.text.paragraph import Paragraph
+
     for block in content:
         if isinstance(block, Paragraph):
             yield block.text

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from api.cli import app
+from api.cli import app, export, options
 from config import Settings
+from config.settings import StoreKind
+from graph.export import FORMATS
 from ingest.pipeline import extract_file
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "reports"
@@ -35,6 +40,65 @@ def bad_files(tmp_path: Path) -> list[Path]:
     unsupported = tmp_path / "report.xyz"
     unsupported.write_text("通江县2019年度法治政府建设工作情况报告", encoding="utf-8")
     return [empty, binary, huge, unsupported]
+
+
+# What the command line must not load before a command needs it: the stores, the API, pandas,
+# the readers of other formats, the traditional-character converter (a simplified text).
+HEAVY = ["jieba", "neo4j", "networkx", "pandas", "strawberry", "fastapi", "uvicorn", "pypdf",
+         "trafilatura", "docx", "opencc", "pydantic_settings"]  # fmt: skip
+NOT_FOR_EXTRACT = [m for m in HEAVY if m not in ("jieba", "pydantic_settings")]
+
+
+def fazhi_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``fazhi ARGS`` in a fresh interpreter; its last stderr line lists the modules it loaded."""
+    code = (
+        "import atexit, sys; atexit.register(lambda: print('modules:', *sorted(sys.modules),"
+        " file=sys.stderr)); from api.cli import app; sys.argv[0] = 'fazhi'; app()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=SAMPLES.parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def loaded_packages(process: subprocess.CompletedProcess[str]) -> set[str]:
+    last = process.stderr.strip().splitlines()[-1]
+    assert last.startswith("modules:"), process.stderr
+    return {name.split(".")[0] for name in last.split()[1:]}
+
+
+def test_help_loads_no_library_a_command_needs() -> None:
+    process = fazhi_process("--help")
+    assert process.returncode == 0, process.stderr
+    assert "extract" in process.stdout
+    assert sorted(loaded_packages(process).intersection(HEAVY)) == []
+
+
+def test_extracting_a_text_file_loads_no_store_api_or_other_reader() -> None:
+    fazhi_process("extract", str(SAMPLE))  # a first run may fill the caches (gazetteer, script)
+    process = fazhi_process("extract", "--json", str(SAMPLE))
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)["report"]["region_code"] == "511921"
+    assert sorted(loaded_packages(process).intersection(NOT_FOR_EXTRACT)) == []
+
+
+def test_a_broken_pdf_is_one_error_line_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 4)
+    process = fazhi_process("extract", str(path))
+    assert process.returncode == 1
+    lines = process.stderr.strip().splitlines()[:-1]  # the last line lists the modules
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {path}: not a readable PDF")
+    assert "EOF marker not found" in lines[0]  # pypdf's log line, told in the error line
+
+
+def test_option_choices_spelled_in_the_cli_agree_with_their_sources() -> None:
+    assert get_args(options.StoreKind) == get_args(StoreKind)
+    assert get_args(export.ExportFormat) == FORMATS
 
 
 def test_extract_json_of_one_file_is_one_object() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import html
 import json
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -282,6 +283,22 @@ def test_broken_pdf_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
     with pytest.raises(UndecodableError, match=r"broken\.pdf: not a readable PDF"):
         read(path)
+
+
+def test_truncated_pdf_is_one_error_line_and_pypdf_logs_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole = tmp_path / "whole.pdf"
+    write_pdf(whole, paragraphs(sample(2)), "柳城县2023年法治政府建设年度报告")
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with caplog.at_level(logging.WARNING), pytest.raises(UndecodableError) as caught:
+        read(path)
+    assert [r for r in caplog.records if r.name.startswith("pypdf")] == []
+    message = str(caught.value)
+    assert message.startswith(f"{path}: not a readable PDF")
+    assert "EOF marker not found" in message  # what pypdf logged, in the error line
+    assert "\n" not in message
 
 
 # --- DOCX --------------------------------------------------------------------------------------

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 
 from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
-from graph.export import ExportFormat, export_graph
 
 out = Console(highlight=False, soft_wrap=True)
+
+# graph.export.ExportFormat, spelled here so that building the command line does not import
+# networkx (tests/test_cli.py checks the two agree).
+ExportFormat = Literal["graphml", "csv", "jsonl"]
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +34,8 @@ def export(
     data_dir: DataDirOption = None,
 ) -> None:
     """Write every node and relationship of the store to files (lists as JSON in graphml/csv)."""
+    from graph.export import export_graph
+
     settings = settings_from(store=store, data_dir=data_dir)
     with opened_store(settings) as graph:
         nodes, edges = graph.dump()

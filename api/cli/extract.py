@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from config import Settings, get_settings
-from ingest.jsonview import extraction_json
-from ingest.model import Extraction
-from ingest.pipeline import find_report_files, try_extract_file
+if TYPE_CHECKING:
+    from config import Settings
+    from ingest.model import Extraction
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,6 +34,10 @@ def extract(
     Bad files are named on stderr with the reason; the others are still extracted. The exit
     status is non-zero only when nothing could be extracted.
     """
+    from config import get_settings
+    from ingest.jsonview import extraction_json
+    from ingest.pipeline import find_report_files
+
     results = list(extract_many(find_report_files(paths), settings=get_settings()))
     if as_json:
         objects = [extraction_json(x) for x in results]
@@ -54,6 +57,8 @@ def extract(
 
 def extract_many(files: list[Path], *, settings: Settings) -> Iterator[Extraction]:
     """Extract each file, reporting bad ones on stderr and going on with the rest."""
+    from ingest.pipeline import try_extract_file
+
     for path in files:
         outcome = try_extract_file(path, settings=settings)
         if isinstance(outcome, str):

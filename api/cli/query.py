@@ -12,15 +12,18 @@ import json
 from collections.abc import Sequence
 from enum import Enum
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 import typer
-from pydantic.fields import FieldInfo
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
-from queries import QUERIES, NamedQuery, QueryError, Row, get_query, run_query
+
+if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
+
+    from queries import NamedQuery, Row
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -45,6 +48,8 @@ def query(
     data_dir: DataDirOption = None,
 ) -> None:
     """Answer a named research question (rows as a table, or JSON with --json)."""
+    from queries import QueryError, get_query, run_query
+
     if list_queries:
         out.print(catalogue())
         return
@@ -109,6 +114,8 @@ def _cell(value: Any) -> str:
 
 def catalogue() -> str:
     """Every query: its name, description and parameters (type, default, meaning)."""
+    from queries import QUERIES
+
     blocks = []
     for named in QUERIES.values():
         fields = named.params_model.model_fields

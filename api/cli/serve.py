@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.console import Console
 
-from api.app import create_app
 from api.cli.options import DataDirOption, StoreOption, settings_from
 
 out = Console(highlight=False, soft_wrap=True)
@@ -40,6 +38,10 @@ def serve(
     ] = False,
 ) -> None:
     """Serve GraphQL on http://HOST:PORT/graphql (GraphiQL in a browser), /healthz and /readyz."""
+    import uvicorn
+
+    from api.app import create_app
+
     settings = settings_from(store=store, data_dir=data_dir)
     overrides: dict[str, Any] = {}
     if host is not None:

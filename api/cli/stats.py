@@ -8,14 +8,16 @@ Example:
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
-from graph.store import GraphStats
+
+if TYPE_CHECKING:
+    from graph.store import GraphStats
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -43,6 +45,7 @@ def stats_dict(counts: GraphStats) -> dict[str, dict[str, int]]:
     """The counts as plain JSON-ready dicts.
 
     Example:
+        >>> from graph.store import GraphStats
         >>> stats_dict(GraphStats({"Report": 2}, {}))
         {'nodes': {'Report': 2}, 'relationships': {}}
     """

@@ -28,7 +28,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ import jieba
 
 from ingest.gazetteer import Gazetteer
 from ingest.model import Mention, RegionInfo, RegionRef
+from ingest.wordseg import load_jieba_dictionary
 
 # What follows a bare place name when it names a township, a street, a river or a building.
 _NOT_COUNTY_AFTER = re.compile(
@@ -371,10 +371,9 @@ def _tokenizer(gazetteer: Gazetteer) -> jieba.Tokenizer:
     It starts from a copy of jieba's default dictionary, which the other extractors load anyway:
     loading it a second time from jieba's cache took ~0.8 s of the first report's extraction.
     """
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    default = load_jieba_dictionary()
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
+    tokenizer.FREQ, tokenizer.total = dict(default.FREQ), default.total
     tokenizer.initialized = True
     for line in gazetteer.jieba_user_dict_lines():
         word, freq, tag = line.split(" ")
