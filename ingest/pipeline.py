@@ -25,10 +25,16 @@ from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
 from ingest.extract.regions import extract_regions
-from ingest.extract.report import extract_report_meta, read_head, year_of_head
+from ingest.extract.report import (
+    attribution_warnings,
+    extract_report_meta,
+    read_head,
+    year_of_head,
+)
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
 from ingest.readers import read_document
+from ingest.script import as_written, page_in_simplified, read_in_simplified
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 
@@ -61,16 +67,21 @@ def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extract
 
 
 def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = None) -> Extraction:
-    """Extract everything from a report's raw text (boilerplate is cleaned here)."""
-    cleaned = clean_text(text)
+    """Extract everything from a report's raw text (boilerplate is cleaned here).
+
+    Traditional characters are read in simplified ones; the text and the spellings stay as
+    written (see :mod:`ingest.script`).
+    """
+    plain = read_in_simplified(text)
+    cleaned = clean_text(plain)
     body = cleaned.body
-    page = _merge_pages(page, cleaned.page)
+    page = _merge_pages(page_in_simplified(page), cleaned.page)
     gazetteer = load_gazetteer()
     regions, report = _regions_and_report(body, page, gazetteer)
     doc_numbers = extract_doc_numbers(body)
     policies = extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
-    institutions = extract_institutions(body, report=report, regions=regions)
-    return Extraction(
+    institutions = extract_institutions(body, report=report, regions=regions, page=page)
+    extraction = Extraction(
         source=source,
         report_id=content_id(body),
         text=body,
@@ -83,7 +94,9 @@ def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = N
         metrics=extract_metrics(body),
         region_info=region_infos(gazetteer, _resolved_codes(report, regions)),
         page=page,
+        warnings=attribution_warnings(report),
     )
+    return as_written(extraction, written=text, plain=plain)
 
 
 def content_id(text: str) -> str:
