@@ -70,6 +70,7 @@ PROPERTIES: dict[Label, tuple[str, ...]] = {
         "source",
         "region_code",
         "char_count",
+        "doc_number",
         "needs_review",
         *(f"{fact}_{part}" for fact in ("region", "year", "author") for part in _ATTRIBUTION),
         "facts_digest",

@@ -196,6 +196,7 @@ class _Rows:
                 "year": meta.year,
                 "published": meta.published or page.date,
                 "author": meta.author,
+                "doc_number": meta.doc_number,
                 "source": self.x.source,
                 "region_code": meta.region_code,
                 "char_count": len(self.x.text),

@@ -257,6 +257,23 @@ def _title_before_header(line: str) -> str | None:
 
 # --- the cleaner -------------------------------------------------------------------------------
 
+# Mirror sites annotate characters with their pinyin: 規(guī)劃, 發(fā)〔2019〕. A gloss carries a
+# tone mark, which no bracketed word of a report does.
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u4e00-\u9fff])\((?=[a-z{_TONE_MARKS}]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
+)
+
+
+def drop_pinyin_glosses(text: str) -> str:
+    """``text`` without the pinyin a mirror site wrote after characters.
+
+    Example:
+        >>> drop_pinyin_glosses("吉林省干部教育培训规(guī)划(2024-2027年)")
+        '吉林省干部教育培训规划(2024-2027年)'
+    """
+    return _PINYIN_GLOSS.sub("", text)
+
 
 def clean_text(text: str) -> CleanText:
     """Drop boilerplate lines, keep the report, and read the page-header fields.
@@ -313,4 +330,4 @@ def _collapse_blank_lines(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["CleanText", "clean_text", "is_boilerplate", "parse_page_header"]
+__all__ = ["CleanText", "clean_text", "drop_pinyin_glosses", "is_boilerplate", "parse_page_header"]

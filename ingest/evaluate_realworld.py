@@ -60,7 +60,7 @@ def evaluate_realworld_file(x: Extraction, annotation: Mapping[str, Any]) -> Fil
     _score_attribution(report, x, annotation["report"])
     _score_policies(report, x, annotation.get("policies", []))
     for name, found, gold in (
-        ("doc_numbers", {d.canonical for d in x.doc_numbers}, annotation.get("doc_numbers", [])),
+        ("doc_numbers", _doc_numbers(x), annotation.get("doc_numbers", [])),
         (
             "institutions",
             {i.canonical for i in x.institutions},
@@ -70,6 +70,12 @@ def evaluate_realworld_file(x: Extraction, annotation: Mapping[str, Any]) -> Fil
     ):
         score_set(report, name, found, set(gold))
     return report
+
+
+def _doc_numbers(x: Extraction) -> set[str]:
+    """The 文号 the page states: those it cites and the report's own (发文字号 field)."""
+    own = {x.report.doc_number} if x.report.doc_number else set()
+    return {d.canonical for d in x.doc_numbers} | own
 
 
 def _canonicals(annotation: Mapping[str, Any], key: str) -> list[str]:

@@ -84,6 +84,7 @@ def _report_json(x: Extraction) -> dict[str, Any]:
         "year": r.year,
         "author": r.author,
         "published": r.published,
+        "doc_number": r.doc_number,
         "attribution": {
             "region": attribution_json(r.region_attribution),
             "year": attribution_json(r.year_attribution),

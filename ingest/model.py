@@ -125,6 +125,7 @@ class ReportMeta:
     author: str | None = None  # issuing body when stated (signature line)
     published: str | None = None  # ISO date, YYYY-MM-DD
     author_institution: str | None = None  # canonical institution the author line names
+    doc_number: str | None = None  # the report's own 发文字号, canonical (西政〔2021〕5号)
     region_attribution: Attribution | None = None
     year_attribution: Attribution | None = None
     author_attribution: Attribution | None = None

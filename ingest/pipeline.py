@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from config import Settings, get_settings
-from ingest.clean import clean_text
+from ingest.clean import clean_text, drop_pinyin_glosses
 from ingest.errors import IngestError
 from ingest.extract.doc_numbers import extract_doc_numbers
 from ingest.extract.institutions import extract_institutions
@@ -72,6 +72,7 @@ def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = N
     Traditional characters are read in simplified ones; the text and the spellings stay as
     written (see :mod:`ingest.script`).
     """
+    text = drop_pinyin_glosses(text)
     plain = read_in_simplified(text)
     cleaned = clean_text(plain)
     body = cleaned.body

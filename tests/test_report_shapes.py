@@ -205,3 +205,24 @@ def test_self_reference_with_the_short_name_only_in_a_slogan() -> None:
     meta = report(text)
     assert attributed(meta) == ("510800", 2022, "self_reference", "opening")
     assert meta.region_path == ("四川省", "广元市")
+
+
+def test_pinyin_glosses_of_a_mirror_site_are_dropped() -> None:
+    x = extract_text("2022年，某县落实《四川省市县重大经(jīng)济事项决策规(guī)定(试行)》。")
+    assert [p.canonical for p in x.policies] == ["四川省市县重大经济事项决策规定(试行)"]
+
+
+def test_the_reports_own_doc_number_from_the_metadata_table() -> None:
+    text = (
+        "文  号  汉政发〔2021〕5号  公开日期  2021-02-26\n"
+        f"汉阴县2020年度法治政府建设工作报告\n2020年，汉阴县{OPENING}"
+    )
+    x = extract_text(text)
+    assert x.report.doc_number == "汉政发〔2021〕5号"
+    assert x.doc_numbers == ()  # the report does not cite itself
+    assert extraction_json(x)["report"]["doc_number"] == "汉政发〔2021〕5号"
+
+
+def test_the_reports_own_doc_number_on_a_line_under_the_title() -> None:
+    text = f"汉阴县2020年度法治政府建设工作报告\n汉政呈〔2021〕2号\n2020年，汉阴县{OPENING}"
+    assert extract_text(text).report.doc_number == "汉政呈〔2021〕2号"

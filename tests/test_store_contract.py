@@ -405,6 +405,7 @@ def with_attributions(report: Extraction, *, needs_review: bool) -> Extraction:
         year_attribution=Attribution("publication_date", 0.5, inferred=True),
         author_attribution=Attribution("signature", 0.9),
         needs_review=needs_review,
+        doc_number="某政呈〔2021〕3号",
     )
     return replace(report, report=meta)
 
@@ -428,6 +429,7 @@ def test_attributions_are_stored_and_read_back_alike(store: GraphStore) -> None:
     }
     assert (a.props["needs_review"], b.props["needs_review"]) == (True, False)
     assert "region_source" not in b.props
+    assert (a.props["doc_number"], b.props.get("doc_number")) == ("某政呈〔2021〕3号", None)
 
 
 def test_find_nodes_filters_on_needs_review(store: GraphStore) -> None:

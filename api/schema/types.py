@@ -546,6 +546,9 @@ class Report:
     year: int | None = strawberry.field(description="The year reported on.")
     published: str | None = strawberry.field(description="ISO date of publication.")
     author: str | None
+    doc_number: str | None = strawberry.field(
+        description="The report's own 发文字号 (canonical), when the page states one."
+    )
     source: str | None = strawberry.field(description="Path or URL the report was read from.")
     char_count: int | None
     needs_review: bool = strawberry.field(
@@ -569,6 +572,7 @@ class Report:
             year=p.get("year"),
             published=p.get("published"),
             author=p.get("author"),
+            doc_number=p.get("doc_number"),
             source=p.get("source"),
             char_count=p.get("char_count"),
             needs_review=bool(p.get("needs_review", False)),

@@ -30,11 +30,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.extract.regions import extract_regions
-from ingest.extract.report_head import Candidate, ReportHead, best, candidate, read_head
+from ingest.extract.report_head import (
+    HEAD_LINES,
+    Candidate,
+    ReportHead,
+    best,
+    candidate,
+    read_head,
+)
 from ingest.extract.report_year import report_year
 from ingest.gazetteer import COUNTY_OR_ABOVE, LEVEL_RANK, Gazetteer
 from ingest.model import AttributionSource, PageMeta, RegionRef, ReportMeta
-from ingest.normalize import iso_date
+from ingest.normalize import canonical_doc_number, iso_date
 
 __all__ = [
     "REVIEW_BELOW",
@@ -119,7 +126,28 @@ def extract_report_meta(
         year_attribution=year.attribution if year else None,
         author_attribution=author.attribution if author else None,
         needs_review=_needs_review(region, year),
+        doc_number=own_doc_number(head),
     )
+
+
+def own_doc_number(head: ReportHead) -> str | None:
+    """The report's own 发文字号: the page's 文号 field, else a line of the head that holds
+    only a 文号 (under the title of a document-style page).
+
+    Example:
+        >>> text = "某县2020年法治政府建设报告\\n某政呈〔2021〕3号\\n正文。"
+        >>> own_doc_number(read_head(text, PageMeta()))
+        '某政呈〔2021〕3号'
+    """
+    lines = [line.text for line in head.lines[:HEAD_LINES]]
+    for written in (head.page.doc_number, *lines):
+        if not written:
+            continue
+        try:
+            return canonical_doc_number(written)
+        except ValueError:
+            continue
+    return None
 
 
 def year_of_head(head: ReportHead) -> int | None:
