@@ -43,37 +43,55 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
 
 
-def _spaced(keys: str) -> str:
-    """Keys as an alternation that also matches them letter-spaced (索 引 号, 标  题)."""
-    return "|".join(r"[ \t\u3000]{0,4}".join(key) for key in keys.split("|"))
-
-
 # Fields of the header line above a post, and of the metadata table of 信息公开 pages.
 _DATE_KEYS = "发布时间|发布日期|更新时间|更新日期|成文日期|发文日期|生成日期|时间|日期"
 _SOURCE_KEYS = "信息来源|文章来源|稿件来源|来源"
 _PUBLISHER_KEYS = "发布机构|发文机关|制发机构|发布机关|发文单位|发布单位|成文单位"
 _DOC_NUMBER_KEYS = "发文字号|文号"
 _TITLE_KEYS = "标题|名称|文件名称"
-_HEADER_KEYS = _spaced(
+_HEADER_KEYS = (
     f"{_DATE_KEYS}|生效日期|{_SOURCE_KEYS}|"
     "浏览量|浏览次数|阅读量|阅读次数|阅读数|点击量|点击数|点击率|访问量|访问次数|阅读|浏览|点击|"
     f"责任编辑|编辑|作者|撰稿|供稿|审核|发布人|发布者|{_PUBLISHER_KEYS}|"
     f"字体|字号|文字大小|索引号|信息分类|主题分类|体裁分类|组配分类|主题词|{_DOC_NUMBER_KEYS}|"
     f"有效性|公开方式|公开范围|公开时限|{_TITLE_KEYS}"
 )
+# Tables letter-space their keys (索 引 号, 标  题, 文　号): read with the spaces taken out.
+_LETTER_SPACED_KEY = re.compile(
+    "|".join(
+        r"[ \t\u3000]{0,4}".join(key)
+        for key in sorted(set(_HEADER_KEYS.split("|")), key=len, reverse=True)
+        if len(key) > 1
+    )
+)
+_KEY_SPACES = re.compile(r"[ \t\u3000]+")
+
+
+def compact_keys(line: str) -> str:
+    """``line`` with the spaces inside its field keys taken out.
+
+    Example:
+        >>> compact_keys("索 引 号：0001/2020-01 标    题：某县报告")
+        '索引号：0001/2020-01 标题：某县报告'
+    """
+    if " " not in line and "\u3000" not in line and "\t" not in line:
+        return line
+    return _LETTER_SPACED_KEY.sub(lambda m: _KEY_SPACES.sub("", m.group(0)), line)
+
+
 _LINE_LEAD = r"^[\s【\[(（|｜\-·•*]*"
 _HEADER_KEY = re.compile(rf"(?:^|(?<=[\s|｜]))(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
 _HEADER_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
 )
-_KEYED_DATE = re.compile(rf"(?:{_spaced(_DATE_KEYS)}){_SEPARATOR}\s*{_DATE.pattern}")
+_KEYED_DATE = re.compile(rf"(?:{_DATE_KEYS}){_SEPARATOR}\s*{_DATE.pattern}")
 
 
 def _field(keys: str) -> re.Pattern[str]:
     """A field's value: what follows its key up to the next key, a separator or the line end."""
     return re.compile(
-        rf"(?:{_spaced(keys)}){_SPACED_SEPARATOR}\s*(?!(?:{_HEADER_KEYS}){_SPACED_SEPARATOR})"
+        rf"(?:{keys}){_SPACED_SEPARATOR}\s*(?!(?:{_HEADER_KEYS}){_SPACED_SEPARATOR})"
         rf"(?P<v>[^\s【】\[\]|｜\t]+?)(?=\s|(?:{_HEADER_KEYS}){_SEPARATOR}|[【】\[\]|｜\t]|$)"
     )
 
@@ -81,9 +99,9 @@ def _field(keys: str) -> re.Pattern[str]:
 _SOURCE = _field(_SOURCE_KEYS)
 _PUBLISHER = _field(_PUBLISHER_KEYS)
 _DOC_NUMBER = _field(_DOC_NUMBER_KEYS)
-_TITLE_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}")
+_TITLE_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_TITLE_KEYS}){_SEPARATOR}")
 _TITLE_FIELD = re.compile(
-    rf"(?:{_spaced(_TITLE_KEYS)}){_SEPARATOR}\s*(?P<v>[^|｜\t]{{6,}}?)\s*(?:[|｜\t]|$)"
+    rf"(?:{_TITLE_KEYS}){_SEPARATOR}\s*(?P<v>[^|｜\t]{{6,}}?)\s*(?:[|｜\t]|$)"
 )
 _MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
 
@@ -191,7 +209,7 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
-    stripped = line.strip()
+    stripped = compact_keys(line.strip())
     if not stripped:
         return False
     return (
@@ -298,9 +316,10 @@ def clean_text(text: str) -> CleanText:
             kept.append(line)
             continue
         dropped.append(line.strip())
-        if _is_header(line.strip()):
-            page = _merge_page(page, parse_page_header(line))
-            title = _title_before_header(line)
+        fields = compact_keys(line.strip())
+        if _is_header(fields):
+            page = _merge_page(page, parse_page_header(fields))
+            title = _title_before_header(fields)
             kept.extend([title] if title else [])
     return CleanText(body=_collapse_blank_lines(kept), page=page, dropped=tuple(dropped))
 
