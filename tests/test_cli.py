@@ -111,6 +111,17 @@ def test_extract_json_of_one_file_is_one_object() -> None:
     assert json.loads(fazhi("extract", str(SAMPLE), "--json").stdout) == data  # deterministic
 
 
+def test_extract_summary_names_the_evidence_and_what_needs_review(tmp_path: Path) -> None:
+    weak = tmp_path / "weak.txt"
+    weak.write_text("一年来，县政府坚持依法行政，推进法治政府建设。", encoding="utf-8")
+    result = fazhi("extract", str(SAMPLE), str(weak))
+    assert result.exit_code == 0, result.output
+    assert "[511921] (title 0.95) | year 2019 (title 0.95)" in result.stdout
+    assert "(signature 0.90)" in result.stdout
+    assert "needs review" in result.stdout
+    assert "warning: report region not found" in result.stdout
+
+
 def test_extract_mentions_point_at_the_written_title() -> None:
     path = SAMPLES / "000_f81b65d6a8d0adf5.txt"
     data = json.loads(fazhi("extract", str(path), "--json").stdout)

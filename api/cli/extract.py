@@ -12,7 +12,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from config import Settings
-    from ingest.model import Extraction
+    from ingest.model import Attribution, Extraction
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,14 +67,25 @@ def extract_many(files: list[Path], *, settings: Settings) -> Iterator[Extractio
             yield outcome
 
 
+def _decided_by(attribution: Attribution | None) -> str:
+    """`` (title 0.95)``: the evidence behind a report fact, ``~`` marking an inference."""
+    if attribution is None:
+        return ""
+    mark = "~" if attribution.inferred else ""
+    return f" ({mark}{attribution.source} {attribution.confidence:.2f})"
+
+
 def print_summary(x: Extraction) -> None:
     """A readable one-screen summary of an extraction."""
     r = x.report
     out.print(f"[bold]{x.source}[/bold]  ({len(x.text)} chars, id {x.report_id[:12]})")
     out.print(
         f"  report: {r.title or '(no title)'} | {' > '.join(r.region_path) or '?'} "
-        f"[{r.region_code or '?'}] | year {r.year or '?'} | author {r.author or '-'} "
+        f"[{r.region_code or '?'}]{_decided_by(r.region_attribution)} "
+        f"| year {r.year or '?'}{_decided_by(r.year_attribution)} "
+        f"| author {r.author or '-'}{_decided_by(r.author_attribution)} "
         f"| published {r.published or '-'}"
+        + (" | [yellow]needs review[/yellow]" if r.needs_review else "")
     )
     sections = {
         "policies": [
