@@ -6,35 +6,50 @@ decided by what precedes the body: a region the region extractor found (郧阳�
 level word (区/县/市/盟 … + 政府) resolved against the report's own region path, or nothing
 (a bare 综合行政执法局 belongs to the report region). Only township offices (马山司法所) need a
 word boundary, and there jieba's part-of-speech tagger reads the place name before the body.
-Open-ended leading groups (…工作领导小组) are cut back to their modifier with jieba.
+Open-ended leading groups (…工作领导小组) are cut back to their modifier with jieba, and
+committees of a party committee (市委法治建设委员会) are named after it.
+
+Canonical names carry the region prefix official names carry: a county, city, banner or
+league its own name (通江县人民政府), a district its city's too, since district names repeat
+across China (海州区 is in 阜新 and in 连云港: 阜新市海州区人民政府); party committees are
+中共<prefix>委员会 and their own bodies 中共<prefix>委… . Central bodies (国务院, 司法部,
+中共中央) have no prefix and no region. Meetings (区政府常务会议), study groups
+(县委理论学习中心组) and the CPPCC are not bodies the graph keeps.
 
 Example:
     >>> meta = ReportMeta(region="郧阳区", region_code="420304",
     ...                   region_path=("湖北省", "十堰市", "郧阳区"))
-    >>> refs = extract_institutions("区司法局向市政府报告。", report=meta, regions=())
-    >>> [i.canonical for i in refs]
-    ['郧阳区司法局', '十堰市人民政府']
+    >>> text = "区司法局向市政府报告，落实司法部要求。"
+    >>> [(i.canonical, i.kind) for i in extract_institutions(text, report=meta, regions=())]
+    [('十堰市郧阳区司法局', 'department'), ('十堰市人民政府', 'government'), ('司法部', 'central')]
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, cast, get_args
 
 import ahocorasick_rs
-import jieba
-import jieba.posseg
 
 from ingest.datafiles import data_lines, data_path
-from ingest.model import InstitutionKind, InstitutionRef, Mention, RegionRef, ReportMeta
+from ingest.gazetteer import COUNTY_OR_ABOVE, Gazetteer, load_gazetteer
+from ingest.model import (
+    InstitutionKind,
+    InstitutionRef,
+    Mention,
+    PageMeta,
+    RegionRef,
+    ReportMeta,
+)
+from ingest.wordseg import load_jieba_dictionary, pos_tagger
 
 DATA_FILE = data_path("institution_bodies.tsv")
 
-Flag = Literal["prefixed", "bare", "named", "league", "pair", "exclude"]
+Flag = Literal["prefixed", "bare", "named", "league", "pair", "central", "exclude"]
 
 # Level words that stand for "the region at this level" (区政府, 市委, 自治区人民政府).
 _AUTONOMOUS = "自治"
@@ -52,8 +67,37 @@ _BEFORE_LEVEL_NOT_PREFIX = {
     "旗": "国红彩锦党升全各县",
 }
 _DEICTIC = "我本"
+# 部 followed by these is a kind (公安部门), a plan (部署) or a part (部分), not a ministry.
+_AFTER_MINISTRY_NOT_BODY = "门署分"
+_CONGRESS = ("人大", "人民代表大会")
+# 市委书记 is a person: the committee is not named by its secretary's title.
+_PARTY_OFFICERS = ("书记", "副书")
+# 中办/国办 hide in 集中办理 and 全国办理; 国办发 is a document number's issuer code.
+_GENERAL_OFFICES = ("中办", "国办")
+_BEFORE_GENERAL_OFFICE_NOT_BODY = "全集"
+_AFTER_GENERAL_OFFICE = "发函理公"
+_TEMPLATE_SEPARATOR = "|"
+# A 地区 is never 区 for short: 区党委 in a county of 阿里地区 is the autonomous region's.
+_PREFECTURE_AREA = "地区"
+_LEAGUES = ("盟", _PREFECTURE_AREA)
+_BEFORE_AREA_NOT_PREFECTURE = "当属驻本外异基各该在两场"  # 当地委托 names no 地委
+# 县委、政府 and 自治区党委政府: one level word for both bodies.
+_SHARES_PARTY_LEVEL = ("政府", "人民政府")
+_PARTY_BEFORE = re.compile("(?:党委|委)、?$")
+# The field an enforcement team serves, written before its name (区市场监管综合执法大队).
+_ENFORCEMENT_TEAM = "综合"
+_ENFORCEMENT_FIELD = re.compile(
+    "(?:市场监管|市场监督管理|生态环境保护|生态环境|文化市场|应急管理|交通运输|农业农村|农业"
+    "|自然资源|城市管理|卫生健康|水务|林业)$"
+)
+_ENUMERATION = "、"
+_CPPCC_BEFORE = re.compile("(?:政协|政治协商会议)$")
+_PLAIN_COURTS = ("法院", "人民法院")
+_PROVINCE_CODE_END = "0000"
+# Regions ending in 区 that are no city's district: their names are unique as they stand.
+_NOT_DISTRICTS = ("自治区", "地区", "林区", "特区")
 _GENERIC_BEFORE = re.compile(
-    r"(?:各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属)的?$"
+    r"(?:各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属|部分)的?$"
 )
 # Plural or generic context in the same clause: 全盟70个苏木乡镇统一设立了综合行政执法局.
 _GENERIC_CLAUSE = re.compile(r"各|乡镇|苏木|街道|\d+个")
@@ -62,15 +106,24 @@ _CLAUSE_BREAK = re.compile(r"[\n,，。;；:：、!！?？]")
 _FOOTER_BEFORE = re.compile(
     r"(?:主办|承办|协办|版权所有|维护|技术支持|主管)(?:单位)?\s*[:：][^\n]{0,12}$"
 )
+# 全面依法治县委员会 belongs to a county wherever it is named; in a city report it is none.
+_RULED_LEVEL = re.compile("依法治([省市州盟县区旗])")
 _NUMERAL_START = re.compile(r"^[一二三四五六七八九十两0-9]")
 _PLACE_TAGS = {"ns", "nz", "nr", "nrfg", "nrt"}
-# …领导小组 is found as a literal and 工作 read back: a regex led by an optional group scans
-# ~40x slower than one led by a literal.
-_GROUP_NOUN = re.compile("领导小组")
+# …领导小组 is found as a literal and 领导/工作 read back: a regex led by an optional group
+# scans ~40x slower than one led by a literal.
+_GROUP_NOUN = re.compile("小组(?:办公室)?")
+_GROUP_KINDS = ("领导", "协调")
+_COMMITTEE_NOUN = re.compile("委员会(?:办公室)?")
+_STANDING = ("常委", "常务")  # 区委常委委员会 is the standing committee (a dictionary name)
+_PARTY_OWNER = re.compile("党?委")
+_COMMITTEE_TAIL = "员会"  # 县委员会全面依法治县委员会: the owner written in full
+_LONGEST_COMMITTEE_WORDS = 16
+_COUNTED = re.compile("[0-9一二三四五六七八九十两]个")  # 4个协调小组: several groups
 _GROUP_WORK = "工作"
-_GROUP_PREFIX = re.compile(
-    rf"^[{_DEICTIC}]?(?:{'|'.join(_MULTI_LEVELS)}|[{_LEVELS}])(?:人民政府|政府|委|党委)?"
-)
+_GROUP_LEVEL = re.compile(rf"^[{_DEICTIC}]?(?:{'|'.join(_MULTI_LEVELS)}|[{_LEVELS}])")
+# Whose a group is, after its region: 县委… is the party committee's, 县政府… the county's.
+_GROUP_OWNER = re.compile("^(?:人民政府|政府|党委|委员会|委)")
 _CACHED_WINDOWS = 8192  # jieba readings of short windows; phrases repeat across reports
 _GROUP_STOP_WORDS = frozenset(
     [
@@ -121,6 +174,15 @@ _GROUP_STOP_WORDS = frozenset(
         "副组长",
         "成员",
         "会议",
+        "经过",
+        "部分",
+        "各级",
+        "高规格",
+        "中共",
+        "关于",
+        "下设",
+        "各个",
+        "被",
     ]
 )
 _NAME_PUNCT = re.compile(r"[\s,，。;；:：、!！?？“”\"'‘’()（）《》〈〉【】\[\]]")
@@ -138,10 +200,11 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class _Place:
-    """A region a body name is anchored to."""
+    """A region a body name is anchored to, and the prefix official names give it."""
 
-    full_name: str
+    full_name: str  # 海州区
     code: str | None
+    prefix: str  # 阜新市海州区: a district's name repeats across China, its city's does not
 
 
 # (canonical name, kind, region code) of one body a mention names.
@@ -205,16 +268,23 @@ def _by_end(match: tuple[int, int, Body]) -> tuple[int, int]:
 class _Resolver:
     """Turns level words and region mentions into regions for one report."""
 
-    def __init__(self, report: ReportMeta, regions: Sequence[RegionRef]) -> None:
+    def __init__(
+        self, report: ReportMeta, regions: Sequence[RegionRef], gazetteer: Gazetteer
+    ) -> None:
         self.path = report.region_path or ((report.region,) if report.region else ())
         self.code = report.region_code
+        self.gazetteer = gazetteer
         self.codes_by_name = {r.canonical: r.code for r in regions if r.code}
         self.region_ending_at: dict[int, tuple[int, RegionRef]] = {}
+        self.region_starting_at: dict[int, tuple[int, RegionRef]] = {}
         for region in regions:
             for mention in region.mentions:
                 known = self.region_ending_at.get(mention.end)
                 if known is None or known[0] > mention.start:
                     self.region_ending_at[mention.end] = (mention.start, region)
+                known = self.region_starting_at.get(mention.start)
+                if known is None or known[0] < mention.end:
+                    self.region_starting_at[mention.start] = (mention.end, region)
         # A report names the same few bodies of the same few places many times.
         self._level_places: dict[str, _Place | None] = {}
         self._canonicals: dict[tuple[str, str, str | None], tuple[Canonical, ...]] = {}
@@ -224,15 +294,44 @@ class _Resolver:
         """The region ``region_path[index]`` with its code (from the mentions or GB/T 2260)."""
         if not self.path or not -len(self.path) <= index < len(self.path):
             return None
+        index %= len(self.path)
         name = self.path[index]
-        code = self.codes_by_name.get(name) or self._ancestor_code(index % len(self.path))
-        return _Place(name, code)
+        code = self.codes_by_name.get(name) or self._ancestor_code(index)
+        parent = self.path[index - 1] if index > 0 else ""
+        return _Place(name, code, _official_prefix(name, parent))
+
+    def place_of(self, region: RegionRef) -> _Place:
+        """A region the text names: the report's own path first, else its GB/T 2260 parent."""
+        if region.canonical in self.path:
+            place = self.place_at(self.path.index(region.canonical))
+            if place is not None and (region.code is None or place.code == region.code):
+                return place
+        code = region.code or self._candidate_on_report_branch(region)
+        codes = (code,) if code else region.candidates
+        parents = {self._gazetteer_parent(candidate) for candidate in codes}
+        parent = parents.pop() if len(parents) == 1 else ""
+        return _Place(region.canonical, code, _official_prefix(region.canonical, parent))
+
+    def _candidate_on_report_branch(self, region: RegionRef) -> str | None:
+        """海州区 in a 阜新市 report is 阜新's, whatever else it could be."""
+        related = [code for code in region.candidates if _same_branch(code, self.code)]
+        return related[0] if len(related) == 1 else None
+
+    def _gazetteer_parent(self, code: str) -> str:
+        ancestors = self.gazetteer.ancestors(code)
+        return ancestors[-1].full_name if ancestors else ""
 
     def _ancestor_code(self, index: int) -> str | None:
+        """The code of ``region_path[index]``: the report region's or one of its ancestors'."""
         if self.code is None or len(self.code) != 6:
             return None
+        if index == len(self.path) - 1:
+            return self.code
+        chain = self.gazetteer.ancestors(self.code)
+        if len(chain) == len(self.path) - 1:  # 天津市 above 静海区 is 120000, not 120100
+            return chain[index].code
         depth = len(self.path) - 1 - index
-        keep = {0: 6, 1: 4, 2: 2}.get(depth)
+        keep = {1: 4, 2: 2}.get(depth)
         return None if keep is None else self.code[:keep].ljust(6, "0")
 
     def place_for_level(self, level: str) -> _Place | None:
@@ -243,30 +342,56 @@ class _Resolver:
 
     def _place_for_level(self, level: str) -> _Place | None:
         for index in range(len(self.path) - 1, -1, -1):
-            if self.path[index].endswith(level):
+            name = self.path[index]
+            if name.endswith(level) and not name.endswith(_PREFECTURE_AREA):
                 return self.place_at(index)
         return None
 
     def canonicals(self, body: Body, place: _Place) -> tuple[Canonical, ...]:
         """The canonical names ``body`` has at ``place`` (see :func:`_canonicals`)."""
-        key = (body.written, place.full_name, place.code)  # a body is known by its written form
+        key = (body.written, place.prefix, place.code)  # a body is known by its written form
         if key not in self._canonicals:
             self._canonicals[key] = _canonicals(body, place, self)
         return self._canonicals[key]
 
     @property
     def county(self) -> str:
-        return self.path[-1] if len(self.path) >= 3 else ""
+        """The report's county-level prefix, which township offices carry (柳城县马山司法所)."""
+        place = self.report_place
+        county_level = len(self.path) >= 3 or bool(self.code and self.code[4:] != "00")
+        return place.prefix if place is not None and county_level else ""
 
     @property
-    def is_league(self) -> bool:
-        return bool(self.path) and self.path[-1].endswith(("盟", "地区"))
+    def league_place(self) -> _Place | None:
+        """The 盟 or 地区 the report region is (or lies in): 行署 and 地委 are its bodies."""
+        for index in range(len(self.path) - 1, -1, -1):
+            if self.path[index].endswith(_LEAGUES):
+                return self.place_at(index)
+        return None
+
+
+def _official_prefix(name: str, parent: str) -> str:
+    """阜新市 + 海州区 → 阜新市海州区; a county, city, banner or prefecture is its own name.
+
+    Example:
+        >>> _official_prefix("海州区", "阜新市"), _official_prefix("通江县", "巴中市")
+        ('阜新市海州区', '通江县')
+    """
+    is_district = name.endswith("区") and not name.endswith(_NOT_DISTRICTS)
+    return parent + name if is_district and parent else name
 
 
 def extract_institutions(
-    text: str, *, report: ReportMeta, regions: Sequence[RegionRef]
+    text: str,
+    *,
+    report: ReportMeta,
+    regions: Sequence[RegionRef],
+    gazetteer: Gazetteer | None = None,
+    page: PageMeta | None = None,
 ) -> tuple[InstitutionRef, ...]:
-    """Named bodies of specific sub-national regions, canonicalised with their region prefix.
+    """Named bodies, canonicalised with their region prefix; central bodies without one.
+
+    Bodies the page header names (来源, 发布机构) follow those of the text, without offsets.
 
     Example:
         >>> meta = ReportMeta(region="通江县", region_code="511921",
@@ -275,9 +400,65 @@ def extract_institutions(
         >>> [r.canonical for r in refs]
         ['中共通江县委员会', '通江县人民政府']
     """
-    resolver = _Resolver(report, regions)
-    hits = [*_dictionary_hits(text, resolver), *_group_hits(text, resolver)]
-    return _collect(text, _non_overlapping(hits))
+    gazetteer = gazetteer or load_gazetteer()
+    resolver = _Resolver(report, regions, gazetteer)
+    hits = [
+        *_dictionary_hits(text, resolver),
+        *_group_hits(text, resolver),
+        *_committee_hits(text, resolver),
+    ]
+    found = _collect(text, _non_overlapping(hits))
+    return found + _header_institutions(page, report, gazetteer, {r.canonical for r in found})
+
+
+def _header_institutions(
+    page: PageMeta | None, report: ReportMeta, gazetteer: Gazetteer, known: set[str]
+) -> tuple[InstitutionRef, ...]:
+    """来源:区司法局 names a body of the report region, though outside the text's offsets."""
+    fields = (page.source, page.publisher) if page is not None else ()
+    refs: list[InstitutionRef] = []
+    for field in filter(None, fields):
+        resolver = _Resolver(report, _field_regions(field, report, gazetteer), gazetteer)
+        hits = _non_overlapping(list(_dictionary_hits(field, resolver)))
+        for ref in _collect(field, hits):
+            if ref.canonical not in known:
+                known.add(ref.canonical)
+                refs.append(replace(ref, mentions=()))
+    return tuple(refs)
+
+
+def _field_regions(field: str, report: ReportMeta, gazetteer: Gazetteer) -> list[RegionRef]:
+    """Regions a header field names, each read as the one on the report region's branch."""
+    regions = []
+    for start, end, name in gazetteer.find_all(field):
+        candidates = gazetteer.candidates(name, report.year)
+        related = [c for c in candidates if _same_branch(c.code, report.region_code)]
+        chosen = related if len(related) == 1 else candidates
+        if len(chosen) == 1:
+            info = chosen[0]
+            regions.append(
+                RegionRef(name, info.full_name, info.level, (Mention(start, end),), info.code)
+            )
+    return regions
+
+
+def _same_branch(code: str, other: str | None) -> bool:
+    """420304 and 420300 lie on one branch of GB/T 2260; 420304 and 210902 do not.
+
+    Example:
+        >>> _same_branch("420300", "420304"), _same_branch("210902", "420304")
+        (True, False)
+    """
+    if other is None:
+        return False
+    mine, theirs = _significant(code), _significant(other)
+    return mine.startswith(theirs) or theirs.startswith(mine)
+
+
+def _significant(code: str) -> str:
+    while code.endswith("00"):
+        code = code[:-2]
+    return code
 
 
 def _dictionary_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
@@ -285,21 +466,90 @@ def _dictionary_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
         if body.flag == "exclude":
             yield _Hit(start, end, ())
             continue
+        field = _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
+        if field is not None and body.written.startswith(_ENFORCEMENT_TEAM):
+            start, body = field.start(), _in_field(body, field.group())
         hit = _resolve(text, start, end, body, resolver)
         if hit is not None:
             yield hit
 
 
+def _in_field(body: Body, field: str) -> Body:
+    """综合执法大队 after 市场监管: the market regulators' team, named as written."""
+    template = body.template.replace("{R}", "{R}" + field, 1)
+    return Body(field + body.written, template, body.kind, body.flag)
+
+
 def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
+    if _names_something_else(text, start, end, body):
+        return None
+    if body.flag == "central":
+        return _central_hit(start, end, body, resolver)
     if body.flag == "named":
         return _named_hit(text, start, end, body, resolver)
-    anchored = _anchor(text, start, resolver)
+    anchored = _anchor(text, start, resolver) or _shared_anchor(text, start, body, resolver)
     if anchored is None:
         return _bare_hit(text, start, end, body, resolver)
     prefix_start, place = anchored
-    if place is None or _generic_or_footer(text, prefix_start):
+    if place is None:
         return None
-    return _Hit(prefix_start, end, resolver.canonicals(body, place))
+    prefix_start, places = _enumerated_levels(text, prefix_start, resolver, [place])
+    if _generic_or_footer(text, prefix_start) or _court_system(body, place):
+        return None
+    if _CPPCC_BEFORE.search(text, max(0, prefix_start - 6), prefix_start):
+        return None  # 政协通江县委员会 is the CPPCC's committee, not the party's
+    return _Hit(prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
+
+
+def _court_system(body: Body, place: _Place) -> bool:
+    """天津法院 are the courts of 天津: a province's own court is its 高级人民法院."""
+    province_level = place.code is not None and place.code.endswith(_PROVINCE_CODE_END)
+    return province_level and body.written in _PLAIN_COURTS
+
+
+def _enumerated_levels(
+    text: str, prefix_start: int, resolver: _Resolver, places: list[_Place]
+) -> tuple[int, list[_Place]]:
+    """省、市政府: the province shares the head noun 政府 with the city named after it."""
+    while prefix_start >= 2 and text[prefix_start] in _LEVELS:
+        if text[prefix_start - 1] != _ENUMERATION or text[prefix_start - 2] not in _LEVELS:
+            break
+        level = text[prefix_start - 2]
+        before = text[prefix_start - 3] if prefix_start >= 3 else ""
+        place = resolver.place_for_level(level)
+        if (
+            place is None
+            or place in places
+            or (before and before in _BEFORE_LEVEL_NOT_PREFIX[level])
+        ):
+            break
+        places.insert(0, place)
+        prefix_start -= 2
+    return prefix_start, places
+
+
+def _names_something_else(text: str, start: int, end: int, body: Body) -> bool:
+    """公安部门 is a kind of department, 人大代表 a deputy, 集中办理 no 中办: not the body."""
+    after = text[end : end + 2]
+    before = text[start - 1] if start > 0 else ""
+    return (
+        (body.written.endswith("部") and after[:1] in _AFTER_MINISTRY_NOT_BODY)
+        or (body.written.endswith(_CONGRESS) and after == "代表")
+        or (body.written.endswith("委") and after.startswith(_PARTY_OFFICERS))
+        or (body.written.startswith("地") and before in _BEFORE_AREA_NOT_PREFECTURE)
+        or (
+            body.written in _GENERAL_OFFICES
+            and (before in _BEFORE_GENERAL_OFFICE_NOT_BODY or after[:1] in _AFTER_GENERAL_OFFICE)
+        )
+    )
+
+
+def _central_hit(start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
+    """国务院 → 国务院; 中办国办 → both general offices; none when a local branch follows."""
+    if end in resolver.region_starting_at:  # 国家税务总局通江县税务局 is the county's bureau
+        return None
+    names = body.template.split(_TEMPLATE_SEPARATOR)
+    return _Hit(start, end, tuple((name, body.kind, None) for name in names))
 
 
 def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | None] | None:
@@ -307,7 +557,7 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     region = resolver.region_ending_at.get(start)
     if region is not None:
         mention_start, ref = region
-        return mention_start, _Place(ref.canonical, ref.code)
+        return mention_start, resolver.place_of(ref)
     level = text[start - 1] if start > 0 else ""
     if not level or level not in _LEVELS:  # 自治区/州/县/旗 end in a level character too
         return None
@@ -319,7 +569,33 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
         return start - 1, None
     if before and before in _DEICTIC:
         return start - 1, resolver.report_place
-    return start - 1, resolver.place_for_level(level)
+    return start - 1, _named_just_before(text, start - 1, level, resolver) or (
+        resolver.place_for_level(level)
+    )
+
+
+def _named_just_before(
+    text: str, level_start: int, level: str, resolver: _Resolver
+) -> _Place | None:
+    """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by."""
+    party = _PARTY_BEFORE.search(text, max(0, level_start - 3), level_start)
+    region = resolver.region_ending_at.get(party.start()) if party is not None else None
+    if region is None or not region[1].canonical.endswith(level):
+        return None
+    return resolver.place_of(region[1])
+
+
+def _shared_anchor(
+    text: str, start: int, body: Body, resolver: _Resolver
+) -> tuple[int, _Place | None] | None:
+    """自治区党委、政府: the government shares the party committee's level word."""
+    if body.written not in _SHARES_PARTY_LEVEL:
+        return None
+    party = _PARTY_BEFORE.search(text, max(0, start - 3), start)
+    if party is None:
+        return None
+    anchored = _anchor(text, party.start(), resolver)
+    return None if anchored is None else (start, anchored[1])
 
 
 def _ends_with(text: str, position: int, word: str) -> bool:
@@ -328,14 +604,32 @@ def _ends_with(text: str, position: int, word: str) -> bool:
 
 
 def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
-    allowed = body.flag in ("bare", "pair") or (body.flag == "league" and resolver.is_league)
-    place = resolver.report_place
+    allowed = body.flag in ("bare", "pair", "league")
+    ruled = _RULED_LEVEL.search(body.written)
+    if body.flag == "league":  # 行署 in a banner of 锡林郭勒盟 is the league's
+        place = resolver.league_place
+    else:
+        place = resolver.place_for_level(ruled.group(1)) if ruled else resolver.report_place
     if not allowed or place is None or _generic_or_footer(text, start):
         return None
     clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
     if _GENERIC_CLAUSE.search(clause):
         return None
+    named = _region_named_in_clause(start - len(clause), start, resolver)
+    if named is not None and body.flag == "bare" and not ruled:
+        if named.level not in COUNTY_OR_ABOVE:
+            return None  # 在马山镇设立综合执法队: a township's, which the graph does not name
+        place = resolver.place_of(named)  # 指导平度市组建行政审批局: 平度市's bureau
     return _Hit(start, end, resolver.canonicals(body, place))
+
+
+def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) -> RegionRef | None:
+    """The last region the clause names before a bare body, which the body then belongs to."""
+    for position in range(start, clause_start, -1):
+        region = resolver.region_ending_at.get(position)
+        if region is not None and region[0] >= clause_start:
+            return region[1]
+    return None
 
 
 def _generic_or_footer(text: str, start: int) -> bool:
@@ -351,14 +645,13 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
     if body.flag == "pair":
         government = "行政公署" if place.full_name.endswith(("盟", "地区")) else "人民政府"
         return (
-            (f"中共{place.full_name}委员会办公室", "office", place.code),
-            (f"{place.full_name}{government}办公室", "office", place.code),
+            (f"中共{place.prefix}委员会办公室", "office", place.code),
+            (f"{place.prefix}{government}办公室", "office", place.code),
         )
     province = resolver.path[0] if resolver.path else place.full_name
-    canonical = body.template.format(
-        R=place.full_name, P=province, r=_short_name(place.full_name), C="", N=""
-    )
-    return ((canonical, body.kind, place.code),)
+    fields = {"R": place.prefix, "P": province, "r": _short_name(place.full_name), "C": "", "N": ""}
+    names = body.template.split(_TEMPLATE_SEPARATOR)  # 人大及其常委会: the congress and its SC
+    return tuple((name.format(**fields), body.kind, place.code) for name in names)
 
 
 def _short_name(full_name: str) -> str:
@@ -372,6 +665,8 @@ def _short_name(full_name: str) -> str:
 def _named_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
     """马山司法所 → 柳城县马山司法所: a township office is named by its place."""
     region = resolver.region_ending_at.get(start)
+    if region is not None and region[1].level in COUNTY_OR_ABOVE:
+        return None  # 西城区司法所: a county's township offices, taken together
     if region is not None:
         name_start, place_name = region[0], text[region[0] : start]
     else:
@@ -402,54 +697,129 @@ def _place_name_before(text: str, start: int) -> tuple[int, str] | None:
 @lru_cache(maxsize=_CACHED_WINDOWS)
 def _tagged_words(window: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) of a short window, as jieba's tagger reads it."""
-    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(window))
+    return tuple((pair.word, pair.flag) for pair in pos_tagger().cut(window))
 
 
 @lru_cache(maxsize=_CACHED_WINDOWS)
 def _words(clause: str) -> tuple[str, ...]:
     """The words of a short clause, as jieba cuts it."""
-    return tuple(jieba.cut(clause))
+    return tuple(load_jieba_dictionary().cut(clause))
 
 
 def _group_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
     """…工作领导小组: the modifier is read back with jieba up to a verb or a region prefix."""
     for match in _GROUP_NOUN.finditer(text):
-        start = match.start()
+        start = match.start() - 2
+        if start < 0 or text[start : match.start()] not in _GROUP_KINDS:
+            continue
         if _ends_with(text, start, _GROUP_WORK):
             start -= len(_GROUP_WORK)
-        clause = _NAME_PUNCT.split(text[max(0, start - 24) : start])[-1]
-        hit = _group_hit(text, start, match.end(), clause, resolver)
+        hit = _group_hit(text, start, match.end(), resolver)
         if hit is not None:
             yield hit
 
 
-def _group_hit(text: str, start: int, end: int, clause: str, resolver: _Resolver) -> _Hit | None:
+def _committee_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
+    """县委…委员会(办公室): a committee of the party committee (营口市委法治建设委员会办公室)."""
+    for match in _COMMITTEE_NOUN.finditer(text):
+        hit = _committee_hit(text, match.start(), match.end(), resolver)
+        if hit is not None:
+            yield hit
+
+
+def _committee_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit | None:
+    """Named after the nearest party committee before it whose region is known."""
+    clause = _NAME_PUNCT.split(text[max(0, start - 24) : start])[-1]
+    for owner in reversed(list(_PARTY_OWNER.finditer(text, start - len(clause), start))):
+        anchored = _anchor(text, owner.start(), resolver)
+        if anchored is None or anchored[1] is None:
+            continue
+        own_words = text[owner.end() : start].removeprefix(_COMMITTEE_TAIL)
+        if not _names_a_committee(own_words):
+            return None
+        place = anchored[1]
+        canonical = f"中共{place.prefix}委{own_words}{text[start:end]}"
+        kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
+        return _Hit(anchored[0], end, ((canonical, kind, place.code),))
+    return None
+
+
+def _names_a_committee(own_words: str) -> bool:
+    """法治建设 names a committee; 书记担任主任的法治建设 and 常委 (the standing one) do not."""
+    return (
+        2 <= len(own_words) <= _LONGEST_COMMITTEE_WORDS
+        and not own_words.startswith(_STANDING)
+        and not _COUNTED.search(own_words)
+        and not any(word in _GROUP_STOP_WORDS for word in _words(own_words))
+    )
+
+
+def _group_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit | None:
+    """The group whose noun is ``text[start:end]``, named by the words before it."""
+    clause = _NAME_PUNCT.split(text[max(0, start - 24) : start])[-1]
     words = list(_words(clause))
     taken: list[str] = []
     while words and words[-1] not in _GROUP_STOP_WORDS:
         taken.insert(0, words.pop())
     modifier = "".join(taken)
     written_start = start - len(modifier)
-    modifier, place = _strip_group_prefix(modifier, text, written_start, resolver)
-    if len(modifier) < 2 or place is None:
+    owner = _group_owner(modifier, written_start, resolver)
+    if owner is None or _generic_or_footer(text, written_start):
         return None
-    canonical = f"{place.full_name}{modifier}{text[start:end]}"
-    return _Hit(written_start, end, ((canonical, "group", place.code),))
+    place, own_words_start, of_party = owner
+    modifier = modifier[own_words_start:]
+    if len(modifier) < 2 or _NUMERAL_START.match(modifier) or _COUNTED.search(modifier):
+        return None
+    prefix = f"中共{place.prefix}委" if of_party else place.prefix
+    if not of_party and _short_name(place.full_name) in modifier:
+        prefix = ""  # 法治石家庄建设领导小组 names its place itself
+    canonical = f"{prefix}{modifier}{text[start:end]}"
+    kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
+    return _Hit(written_start, end, ((canonical, kind, place.code),))
 
 
-def _strip_group_prefix(
-    modifier: str, text: str, written_start: int, resolver: _Resolver
-) -> tuple[str, _Place | None]:
-    """区政府推进法治政府工作 → (推进法治政府工作, the district); no prefix → report region."""
-    region = resolver.region_ending_at.get(written_start)
-    if region is not None:
-        return modifier, _Place(region[1].canonical, region[1].code)
-    match = _GROUP_PREFIX.match(modifier)
-    if match is None:
-        return modifier, resolver.report_place
-    level = match.group().lstrip(_DEICTIC)
-    level = next((m for m in _MULTI_LEVELS if level.startswith(m)), level[:1])
-    return modifier[match.end() :], resolver.place_for_level(level)
+def _group_owner(
+    modifier: str, written_start: int, resolver: _Resolver
+) -> tuple[_Place, int, bool] | None:
+    """The region a group belongs to, where its own words start, and whether the party owns it.
+
+    区政府推进法治政府工作 → (the district, 3, False); 省委依法治省 → (the province, 2, True);
+    海西州深入推进依法行政 → (海西州, 3, False); no prefix → the report region.
+    """
+    place: _Place | None
+    before = resolver.region_ending_at.get(written_start)
+    inside = _regions_leading(modifier, written_start, resolver)
+    level = _GROUP_LEVEL.match(modifier)
+    if inside is not None:
+        place, region_end = inside
+    elif before is not None:
+        place, region_end = resolver.place_of(before[1]), 0
+    elif level is not None:
+        word = level.group().lstrip(_DEICTIC)
+        word = next((m for m in _MULTI_LEVELS if word.startswith(m)), word[:1])
+        place, region_end = resolver.place_for_level(word), level.end()
+    else:
+        place, region_end = resolver.report_place, 0
+    if place is None:
+        return None
+    owner = _GROUP_OWNER.match(modifier[region_end:])
+    if owner is None:
+        return place, region_end, False
+    return place, region_end + owner.end(), owner.group().endswith("委")
+
+
+def _regions_leading(
+    modifier: str, written_start: int, resolver: _Resolver
+) -> tuple[_Place, int] | None:
+    """The last of the regions ``modifier`` starts with (广州市番禺区… → 番禺区) and its end."""
+    found: tuple[_Place, int] | None = None
+    position = written_start
+    while (region := resolver.region_starting_at.get(position)) is not None:
+        end, ref = region
+        if end - written_start >= len(modifier):
+            break
+        found, position = (resolver.place_of(ref), end - written_start), end
+    return found
 
 
 def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
@@ -460,14 +830,15 @@ def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
         if hit.start >= last_end:
             chosen.append(hit)
             last_end = hit.end
-        elif (
-            hit.end > last_end
-            and chosen
-            and chosen[-1].end - chosen[-1].start < hit.end - hit.start
-        ):
+        elif hit.end > last_end and chosen and _outweighs(hit, chosen[-1]):
             chosen[-1] = hit
             last_end = hit.end
     return [hit for hit in chosen if hit.canonicals]
+
+
+def _outweighs(hit: _Hit, earlier: _Hit) -> bool:
+    """A longer name wins; an exclusion (区政府常务会议: a meeting) wins over what it overlaps."""
+    return not hit.canonicals or earlier.end - earlier.start < hit.end - hit.start
 
 
 def _collect(text: str, hits: list[_Hit]) -> tuple[InstitutionRef, ...]:
