@@ -28,7 +28,7 @@ _CACHED_TITLES = 16384  # titles repeat across reports; normalising is pure
 
 _CJK = "\u4e00-\u9fff"
 _DASHES = "-—–－─―‐‑‒﹣～~〜"
-_YEAR_RANGE = re.compile(rf"(\d{{4}}年?)\s*[{_DASHES}]+\s*(\d{{4}})")
+_YEAR_RANGE = re.compile(rf"(\d{{4}})年?\s*[{_DASHES}]+\s*(\d{{4}})")  # 2021年—2025年 → 2021-2025年
 _FULL_WIDTH = str.maketrans(
     {
         "（": "(",

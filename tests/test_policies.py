@@ -14,6 +14,7 @@ import pytest
 from ingest.extract.doc_numbers import extract_doc_numbers
 from ingest.extract.policies import extract_policies
 from ingest.model import Mention, PolicyRef, RegionLevel, RegionRef, ReportMeta
+from ingest.normalize import canonical_title
 
 GOLD = Path(__file__).parent / "gold"
 REPORTS = Path(__file__).parent.parent / "samples" / "reports"
@@ -283,3 +284,14 @@ def test_no_gold_negative_is_extracted_as_a_policy(pairs: Pairs) -> None:
         hits = [r.title for r in refs for n in gold["negatives"] if r.title in n or n in r.title]
         hits += [v for r in refs for v in r.variants for n in gold["negatives"] if n in v]
         assert hits == [], gold["file"]
+
+
+def test_a_title_followed_by_a_video_or_programme_is_media() -> None:
+    text = "推出4期《执法者说法》普法视频节目，开设《法治时空》专栏。落实《行政复议法》。"
+    refs = extract_policies(text, regions=(), report=ReportMeta(), doc_numbers=())
+    assert [r.canonical for r in refs] == ["中华人民共和国行政复议法"]
+
+
+def test_a_period_with_nian_after_both_years_is_one_period() -> None:
+    written = "法治政府建设实施纲要（2021年—2025年）"
+    assert canonical_title(written) == "法治政府建设实施纲要(2021-2025年)"

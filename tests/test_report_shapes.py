@@ -226,3 +226,11 @@ def test_the_reports_own_doc_number_from_the_metadata_table() -> None:
 def test_the_reports_own_doc_number_on_a_line_under_the_title() -> None:
     text = f"汉阴县2020年度法治政府建设工作报告\n汉政呈〔2021〕2号\n2020年，汉阴县{OPENING}"
     assert extract_text(text).report.doc_number == "汉政呈〔2021〕2号"
+
+
+def test_self_reference_with_a_unique_short_name_in_a_slogan() -> None:
+    text = f"2023年，我县{OPENING}严格落实我县法治建设规划，为法治黎平建设提供保障。"
+    meta = report(text)
+    assert (meta.region_code, meta.needs_review) == ("522631", True)
+    assert meta.region_attribution is not None
+    assert meta.region_attribution.confidence == 0.55

@@ -56,6 +56,7 @@ _MEDIA_TITLE = re.compile(
 )
 _MEDIA_AFTER = re.compile(
     r"^[”\"]?(?:栏目|节目|专栏|频道|杂志|报道|刊发|刊登|播出|发表|头版|版面|上刊|上发表)"
+    r"|^[”\"]?[\u4e00-\u9fff]{0,6}?(?:栏目|节目|专栏|视频|微电影|短视频|动漫|宣传片)"
 )
 _ALIAS_LEAD = re.compile(r"(?:以下简称|以下称|下称|简称)\s*[:：为]?\s*[“\"]?$")
 _REDACTED = re.compile(
@@ -165,7 +166,7 @@ def _is_document_title(text: str, occurrence: _Occurrence) -> bool:
     if not _CJK.search(occurrence.spelling) or _REDACTED.search(occurrence.spelling):
         return False
     title = occurrence.spelling.strip()
-    after = text[occurrence.end + 1 : occurrence.end + 6]
+    after = text[occurrence.end + 1 : occurrence.end + 12]
     return not (_MEDIA_TITLE.search(title) or _MEDIA_AFTER.match(after))
 
 

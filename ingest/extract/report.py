@@ -58,6 +58,7 @@ _SELF_REFERENCE_SPAN = 3000
 _SUPERIORS = re.compile(r"在[^，,。；;]{0,80}?(?:领导|指导|监督|支持|关心)[^，,。；;]{0,10}?下")
 _QUOTED = re.compile(r"《[^》]*》")
 _DOMINANT_MENTIONS = 3
+_SLOGAN_WORD = re.compile(r"(?:法治|平安|美丽|幸福|数字|诚信|活力|现代化)$")
 _SUBJECT_REACH = 30  # characters into the opening sentence within which its subject is named
 _OWN_CONGRESS = re.compile(r"人大常委会|人民代表大会常务委员会|人大")
 _SIGNATORY = re.compile(
@@ -296,19 +297,28 @@ class _RegionFinder:
     def short_name_under_named_regions(self, suffix: str) -> Candidate[RegionRef] | None:
         """A report that calls itself 我市/全州 names itself in slogans by its short name
         (现代化达州, 法治巴州); the extractor leaves such bare short names alone, so read them
-        here, only where the name lies under a region the text names (四川省, 新疆)."""
+        here: where the name lies under a region the text names (四川省, 新疆), or, less surely,
+        where a slogan word stands before a name only one region bears (法治大埔建设)."""
         named = {ref.code for ref in self.regions if ref.code}
-        counts: Counter[str] = Counter()
-        for _, _, name in self.gazetteer.find_all(self.text[:_SELF_REFERENCE_SPAN]):
-            for option in self.gazetteer.candidates(name, self.year):
-                above = {a.code for a in self.gazetteer.ancestors(option.code)}
-                if option.full_name.endswith(suffix) and above & named:
-                    counts[option.code] += 1
-        found = self.gazetteer.get(next(iter(counts))) if len(counts) == 1 else None
-        if found is None:
-            return None
-        ref = RegionRef(found.full_name, found.full_name, found.level, (), code=found.code)
-        return candidate(ref, "self_reference", 0.6)
+        under: Counter[str] = Counter()
+        in_slogan: Counter[str] = Counter()
+        head = self.text[:_SELF_REFERENCE_SPAN]
+        for start, _, name in self.gazetteer.find_all(head):
+            options = [
+                o
+                for o in self.gazetteer.candidates(name, self.year)
+                if o.full_name.endswith(suffix)
+            ]
+            for option in options:
+                if {a.code for a in self.gazetteer.ancestors(option.code)} & named:
+                    under[option.code] += 1
+            if len(options) == 1 and _SLOGAN_WORD.search(head, max(0, start - 3), start):
+                in_slogan[options[0].code] += 1
+        for counts, confidence in ((under, 0.6), (in_slogan, 0.55)):
+            if len(counts) == 1 and (found := self.gazetteer.get(next(iter(counts)))):
+                ref = RegionRef(found.full_name, found.full_name, found.level, (), code=found.code)
+                return candidate(ref, "self_reference", confidence)
+        return None
 
     def most_named(self) -> Candidate[RegionRef] | None:
         ranked = [r for r in self.regions if r.level in COUNTY_OR_ABOVE and r.code]
