@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
+from services.errors import UserInputError
 
-class UserInputError(ValueError):
-    """The query asked for something invalid (bad cursor, page too large, ambiguous name)."""
+__all__ = ["PUBLIC_ERRORS", "StoreUnavailableError", "UserInputError", "should_mask"]
 
 
 class StoreUnavailableError(RuntimeError):

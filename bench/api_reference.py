@@ -23,11 +23,10 @@ from typing import Any
 from fastapi import FastAPI, HTTPException
 
 from api.loaders import call_store
-from api.schema import lookups
-from api.schema.types import evidence_of
-from graph.model import Label, Rel
+from graph.model import Label, Rel, evidence_triples
 from graph.store import Edge, GraphStore, Node
 from queries import get_query
+from services import lookups
 
 Json = dict[str, Any]
 
@@ -67,7 +66,7 @@ class ReferenceRoutes:
             {
                 "year": years.get(e.source[1]),
                 "region": _region_json(region),
-                "evidence": [{"text": ev.text} for ev in evidence_of(e.props)],
+                "evidence": [{"text": text} for text, _, _ in evidence_triples(e.props)],
             }
             for e, region in zip(page, regions, strict=True)
         ]

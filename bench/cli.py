@@ -57,7 +57,7 @@ class Timing:
 
 def fazhi_command(args: Sequence[str], *, python_flags: Sequence[str] = ()) -> list[str]:
     """The process to start: the installed ``fazhi`` script's code, run by this interpreter."""
-    code = "import sys; from api.cli import app; sys.argv[0] = 'fazhi'; app()"
+    code = "import sys; from cli import app; sys.argv[0] = 'fazhi'; app()"
     return [sys.executable, *python_flags, "-c", code, *args]
 
 

@@ -15,8 +15,8 @@ import warnings
 
 import typer
 
-from api.cli import delete, export, extract, ingest, query, review, serve, stats
-from api.cli import eval as eval_command
+from cli import delete, export, extract, ingest, query, review, serve, stats
+from cli import eval as eval_command
 
 # Libraries whose log records would reach stderr through Python's last-resort handler (the
 # Neo4j driver's server notifications, the readers' libraries outside a read); jieba's own

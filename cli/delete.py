@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.extract import extract_many
+from cli.extract import extract_many
 from ingest.evaluate import Evaluation, evaluate, load_gold
 
 out = Console(highlight=False, soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -34,11 +34,11 @@ def export(
     data_dir: DataDirOption = None,
 ) -> None:
     """Write every node and relationship of the store to files (lists as JSON in graphml/csv)."""
-    from graph.export import export_graph
+    from services.exporting import export_store
 
     settings = settings_from(store=store, data_dir=data_dir)
     with opened_store(settings) as graph:
-        nodes, edges = graph.dump()
-    for path in export_graph(nodes, edges, fmt, out_path):
+        done = export_store(graph, fmt, out_path)
+    for path in done.paths:
         out.print(f"wrote {path}")
-    out.print(f"{len(nodes)} nodes, {len(edges)} relationships")
+    out.print(f"{done.nodes} nodes, {done.relationships} relationships")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -37,9 +37,9 @@ def ingest(
     ] = None,
 ) -> None:
     """Extract reports and write them to the store: new, unchanged or replaced, never duplicated."""
-    from api.ingesting import ingest_files
     from ingest.corrections import CorrectionsError
     from ingest.pipeline import find_report_files
+    from services.ingesting import ingest_files
 
     settings = settings_from(store=store, data_dir=data_dir)
     if corrections is not None:

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -48,7 +48,8 @@ def query(
     data_dir: DataDirOption = None,
 ) -> None:
     """Answer a named research question (rows as a table, or JSON with --json)."""
-    from queries import QueryError, get_query, run_query
+    from services.errors import UserInputError
+    from services.querying import bind, named_query
 
     if list_queries:
         out.print(catalogue())
@@ -56,14 +57,13 @@ def query(
     if name is None:
         raise typer.BadParameter("give a query name, or --list to see them", param_hint="NAME")
     try:
-        named = get_query(name)
-        params = parse_params(param or [])
-        named.bind(params)  # bad parameters are reported before a store is opened
-    except QueryError as error:
+        named = named_query(name)
+        bound = bind(named, parse_params(param or []))  # reported before a store is opened
+    except UserInputError as error:
         err.print(f"[red]error[/red]: {error}")
         raise typer.Exit(code=2) from error
     with opened_store(settings_from(store=store, data_dir=data_dir)) as graph:
-        rows = run_query(graph, named, params)
+        rows = graph.run(named, bound)
     out.print(_as_json(rows) if as_json else rows_table(named, rows))
 
 
@@ -114,10 +114,10 @@ def _cell(value: Any) -> str:
 
 def catalogue() -> str:
     """Every query: its name, description and parameters (type, default, meaning)."""
-    from queries import QUERIES
+    from services.querying import catalogue as named_queries
 
     blocks = []
-    for named in QUERIES.values():
+    for named in named_queries():
         fields = named.params_model.model_fields
         params = "".join(f"\n    {describe_param(key, info)}" for key, info in fields.items())
         blocks.append(f"[bold]{named.name}[/bold]\n  {named.description}{params}")

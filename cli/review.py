@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from api.reviewing import ReportReview
+    from services.reviewing import ReportReview
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -45,7 +45,7 @@ def review(
 ) -> None:
     """List the reports that need review, with the evidence for their region, year and author,
     and a ready-to-fill correction line for each (a line kept as it is confirms its values)."""
-    from api.reviewing import correction_template, reviews
+    from services.reviewing import correction_template, reviews
 
     with opened_store(settings_from(store=store, data_dir=data_dir)) as opened:
         items = reviews(opened)

@@ -1,15 +1,23 @@
-"""``fazhi serve``: the GraphQL API over HTTP (uvicorn)."""
+"""``fazhi serve``: the GraphQL API over HTTP (uvicorn).
+
+The CLI does not import the GraphQL front end: it hands uvicorn the app factory's import
+string, and the options given here reach the app as the ``FAZHI_*`` settings it reads.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from api.cli.options import DataDirOption, StoreOption, settings_from
+from cli.options import DataDirOption, StoreOption, settings_from
 
 out = Console(highlight=False, soft_wrap=True)
+
+APP_FACTORY = "api.app:create_app"  # create_app() reads the settings from the environment
 
 EXAMPLE_QUERY = """{
   policy(title: "重大行政决策程序暂行条例") {
@@ -40,16 +48,21 @@ def serve(
     """Serve GraphQL on http://HOST:PORT/graphql (GraphiQL in a browser), /healthz and /readyz."""
     import uvicorn
 
-    from api.app import create_app
-
+    os.environ.update(settings_environment(store=store, data_dir=data_dir))
     settings = settings_from(store=store, data_dir=data_dir)
-    overrides: dict[str, Any] = {}
-    if host is not None:
-        overrides["api_host"] = host
-    if port is not None:
-        overrides["api_port"] = port
-    settings = settings.model_copy(update=overrides)
-    url = f"http://{settings.api_host}:{settings.api_port}/graphql"
+    host = host or settings.api_host
+    port = port or settings.api_port
     if example:
-        out.print(f"GraphQL: {url}\n\nTry this query:\n{EXAMPLE_QUERY}\n")
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+        out.print(f"GraphQL: http://{host}:{port}/graphql\n\nTry this query:\n{EXAMPLE_QUERY}\n")
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port)
+
+
+def settings_environment(*, store: str | None, data_dir: Path | None) -> dict[str, str]:
+    """The ``FAZHI_*`` variables that carry the options given to the app's settings.
+
+    Example:
+        >>> settings_environment(store="neo4j", data_dir=None)
+        {'FAZHI_STORE': 'neo4j'}
+    """
+    given = {"FAZHI_STORE": store, "FAZHI_DATA_DIR": data_dir}
+    return {name: str(value) for name, value in given.items() if value is not None}

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 
 if TYPE_CHECKING:
     from graph.store import GraphStats

@@ -21,17 +21,16 @@ from typing import Any, Self
 import networkx as nx
 import pandas as pd
 
-from api.errors import UserInputError
-from api.ingesting import FileOutcome, IngestSummary, ingest_files
-from api.reviewing import REPORT_COLUMNS, find_reports, report_row
-from api.schema.lookups import find_policy, find_region
 from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
 from graph.store import Direction, Edge, GraphStore, Node
 from ingest.pipeline import find_report_files
-from queries import QUERIES, get_query
-from queries.base import QueryError
+from services.errors import UserInputError
+from services.ingesting import FileOutcome, IngestSummary, ingest_files
+from services.lookups import find_policy, find_region
+from services.querying import catalogue, named_query, run_named
+from services.reviewing import REPORT_COLUMNS, find_reports, report_row
 
 DIRECTIONS: tuple[Direction, ...] = ("out", "in")
 
@@ -79,18 +78,13 @@ class Fazhi:
     # --- named queries ------------------------------------------------------------------
     def queries(self) -> pd.DataFrame:
         """The named queries: name, description, columns."""
-        rows = [(q.name, q.description, list(q.columns)) for q in QUERIES.values()]
+        rows = [(q.name, q.description, list(q.columns)) for q in catalogue()]
         return pd.DataFrame(rows, columns=["name", "description", "columns"])
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query; parameters are checked (a clear error names a bad one)."""
-        try:
-            named = get_query(name)
-            bound = named.bind(params)
-        except QueryError as error:
-            raise UserInputError(str(error)) from error
-        rows = self.store.run(named, bound)
-        return pd.DataFrame(rows, columns=list(named.columns))
+        rows = run_named(self.store, name, params)
+        return pd.DataFrame(rows, columns=list(named_query(name).columns))
 
     def regions_citing_policy(self, policy: str, **filters: Any) -> pd.DataFrame:
         """Regions whose reports cite ``policy`` (title or 文号), one row per report."""

@@ -82,6 +82,20 @@ PROPERTIES: dict[Label, tuple[str, ...]] = {
 }
 
 EVIDENCE_PROPERTIES = ("evidence_text", "evidence_start", "evidence_end")
+EvidenceTriple = tuple[str, int, int]  # sentence, start, end
+
+
+def evidence_triples(props: Mapping[str, Any]) -> list[EvidenceTriple]:
+    """The evidence kept on a relationship (three parallel lists) as (text, start, end).
+
+    Example:
+        >>> props = {"evidence_text": ["依法行政。"], "evidence_start": [3], "evidence_end": [8]}
+        >>> evidence_triples(props)
+        [('依法行政。', 3, 8)]
+    """
+    texts, starts, ends = (props.get(name) or [] for name in EVIDENCE_PROPERTIES)
+    return list(zip(texts, starts, ends, strict=False))
+
 
 # Relationships whose source is a Report: they belong to that report and die with it.
 REPORT_RELS: frozenset[Rel] = frozenset({Rel.ABOUT, Rel.AUTHORED_BY, Rel.CITES, Rel.MENTIONS})

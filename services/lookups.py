@@ -13,10 +13,10 @@ Example:
 
 from __future__ import annotations
 
-from api.errors import UserInputError
 from graph.model import Label
 from graph.store import GraphStore, Node
 from queries.matching import policy_keys
+from services.errors import UserInputError
 
 REGION_NAME_FIELDS = ("name", "short_name", "full_name")
 AMBIGUITY_SHOWN = 20

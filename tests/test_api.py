@@ -446,7 +446,7 @@ async def test_example_query_exactly_as_documented_passes_the_limits(
 # --- fazhi serve ----------------------------------------------------------------------------
 
 SERVE_APP = (
-    "import typer; from api.cli import serve; app = typer.Typer(); "
+    "import typer; from cli import serve; app = typer.Typer(); "
     "app.callback()(lambda: None); serve.register(app); app()"
 )
 

@@ -13,7 +13,7 @@ from typing import get_args
 import pytest
 from typer.testing import CliRunner, Result
 
-from api.cli import app, export, options
+from cli import app, export, options
 from config import Settings
 from config.settings import StoreKind
 from graph.export import FORMATS
@@ -53,7 +53,7 @@ def fazhi_process(*args: str) -> subprocess.CompletedProcess[str]:
     """``fazhi ARGS`` in a fresh interpreter; its last stderr line lists the modules it loaded."""
     code = (
         "import atexit, sys; atexit.register(lambda: print('modules:', *sorted(sys.modules),"
-        " file=sys.stderr)); from api.cli import app; sys.argv[0] = 'fazhi'; app()"
+        " file=sys.stderr)); from cli import app; sys.argv[0] = 'fazhi'; app()"
     )
     return subprocess.run(
         [sys.executable, "-c", code, *args],

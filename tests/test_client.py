@@ -10,15 +10,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from api.client import Fazhi
-from api.errors import UserInputError
-from api.ingesting import ingest_files
+from client import Fazhi
 from config.settings import get_settings
 from graph.memory import MemoryStore
 from graph.model import Label
 from graph.store import StoreError, UpsertResult
 from ingest.model import Extraction
 from queries import QUERIES
+from services.errors import UserInputError
+from services.ingesting import ingest_files
 from tests.api_support import filled_memory_store
 from tests.store_fixtures import LAW, PROVINCE_PLAN
 

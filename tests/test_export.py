@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli import export as export_command
+from cli import export as export_command
 from graph.export import export_graph
 from graph.memory import MemoryStore
 from graph.model import Label

@@ -15,8 +15,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli import delete as delete_command
-from api.cli import stats as stats_command
+from cli import delete as delete_command
+from cli import stats as stats_command
 from config.settings import get_settings
 from graph.factory import open_store
 from graph.memory import GRAPH_FILE, MemoryStore

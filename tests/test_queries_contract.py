@@ -16,7 +16,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli.query import register
+from cli.query import register
 from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli import app
 from devtools.manifest import manifest_rows
 from ingest.evaluate import Evaluation
 from ingest.evaluate_realworld import evaluate_realworld_file, load_realworld

@@ -19,14 +19,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from api.app import create_app
-from api.cli import app as cli_app
-from api.client import Fazhi
-from api.ingesting import ingest_files
-from api.reviewing import REPORT_COLUMNS, correction_template, reviews
+from cli import app as cli_app
+from client import Fazhi
 from config.settings import Settings, get_settings
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from ingest.pipeline import extract_file
+from services.ingesting import ingest_files
+from services.reviewing import REPORT_COLUMNS, correction_template, reviews
 from tests.api_support import post_graphql
 from tests.store_fixtures import report_a
 

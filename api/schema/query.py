@@ -11,7 +11,6 @@ from typing import Any
 
 import strawberry
 
-from api.schema import lookups
 from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
 from api.schema.types import (
     Info,
@@ -30,6 +29,7 @@ from api.schema.types import (
 )
 from graph.model import Label
 from graph.store import Node
+from services import lookups
 
 
 @strawberry.enum(description="How to order policies.")

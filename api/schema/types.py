@@ -27,7 +27,7 @@ from api.deps import FazhiContext
 from api.errors import UserInputError
 from api.loaders import StoreGateway
 from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
-from graph.model import Label, Rel
+from graph.model import Label, Rel, evidence_triples
 from graph.store import Direction, Edge, Node
 
 Info = strawberry.Info[FazhiContext, None]
@@ -192,10 +192,7 @@ class Evidence:
 
 def evidence_of(props: Mapping[str, Any]) -> list[Evidence]:
     """The evidence kept on a relationship (three parallel lists)."""
-    texts = props.get("evidence_text") or []
-    starts = props.get("evidence_start") or []
-    ends = props.get("evidence_end") or []
-    return [Evidence(text=t, start=s, end=e) for t, s, e in zip(texts, starts, ends, strict=False)]
+    return [Evidence(text=t, start=s, end=e) for t, s, e in evidence_triples(props)]
 
 
 @strawberry.type(description="An administrative region, keyed by its 6-digit GB/T 2260 code.")
