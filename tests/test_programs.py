@@ -269,3 +269,12 @@ def test_gold_programme_recall() -> None:
         expected += len(want)
     print(f"programs P={true_positives / found:.3f} R={true_positives / expected:.3f}")
     assert true_positives / expected >= 0.8
+
+
+def test_paired_modes_and_bare_sums_are_not_programmes() -> None:
+    assert canonicals("坚持“线上+线下”相结合，采取“书面+现场”方式，形成“3+3”格局。") == []
+    assert canonicals("推行“互联网+监管”，建成“1+N”标准化体系。") == ["互联网+监管", "1+N"]
+
+
+def test_a_bare_service_adjective_is_not_a_programme() -> None:
+    assert canonicals("提供“一站式”服务。推行“一站式审批”。") == ["一站式审批"]

@@ -94,10 +94,12 @@ _NAME_TAIL = re.compile(
     r"|^[^\W\d_的]{0,5}?(?:改革|制度|机制|模式|活动|行动|工程|平台|试点|清单)"
 )
 _BARE_CODE = re.compile(r"^[0-9０-９A-Za-z+＋·]*[0-9０-９][0-9０-９A-Za-z+＋·]*$")  # 321, 1+4+X
-# What a goal, a layout or a strategy is called: “一城两区三带”发展格局, 的法治政府建设目标.
+# What a goal, a layout or a strategy is called: “一城两区三带”发展格局, 的法治政府建设目标;
+# and a mode of working: “书面+现场”方式, “线上+线下”相结合.
 _GOAL_AFTER = re.compile(
     r"^(?!改革|制度|机制|模式|工作法|行动|工程|平台)"
-    r"的?[^\W\d_]{0,8}?(?:目标|格局|布局|战略|局面|氛围|意义|理念|方针|愿景)"
+    r"(?:的?[^\W\d_]{0,8}?(?:目标|格局|布局|战略|局面|氛围|意义|理念|方针|愿景)"
+    r"|的?(?:方式|形式|方法|相结合|结合))"
 )
 # Numerals with at most one other character: 三率, 十四五, 六个一, 两厂(场).
 _COUNT_LABEL = re.compile(
@@ -108,14 +110,13 @@ _LONGEST_THEMELESS = 10  # longer quotes are themes and titles unless shaped lik
 _STRONG_SHAPES = (
     re.compile(r"谁.{1,4}谁"),  # 谁执法谁普法
     re.compile(r"^应(.{1,3})尽\1$"),  # 应公开尽公开
-    re.compile(r"\+"),  # 互联网+监管, 1+N
+    # 互联网+监管, 1+N; not modes paired (线上+线下, 书面+现场) nor bare sums (3+3, 1+10+30)
+    re.compile(r"^(?![^\W\d_]{2}\+[^\W\d_]{2}$)(?![\d+]+$).*\+"),
     re.compile(rf"^(?:一[^{_NUMERAL}]{{1,4}}){{2,}}$"),  # 一企一策, 一照一码: one Y for each X
     re.compile(r"[证照]合一"),  # 五证合一, 三证合一
     re.compile(rf"{_HUNDREDS}[^\W\d_]{{1,6}}{_HUNDREDS}"),  # 百名律师进千企: a campaign
     re.compile(r"[^\W\d_]{2}·[^\W\d_]{2}"),  # brand·slogan: 法治讲堂·逢九必讲, 蒙速办·帮您办
-    re.compile(
-        r"一扇门|一窗|一网|一次|一件事|一站式|一条龙|跑|不见面|马上办|就近办|掌上|秒批|免证|容缺"
-    ),
+    re.compile(r"一扇门|一窗|一网|一次|一件事|跑|不见面|马上办|就近办|掌上|秒批|免证|容缺"),
 )
 _MECHANISM_END = re.compile(
     r"(?:经验|模式|工作法|机制|制度|行动|工程|平台|办|通|责任制|工作室|信访室|调解室|说事点)$"
