@@ -234,3 +234,19 @@ def test_self_reference_with_a_unique_short_name_in_a_slogan() -> None:
     assert (meta.region_code, meta.needs_review) == ("522631", True)
     assert meta.region_attribution is not None
     assert meta.region_attribution.confidence == 0.55
+
+
+def test_self_reference_resolved_against_the_signature() -> None:
+    text = (
+        f"关于法治政府建设情况的报告\n一年来，我县{OPENING}\n"
+        "一、主要做法\n略。\n西吉县人民政府\n2022年2月15日"
+    )
+    meta = report(text)
+    assert attributed(meta) == ("640422", 2021, "signature", "publication_date")
+    assert meta.author == "西吉县人民政府"
+
+
+def test_self_reference_resolved_against_the_page_title() -> None:
+    page = PageMeta(title="关于2020年度法治政府建设情况的报告-彭阳县人民政府门户网站")
+    meta = report(f"2020年，我县{OPENING}", page)
+    assert attributed(meta)[:3] == ("640425", 2020, "self_reference")
