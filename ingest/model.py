@@ -15,16 +15,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.sentences import sentence_bounds
+from ingest.vocabulary import PolicyKind, RegionLevel
 
-PolicyKind = Literal[
-    "law",
-    "administrative_regulation",
-    "local_regulation",
-    "party_regulation",
-    "normative_document",
-    "other",
-]
-RegionLevel = Literal["province", "prefecture", "county", "township", "village", "other"]
+__all__ = ["PolicyKind", "RegionLevel"]  # the vocabulary, re-exported beside the model
+
 InstitutionKind = Literal[
     "government",
     "party",

@@ -11,7 +11,7 @@ Example:
     >>> canonical_doc_number("郧政办发[2019]29号")
     '郧政办发〔2019〕29号'
     >>> classify_policy_kind("阜新市优化营商环境条例")
-    'local_regulation'
+    <PolicyKind.LOCAL_REGULATION: 'local_regulation'>
 """
 
 from __future__ import annotations
@@ -204,31 +204,31 @@ def classify_policy_kind(canonical: str, *, has_region: bool | None = None) -> P
 
     Example:
         >>> classify_policy_kind("中华人民共和国行政复议法")
-        'law'
+        <PolicyKind.LAW: 'law'>
         >>> classify_policy_kind("重大行政决策程序暂行条例")
-        'administrative_regulation'
+        <PolicyKind.ADMINISTRATIVE_REGULATION: 'administrative_regulation'>
         >>> classify_policy_kind("党政主要负责人履行推进法治建设第一责任人职责规定")
-        'party_regulation'
+        <PolicyKind.PARTY_REGULATION: 'party_regulation'>
         >>> classify_policy_kind("柳城县突发事件总体应急预案")
-        'normative_document'
+        <PolicyKind.NORMATIVE_DOCUMENT: 'normative_document'>
         >>> classify_policy_kind("习近平法治思想学习纲要")
-        'other'
+        <PolicyKind.OTHER: 'other'>
     """
     regional = _looks_regional(canonical) if has_region is None else has_region
     if is_law(canonical):
-        return "law"
+        return PolicyKind.LAW
     if _is_party_regulation(canonical, regional):
-        return "party_regulation"
+        return PolicyKind.PARTY_REGULATION
     if _is_administrative_regulation(canonical, regional):
-        return "administrative_regulation"
+        return PolicyKind.ADMINISTRATIVE_REGULATION
     base = _strip_qualifiers(canonical)
     if base.endswith("条例"):
-        return "local_regulation"
+        return PolicyKind.LOCAL_REGULATION
     if _STUDY_MATERIAL.search(base):
-        return "other"
+        return PolicyKind.OTHER
     if _NORMATIVE_SUFFIX.search(base):
-        return "normative_document"
-    return "other"
+        return PolicyKind.NORMATIVE_DOCUMENT
+    return PolicyKind.OTHER
 
 
 def is_law(canonical: str) -> bool:

@@ -32,6 +32,7 @@ from graph.store import (
     UpsertResult,
 )
 from ingest.model import Extraction, Mention, PolicyRef, RegionInfo, ReportMeta
+from ingest.vocabulary import PolicyKind, RegionLevel
 from tests.store_fixtures import all_reports
 
 READS = ("ping", "stats", "get_nodes", "edges_of", "find_nodes", "run", "dump")
@@ -146,8 +147,8 @@ class CountingStore:
 
 UNREACHABLE = StoreError("cannot reach Neo4j at bolt://127.0.0.1:1 (connection refused)")
 
-PROVINCE = RegionInfo("990000", "测试", "测试省", "province", None)
-CITY = RegionInfo("990100", "甲", "甲市", "prefecture", "990000")
+PROVINCE = RegionInfo("990000", "测试", "测试省", RegionLevel.PROVINCE, None)
+CITY = RegionInfo("990100", "甲", "甲市", RegionLevel.PREFECTURE, "990000")
 
 
 def synthetic_reports(count: int, policies_each: int = 5) -> list[Extraction]:
@@ -158,14 +159,18 @@ def synthetic_reports(count: int, policies_each: int = 5) -> list[Extraction]:
 
 def synthetic_report(index: int, policies_each: int) -> Extraction:
     """One synthetic report (see :func:`synthetic_reports`)."""
-    county = RegionInfo(f"9901{index + 1:02d}", f"县{index}", f"县{index}县", "county", "990100")
+    county = RegionInfo(
+        f"9901{index + 1:02d}", f"县{index}", f"县{index}县", RegionLevel.COUNTY, "990100"
+    )
     titles = [f"测试条例第{(index + j) % (policies_each * 2)}号" for j in range(policies_each)]
     text = f"{county.full_name}{2020 + index % 4}年法治政府建设情况。"
     refs = []
     for title in titles:
         start = len(text) + 2
         text += f"学习《{title}》。"
-        refs.append(PolicyRef(title, title, "other", (Mention(start, start + len(title) + 2),)))
+        refs.append(
+            PolicyRef(title, title, PolicyKind.OTHER, (Mention(start, start + len(title) + 2),))
+        )
     return Extraction(
         source=f"synthetic/{index}.txt",
         report_id=f"synthetic{index:06d}",

@@ -31,6 +31,7 @@ from ingest.model import (
     RegionRef,
     ReportMeta,
 )
+from ingest.vocabulary import PolicyKind, RegionLevel
 
 LAW = "中华人民共和国行政处罚法"
 PROVINCE_PLAN = "湖北省法治政府建设实施方案"
@@ -42,10 +43,10 @@ NOTICE_NUMBER = "郧政办发〔2019〕29号"
 NESTING_PLAN = "郧阳区落实〈湖北省法治政府建设实施方案〉工作方案"
 LOOSE_NUMBER = "十政发〔2020〕5号"
 
-HUBEI = RegionInfo("420000", "湖北", "湖北省", "province", None, 114.34, 30.55)
-SHIYAN = RegionInfo("420300", "十堰", "十堰市", "prefecture", "420000", 110.8, 32.63)
-YUNYANG = RegionInfo("420304", "郧阳", "郧阳区", "county", "420300", 110.81, 32.83)
-FANGXIAN = RegionInfo("420325", "房县", "房县", "county", "420300", 110.73, 32.06)
+HUBEI = RegionInfo("420000", "湖北", "湖北省", RegionLevel.PROVINCE, None, 114.34, 30.55)
+SHIYAN = RegionInfo("420300", "十堰", "十堰市", RegionLevel.PREFECTURE, "420000", 110.8, 32.63)
+YUNYANG = RegionInfo("420304", "郧阳", "郧阳区", RegionLevel.COUNTY, "420300", 110.81, 32.83)
+FANGXIAN = RegionInfo("420325", "房县", "房县", RegionLevel.COUNTY, "420300", 110.73, 32.06)
 
 TEXT_A = (
     "郧阳区2019年法治政府建设年度报告\n"
@@ -112,12 +113,18 @@ def report_a() -> Extraction:
         ),
         policies=(
             PolicyRef(
-                "行政处罚法", LAW, "law", mentions(text, "《行政处罚法》"), (), None, "national"
+                "行政处罚法",
+                LAW,
+                PolicyKind.LAW,
+                mentions(text, "《行政处罚法》"),
+                (),
+                None,
+                "national",
             ),
             PolicyRef(
                 "十堰市法治政府建设实施方案(2016—2020年)",
                 CITY_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《十堰市法治政府建设实施方案(2016—2020年)》"),
                 issuer_region="十堰市",
                 issuer_region_code="420300",
@@ -125,7 +132,7 @@ def report_a() -> Extraction:
             PolicyRef(
                 "郧阳区法治政府建设实施方案(2016-2020年)",
                 OWN_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《郧阳区法治政府建设实施方案(2016-2020年)》"),
                 issuer_region="郧阳区",
                 issuer_region_code="420304",
@@ -133,14 +140,14 @@ def report_a() -> Extraction:
             PolicyRef(
                 "法治政府建设实施方案(2016—2020年)",
                 "法治政府建设实施方案(2016-2020年)",
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《法治政府建设实施方案(2016—2020年)》"),
                 refers_to=OWN_PLAN,
             ),
             PolicyRef(
                 NOTICE,
                 NOTICE,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, f"《{NOTICE}》"),
                 doc_number=NOTICE_NUMBER,
                 issuer="郧阳区人民政府办公室",
@@ -150,7 +157,7 @@ def report_a() -> Extraction:
             PolicyRef(
                 "郧阳区落实〈湖北省法治政府建设实施方案〉工作方案",
                 NESTING_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《郧阳区落实〈湖北省法治政府建设实施方案〉工作方案》"),
                 issuer_region="郧阳区",
                 issuer_region_code="420304",
@@ -159,7 +166,7 @@ def report_a() -> Extraction:
             PolicyRef(
                 PROVINCE_PLAN,
                 PROVINCE_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "〈湖北省法治政府建设实施方案〉"),
                 issuer_region="湖北省",
                 issuer_region_code="420000",
@@ -171,8 +178,12 @@ def report_a() -> Extraction:
             ),
         ),
         regions=(
-            RegionRef("郧阳区", "郧阳区", "county", mentions(text, "郧阳区")[:3], "420304"),
-            RegionRef("十堰市", "十堰市", "prefecture", mentions(text, "十堰市"), "420300"),
+            RegionRef(
+                "郧阳区", "郧阳区", RegionLevel.COUNTY, mentions(text, "郧阳区")[:3], "420304"
+            ),
+            RegionRef(
+                "十堰市", "十堰市", RegionLevel.PREFECTURE, mentions(text, "十堰市"), "420300"
+            ),
         ),
         institutions=(
             InstitutionRef(
@@ -228,12 +239,18 @@ def report_a_changed() -> Extraction:
         ),
         policies=(
             PolicyRef(
-                "行政处罚法", LAW, "law", mentions(text, "《行政处罚法》"), (), None, "national"
+                "行政处罚法",
+                LAW,
+                PolicyKind.LAW,
+                mentions(text, "《行政处罚法》"),
+                (),
+                None,
+                "national",
             ),
             PolicyRef(
                 "十堰市法治政府建设实施方案(2016—2020年)",
                 CITY_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《十堰市法治政府建设实施方案(2016—2020年)》"),
                 issuer_region="十堰市",
                 issuer_region_code="420300",
@@ -241,7 +258,7 @@ def report_a_changed() -> Extraction:
             PolicyRef(
                 "郧阳区法治政府建设实施方案(2016-2020年)",
                 OWN_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, "《郧阳区法治政府建设实施方案(2016-2020年)》"),
                 issuer_region="郧阳区",
                 issuer_region_code="420304",
@@ -257,7 +274,11 @@ def report_a_changed() -> Extraction:
             ),
         ),
         programs=(ProgramRef("放管服", "放管服", mentions(text, "放管服")),),
-        regions=(RegionRef("郧阳区", "郧阳区", "county", mentions(text, "郧阳区")[:1], "420304"),),
+        regions=(
+            RegionRef(
+                "郧阳区", "郧阳区", RegionLevel.COUNTY, mentions(text, "郧阳区")[:1], "420304"
+            ),
+        ),
         region_info=(HUBEI, SHIYAN, YUNYANG),
     )
 
@@ -278,12 +299,18 @@ def report_b() -> Extraction:
         ),
         policies=(
             PolicyRef(
-                "行政处罚法", LAW, "law", mentions(text, "《行政处罚法》"), (), None, "national"
+                "行政处罚法",
+                LAW,
+                PolicyKind.LAW,
+                mentions(text, "《行政处罚法》"),
+                (),
+                None,
+                "national",
             ),
             PolicyRef(
                 PROVINCE_PLAN,
                 PROVINCE_PLAN,
-                "normative_document",
+                PolicyKind.NORMATIVE_DOCUMENT,
                 mentions(text, f"《{PROVINCE_PLAN}》"),
                 doc_number=PROVINCE_PLAN_NUMBER,
                 issuer_region="湖北省",
@@ -300,7 +327,9 @@ def report_b() -> Extraction:
                 mentions(text, PROVINCE_PLAN_NUMBER),
             ),
         ),
-        regions=(RegionRef("房县", "房县", "county", mentions(text, "房县")[:1], "420325"),),
+        regions=(
+            RegionRef("房县", "房县", RegionLevel.COUNTY, mentions(text, "房县")[:1], "420325"),
+        ),
         institutions=(
             InstitutionRef(
                 "房县司法局",
@@ -336,7 +365,11 @@ def report_c() -> Extraction:
                 LOOSE_NUMBER, LOOSE_NUMBER, "十政发", 2020, 5, mentions(text, LOOSE_NUMBER)
             ),
         ),
-        regions=(RegionRef("十堰市", "十堰市", "prefecture", mentions(text, "十堰市"), "420300"),),
+        regions=(
+            RegionRef(
+                "十堰市", "十堰市", RegionLevel.PREFECTURE, mentions(text, "十堰市"), "420300"
+            ),
+        ),
         institutions=(
             InstitutionRef(
                 "十堰市司法局",

@@ -129,7 +129,7 @@ async def test_policy_by_short_title_lists_citations_with_region_year_and_eviden
     query = """{ policy(title: "《行政处罚法》") { id kind citations(first: 50) { totalCount
       edges { node { year count region { name code } evidence { text start end } } } } } }"""
     policy = (await data_of(client, query))["policy"]
-    assert (policy["id"], policy["kind"]) == (LAW, "LAW")
+    assert (policy["id"], policy["kind"]) == (LAW, "law")
     nodes = [edge["node"] for edge in policy["citations"]["edges"]]
     assert policy["citations"]["totalCount"] == 2
     assert sorted(n["region"]["code"] for n in nodes) == ["420304", "420325"]
@@ -280,7 +280,7 @@ async def test_unknown_policy_is_null_without_error(client: httpx.AsyncClient) -
 
 
 async def test_lists_filter_order_and_page_with_cursors(client: httpx.AsyncClient) -> None:
-    query = """query($after: String) { regions(level: COUNTY, first: 1, after: $after) {
+    query = """query($after: String) { regions(level: county, first: 1, after: $after) {
       totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { code } } }"""
     first = (await data_of(client, query))["regions"]
     second = (await data_of(client, query, after=first["pageInfo"]["endCursor"]))["regions"]
@@ -292,8 +292,8 @@ async def test_lists_filter_order_and_page_with_cursors(client: httpx.AsyncClien
 
 
 async def test_policies_filtered_by_kind(client: httpx.AsyncClient) -> None:
-    data = await data_of(client, "{ policies(kind: LAW) { totalCount nodes { id kind } } }")
-    assert data["policies"]["nodes"] == [{"id": LAW, "kind": "LAW"}]
+    data = await data_of(client, "{ policies(kind: law) { totalCount nodes { id kind } } }")
+    assert data["policies"]["nodes"] == [{"id": LAW, "kind": "law"}]
 
 
 async def test_stats_counts_nodes_and_relationships(client: httpx.AsyncClient) -> None:
@@ -306,7 +306,7 @@ async def test_stats_counts_nodes_and_relationships(client: httpx.AsyncClient) -
 
 
 async def test_named_query_as_typed_field(client: httpx.AsyncClient) -> None:
-    query = """{ regionsCitingPolicy(policy: "行政处罚法", level: COUNTY) {
+    query = """{ regionsCitingPolicy(policy: "行政处罚法", level: county) {
       regionCode year count } }"""
     rows = (await data_of(client, query))["regionsCitingPolicy"]
     assert [(r["regionCode"], r["year"]) for r in rows] == [("420304", 2019), ("420325", 2019)]

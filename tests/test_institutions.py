@@ -11,6 +11,7 @@ from ingest.extract.institutions import extract_institutions, load_bodies
 from ingest.extract.regions import extract_regions
 from ingest.gazetteer import load_gazetteer
 from ingest.model import Mention, PageMeta, RegionRef, ReportMeta
+from ingest.vocabulary import RegionLevel
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))
@@ -47,7 +48,7 @@ def test_a_district_named_in_the_text_gets_its_own_city() -> None:
     lianyungang = ReportMeta(
         region="连云港市", region_code="320700", region_path=("江苏省", "连云港市")
     )
-    region = RegionRef("海州区", "海州区", "county", (Mention(0, 3),), code="320706")
+    region = RegionRef("海州区", "海州区", RegionLevel.COUNTY, (Mention(0, 3),), code="320706")
     assert canonicals("海州区司法局牵头开展行政执法案卷评查。", lianyungang, (region,)) == [
         "连云港市海州区司法局"
     ]
@@ -56,7 +57,7 @@ def test_a_district_named_in_the_text_gets_its_own_city() -> None:
 def test_an_undecided_district_name_is_read_on_the_report_regions_branch() -> None:
     fuxin = ReportMeta(region="阜新市", region_code="210900", region_path=("辽宁省", "阜新市"))
     region = RegionRef(
-        "海州区", "海州区", "county", (Mention(0, 3),), candidates=("210902", "320706")
+        "海州区", "海州区", RegionLevel.COUNTY, (Mention(0, 3),), candidates=("210902", "320706")
     )
     refs = extract_institutions("海州区委召开专题会议。", report=fuxin, regions=(region,))
     assert [(r.canonical, r.region_code) for r in refs] == [("中共阜新市海州区委员会", "210902")]
@@ -150,7 +151,7 @@ def test_meetings_study_groups_and_the_cppcc_name_no_body(text: str) -> None:
 
 
 def test_the_cppcc_committee_of_a_named_region_is_not_the_party_committee() -> None:
-    region = RegionRef("郧阳区", "郧阳区", "county", (Mention(7, 10),), code="420304")
+    region = RegionRef("郧阳区", "郧阳区", RegionLevel.COUNTY, (Mention(7, 10),), code="420304")
     assert canonicals("向政治协商会议郧阳区委员会通报情况。", DISTRICT, (region,)) == []
 
 
@@ -166,7 +167,7 @@ def test_a_level_word_after_a_named_committee_is_that_region() -> None:
     jiaozhou = ReportMeta(
         region="胶州市", region_code="370281", region_path=("山东省", "青岛市", "胶州市")
     )
-    qingdao = RegionRef("青岛市", "青岛市", "prefecture", (Mention(1, 4),), code="370200")
+    qingdao = RegionRef("青岛市", "青岛市", RegionLevel.PREFECTURE, (Mention(1, 4),), code="370200")
     text = "在青岛市委、市政府的坚强领导下,市政府全面推进依法行政。"
     assert canonicals(text, jiaozhou, (qingdao,)) == [
         "中共青岛市委员会",
@@ -193,7 +194,7 @@ def test_local_abbreviations_get_full_names(text: str, expected: str) -> None:
 
 def test_a_bare_body_belongs_to_the_region_its_clause_names() -> None:
     bazhong = ReportMeta(region="巴中市", region_code="511900", region_path=("四川省", "巴中市"))
-    region = RegionRef("通江县", "通江县", "county", (Mention(2, 5),), code="511921")
+    region = RegionRef("通江县", "通江县", RegionLevel.COUNTY, (Mention(2, 5),), code="511921")
     assert canonicals("指导通江县组建行政审批局,司法局跟踪指导。", bazhong, (region,)) == [
         "通江县行政审批局",
         "巴中市司法局",
@@ -269,12 +270,12 @@ def test_a_region_mention_before_the_body_is_its_prefix() -> None:
     county = ReportMeta(
         region="柳城县", region_code="450222", region_path=("广西壮族自治区", "柳州市", "柳城县")
     )
-    region = RegionRef("柳城县", "柳城县", "county", (Mention(0, 3),), code="450222")
+    region = RegionRef("柳城县", "柳城县", RegionLevel.COUNTY, (Mention(0, 3),), code="450222")
     assert canonicals(text, county, (region,)) == ["柳城县信访局", "柳城县马山司法所"]
 
 
 def test_a_county_name_before_a_township_office_names_them_all() -> None:
-    region = RegionRef("郧阳区", "郧阳区", "county", (Mention(4, 7),), code="420304")
+    region = RegionRef("郧阳区", "郧阳区", RegionLevel.COUNTY, (Mention(4, 7),), code="420304")
     assert canonicals("全面推进郧阳区司法所规范化建设。", DISTRICT, (region,)) == []
 
 
@@ -290,7 +291,7 @@ def test_party_leading_group_and_plural_groups() -> None:
 
 
 def test_body_inside_a_longer_body_is_not_a_mention_of_its_own() -> None:
-    region = RegionRef("郧阳区", "郧阳区", "county", (Mention(0, 3),), code="420304")
+    region = RegionRef("郧阳区", "郧阳区", RegionLevel.COUNTY, (Mention(0, 3),), code="420304")
     assert canonicals("郧阳区人民政府办公室印发", DISTRICT, (region,)) == [
         "十堰市郧阳区人民政府办公室"
     ]

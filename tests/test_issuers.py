@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ingest.extract.issuers import author_institution, policy_issuer, with_issuers
 from ingest.model import InstitutionRef, Mention, PolicyRef
+from ingest.vocabulary import PolicyKind
 from tests import store_fixtures as fx
 
 TITLE = "某县人民政府办公室关于印发某县工作规则的通知"
@@ -15,7 +16,7 @@ OFFICE = InstitutionRef("某县人民政府办公室", "县政府办", (Mention(
 
 def notice(title: str = TITLE, refers_to: str | None = None) -> PolicyRef:
     mention = Mention(2, 2 + len(title) + 2)
-    return PolicyRef(title, title, "normative_document", (mention,), refers_to=refers_to)
+    return PolicyRef(title, title, PolicyKind.NORMATIVE_DOCUMENT, (mention,), refers_to=refers_to)
 
 
 def test_the_longest_institution_at_the_title_start_issues_the_policy() -> None:

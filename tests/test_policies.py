@@ -66,8 +66,8 @@ def test_nested_title_is_its_own_policy_and_the_outer_implements_it() -> None:
         "推进《柳州市落实<广西法治政府建设实施方案(2021—2025年)>工作方案》。"
     )
     regions: list[tuple[str, str, RegionLevel]] = [
-        ("柳州市", "柳州市", "prefecture"),
-        ("广西", "广西壮族自治区", "province"),
+        ("柳州市", "柳州市", RegionLevel.PREFECTURE),
+        ("广西", "广西壮族自治区", RegionLevel.PROVINCE),
     ]
     refs = _extract(text, regions=regions)
     outer = refs["柳州市落实〈广西法治政府建设实施方案(2021-2025年)〉工作方案"]
@@ -139,7 +139,7 @@ def test_newspapers_and_programmes_are_not_documents(text: str) -> None:
 )
 def test_doc_number_right_after_the_title_is_attached(written: str) -> None:
     text = f"制定了《郧阳区人民政府办公室关于做好法治政府建设工作的通知》{written},"
-    (ref,) = _extract(text, regions=[("郧阳区", "郧阳区", "county")]).values()
+    (ref,) = _extract(text, regions=[("郧阳区", "郧阳区", RegionLevel.COUNTY)]).values()
     assert ref.doc_number == "郧政办电〔2019〕21号"
 
 
@@ -154,7 +154,7 @@ def test_short_title_of_the_regions_own_plan_refers_to_the_full_title() -> None:
         "依据《郧阳区法治政府建设实施方案(2016-2020年)》,开展工作。"
         "坚持以《法治政府建设实施方案(2016—2020年)》为主线。"
     )
-    refs = _extract(text, regions=[("郧阳区", "郧阳区", "county")])
+    refs = _extract(text, regions=[("郧阳区", "郧阳区", RegionLevel.COUNTY)])
     short = refs["法治政府建设实施方案(2016-2020年)"]
     assert short.refers_to == "郧阳区法治政府建设实施方案(2016-2020年)"
     assert short.issuer_region == "郧阳区"
@@ -183,9 +183,9 @@ def test_deictic_level_words_name_the_report_region_or_its_province() -> None:
 def test_region_chain_in_a_title_gives_the_lowest_level_that_issues() -> None:
     text = "编制《阜新市海州区韩家店镇权责清单》。"
     regions: list[tuple[str, str, RegionLevel]] = [
-        ("阜新市", "阜新市", "prefecture"),
-        ("海州区", "海州区", "county"),
-        ("韩家店镇", "韩家店镇", "township"),
+        ("阜新市", "阜新市", RegionLevel.PREFECTURE),
+        ("海州区", "海州区", RegionLevel.COUNTY),
+        ("韩家店镇", "韩家店镇", RegionLevel.TOWNSHIP),
     ]
     (ref,) = _extract(text, regions=regions).values()
     assert ref.issuer_region == "海州区"
@@ -193,7 +193,7 @@ def test_region_chain_in_a_title_gives_the_lowest_level_that_issues() -> None:
 
 def test_local_and_national_regulations_are_told_apart() -> None:
     text = "落实《阜新市优化营商环境条例》和《优化营商环境条例》。"
-    refs = _extract(text, regions=[("阜新市", "阜新市", "prefecture")])
+    refs = _extract(text, regions=[("阜新市", "阜新市", RegionLevel.PREFECTURE)])
     assert refs["阜新市优化营商环境条例"].kind == "local_regulation"
     assert refs["阜新市优化营商环境条例"].issuer_region == "阜新市"
     assert refs["优化营商环境条例"].kind == "administrative_regulation"

@@ -24,7 +24,7 @@ from ingest.pipeline import extract_text
 
 ROOT = Path(__file__).parent / "realworld"
 ANNOTATIONS = sorted((ROOT / "annotations").glob("*.json"))
-KINDS = set(PolicyKind.__args__)  # type: ignore[attr-defined]
+KINDS = {kind.value for kind in PolicyKind}
 
 
 def annotation(path: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from graph.rows import ReportRows, merge_edge_props, merge_props, rows_for
 from graph.store import Edge
 from ingest.extract.issuers import with_issuers
 from ingest.model import Attribution, Extraction, Mention, PolicyRef, ReportMeta
+from ingest.vocabulary import PolicyKind
 from tests import store_fixtures as fx
 
 
@@ -174,7 +175,7 @@ def test_evidence_is_deduplicated_capped_and_counted() -> None:
     text = "甲《法》。乙《法》。丙《法》《法》。丁《法》。"
     starts = [i for i, ch in enumerate(text) if ch == "《"]
     mentions = tuple(Mention(s, s + 3) for s in starts)
-    policy = PolicyRef("法", "法", "law", mentions)
+    policy = PolicyRef("法", "法", PolicyKind.LAW, mentions)
     x = Extraction("t.txt", "r", text, ReportMeta(), policies=(policy,))
     [cites] = edges(rows(x, cap=2), Rel.CITES)
     assert cites.props == {

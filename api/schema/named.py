@@ -24,11 +24,11 @@ from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 
 from api.errors import UserInputError
-from api.schema.types import Info, PolicyKind, RegionLevel, described, gateway
+from api.schema.types import Info, described, gateway
+from api.schema.vocabulary import VOCABULARY
 from queries import QUERIES, get_query
 from queries.base import NamedQuery, QueryError
 
-KNOWN_ENUMS: tuple[type[Enum], ...] = (RegionLevel, PolicyKind)
 SCALARS: tuple[type, ...] = (str, int, float, bool)
 
 
@@ -48,7 +48,7 @@ def graphql_type(annotation: Any) -> Any:
         base = members[0] if len(members) == 1 else JSON
         return base | None if optional else base
     if origin is Literal:
-        return literal_enum(get_args(annotation))
+        return str
     if origin in (list, tuple):
         return cast(Any, list)[graphql_type(get_args(annotation)[0])]
     if annotation in SCALARS:
@@ -63,21 +63,13 @@ _ENUMS: dict[type[Enum], Any] = {}
 
 def graphql_enum(enum: type[Enum]) -> Any:
     """A GraphQL enum mirroring a Python enum of the queries (the original stays untouched)."""
-    if enum in KNOWN_ENUMS:
+    if enum in VOCABULARY:
         return enum
     if enum not in _ENUMS:
         members = {member.name: member.value for member in enum}
         mirror = Enum(enum.__name__, members)  # type: ignore[misc]
         _ENUMS[enum] = strawberry.enum(mirror, description=inspect.getdoc(enum))
     return _ENUMS[enum]
-
-
-def literal_enum(values: tuple[Any, ...]) -> Any:
-    """The GraphQL enum whose values are exactly ``values``, else a plain string."""
-    for enum in KNOWN_ENUMS:
-        if {member.value for member in enum} == set(values):
-            return enum
-    return str
 
 
 def argument(name: str, info: FieldInfo) -> inspect.Parameter:

@@ -16,10 +16,8 @@ from api.schema.types import (
     Info,
     Institution,
     Policy,
-    PolicyKind,
     Program,
     Region,
-    RegionLevel,
     Report,
     described,
     gateway,
@@ -27,6 +25,7 @@ from api.schema.types import (
     region_codes,
     window,
 )
+from api.schema.vocabulary import PolicyKind, RegionLevel
 from graph.model import Label
 from graph.store import Node
 from services import lookups

@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Annotated, Any, TypeVar, cast
@@ -27,6 +26,7 @@ from api.deps import FazhiContext
 from api.errors import UserInputError
 from api.loaders import StoreGateway
 from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
+from api.schema.vocabulary import PolicyKind, RegionLevel, member_or_other
 from graph.model import Label, Rel, evidence_triples
 from graph.store import Direction, Edge, Node
 
@@ -38,39 +38,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def described(description: str) -> Callable[[F], F]:
     """``@strawberry.field(description=…)`` for a resolver, keeping its type for mypy."""
     return cast(Callable[[F], F], strawberry.field(description=description))
-
-
-@strawberry.enum(description="Administrative level of a region (GB/T 2260).")
-class RegionLevel(Enum):
-    PROVINCE = "province"
-    PREFECTURE = "prefecture"
-    COUNTY = "county"
-    TOWNSHIP = "township"
-    VILLAGE = "village"
-    OTHER = "other"
-
-
-@strawberry.enum(description="What kind of document a policy is.")
-class PolicyKind(Enum):
-    LAW = "law"
-    ADMINISTRATIVE_REGULATION = "administrative_regulation"
-    LOCAL_REGULATION = "local_regulation"
-    PARTY_REGULATION = "party_regulation"
-    NORMATIVE_DOCUMENT = "normative_document"
-    OTHER = "other"
-
-
-def enum_value(enum: type[E], value: Any) -> E | None:
-    """The member of ``enum`` whose value is ``value`` (``OTHER`` for unknown values)."""
-    if value is None:
-        return None
-    return members_by_value(enum).get(value) or enum["OTHER"]
-
-
-@functools.cache
-def members_by_value(enum: type[E]) -> dict[Any, E]:
-    """value → member (a dict lookup is several times cheaper than calling the enum)."""
-    return {member.value: member for member in enum}
 
 
 def window(info: Info, first: int | None, after: str | None) -> Window:
@@ -209,7 +176,7 @@ class Region:
     def from_node(cls, node: Node) -> Region:
         """The GraphQL view of a Region node."""
         p = node.props
-        level = enum_value(RegionLevel, p.get("level"))
+        level = member_or_other(RegionLevel, p.get("level"))
         return cls(
             code=node.key,
             name=p.get("name"),
@@ -403,7 +370,7 @@ class Policy:
             id=node.key,
             title=p.get("title"),
             doc_number=p.get("doc_number"),
-            kind=enum_value(PolicyKind, p.get("kind")),
+            kind=member_or_other(PolicyKind, p.get("kind")),
             year=p.get("year"),
             aliases=list(p.get("aliases") or []),
         )

@@ -17,7 +17,7 @@ finally an issuing verb right before the title (印发/制定/审议通过 《�
 Example:
     >>> from ingest.model import ReportMeta
     >>> refs = extract_policies("学习《宪法》。", regions=(), report=ReportMeta(), doc_numbers=())
-    >>> refs[0].canonical, refs[0].kind, refs[0].issuer_region
+    >>> refs[0].canonical, refs[0].kind.value, refs[0].issuer_region
     ('中华人民共和国宪法', 'law', 'national')
 """
 
