@@ -15,6 +15,7 @@ import jieba
 
 from ingest.gazetteer import load_gazetteer
 from ingest.pipeline import extract_text
+from ingest.wordseg import pos_tagger
 
 SAMPLES = Path("samples/reports")
 
@@ -51,7 +52,9 @@ def main() -> None:
     started = time.perf_counter()
     load_gazetteer()
     jieba.initialize()
-    print(f"set-up (gazetteer + jieba dictionary): {time.perf_counter() - started:.2f} s")
+    pos_tagger()  # loaded on first need (a township office); a one-off cost, not throughput
+    extract_text(corpus[0])  # the script marks and the other lazily built tables
+    print(f"set-up (gazetteer, jieba dictionary and tagger): {time.perf_counter() - started:.2f} s")
     print(f"corpus: {len(corpus)} reports")
     ours = throughput("extract_text (full pipeline)", corpus, extract_text)
     reference = throughput("jieba.lcut (reference)", corpus, jieba.lcut)

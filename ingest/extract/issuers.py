@@ -29,7 +29,8 @@ def with_issuers(
     policies: Iterable[PolicyRef], institutions: Sequence[InstitutionRef]
 ) -> tuple[PolicyRef, ...]:
     """``policies`` with ``issuer`` set to the canonical institution that starts their title."""
-    return tuple(replace(p, issuer=policy_issuer(p, institutions)) for p in policies)
+    index = _IssuerIndex(institutions)
+    return tuple(replace(p, issuer=index.issuer(p)) for p in policies)
 
 
 def policy_issuer(policy: PolicyRef, institutions: Sequence[InstitutionRef]) -> str | None:
@@ -42,14 +43,45 @@ def policy_issuer(policy: PolicyRef, institutions: Sequence[InstitutionRef]) -> 
         >>> policy_issuer(plan, [gov])
         '某县人民政府'
     """
-    if policy.refers_to:
-        return None
-    best: tuple[int, str] | None = None
-    for inst in institutions:
-        length = max(_length_by_mentions(policy, inst), _length_by_name(policy, inst))
-        if length >= _MIN_ISSUER_NAME and (best is None or (length, inst.canonical) > best):
-            best = (length, inst.canonical)
-    return best[1] if best else None
+    return _IssuerIndex(institutions).issuer(policy)
+
+
+class _IssuerIndex:
+    """Institutions by where they are mentioned and by every name they go by, so that each
+    title looks up its own start instead of asking every institution (a report cites hundreds
+    of titles and names dozens of bodies)."""
+
+    def __init__(self, institutions: Sequence[InstitutionRef]) -> None:
+        self.at: dict[int, list[tuple[int, str]]] = {}
+        self.named: dict[str, str] = {}
+        for inst in institutions:
+            for mention in inst.mentions:
+                self.at.setdefault(mention.start, []).append((mention.end, inst.canonical))
+            for name in _names(inst):
+                if name and (name not in self.named or inst.canonical > self.named[name]):
+                    self.named[name] = inst.canonical
+        self.longest = max(map(len, self.named), default=0)
+
+    def issuer(self, policy: PolicyRef) -> str | None:
+        if policy.refers_to:
+            return None
+        found = [*self.by_mentions(policy), *self.by_name(policy)]
+        best = max(found, default=None)
+        return best[1] if best and best[0] >= _MIN_ISSUER_NAME else None
+
+    def by_mentions(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
+        # A title mention may or may not include its 《: the issuer starts at either position.
+        for outer in policy.mentions:
+            for start in (outer.start, outer.start + 1):
+                for end, canonical in self.at.get(start, ()):
+                    if end <= outer.end:
+                        yield end - start, canonical
+
+    def by_name(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
+        for title in (policy.canonical, policy.title):
+            for length in range(_MIN_ISSUER_NAME, min(len(title), self.longest) + 1):
+                if (canonical := self.named.get(title[:length])) is not None:
+                    yield length, canonical
 
 
 def author_institution(author: str | None, institutions: Sequence[InstitutionRef]) -> str | None:
@@ -71,20 +103,3 @@ def author_institution(author: str | None, institutions: Sequence[InstitutionRef
 
 def _names(inst: InstitutionRef) -> set[str]:
     return {inst.canonical, inst.name, *inst.variants}
-
-
-def _length_by_mentions(policy: PolicyRef, inst: InstitutionRef) -> int:
-    # A title mention may or may not include its 《: the issuer starts at either position.
-    lengths = [
-        inner.end - inner.start
-        for outer in policy.mentions
-        for inner in inst.mentions
-        if outer.start <= inner.start <= outer.start + 1 and inner.end <= outer.end
-    ]
-    return max(lengths, default=0)
-
-
-def _length_by_name(policy: PolicyRef, inst: InstitutionRef) -> int:
-    titles = (policy.canonical, policy.title)
-    lengths = [len(name) for name in _names(inst) for t in titles if name and t.startswith(name)]
-    return max(lengths, default=0)
