@@ -97,6 +97,9 @@ class Gazetteer:
         self._names = names
         self._names_list = list(names)
         self._ancestors: dict[str, tuple[RegionInfo, ...]] = {}
+        self._last_year = max(
+            (e.last_year for entries in names.values() for e in entries), default=0
+        )
         # A DFA: scans a third faster than the default NFA; for ~8,000 names it builds in 30 ms.
         dfa = ahocorasick_rs.Implementation.DFA
         self._overlapping = ahocorasick_rs.AhoCorasick(self._names_list, implementation=dfa)
@@ -117,6 +120,25 @@ class Gazetteer:
         """
         found = (r for r in self._regions.values() if level is None or r.level == level)
         return sorted(found, key=lambda r: r.code)
+
+    def valid_in(self, year: int, level: RegionLevel | None = None) -> list[RegionInfo]:
+        """Every region that existed in ``year`` (of ``level``, when given), as spelled then,
+        sorted by code; a year past the data's last one is read as that last one.
+
+        Example:
+            >>> [r.full_name for r in load_gazetteer().valid_in(2012) if r.code == "420321"]
+            ['郧县']
+            >>> "420321" in {r.code for r in load_gazetteer().valid_in(2023, "county")}
+            False
+        """
+        year = min(year, self._last_year)
+        found: dict[str, RegionInfo] = {}
+        for entries in self._names.values():
+            for entry in entries:
+                if entry.kind == "full" and entry.first_year <= year <= entry.last_year:
+                    found.setdefault(entry.info.code, entry.info)
+        chosen = (r for r in found.values() if level is None or r.level == level)
+        return sorted(chosen, key=lambda r: r.code)
 
     def ancestors(self, code: str) -> tuple[RegionInfo, ...]:
         """Province first, down to the direct parent of ``code`` (memoised: asked per mention)."""

@@ -31,6 +31,10 @@ documents_issued_by         issuer                                    policy_id,
 path_between                from_label, from_key, to_label, to_key,   step, label, key, name, rel
                             max_hops=4 (1..6)
 search                      text, labels?, limit=20                   label, key, name
+coverage                    year, level?, province?                   region_code, region_name,
+                                                                      level, province_code,
+                                                                      reports, first_published,
+                                                                      on_time, delay_days
 ==========================  ========================================  ===========================
 
 Run one with :func:`run_query` (validates, binds, asks the store); a bad name or parameter
@@ -55,6 +59,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries import (
     co_cited_policies,
+    coverage,
     documents_issued_by,
     path_between,
     policies_cited_by_region,
@@ -81,6 +86,7 @@ QUERIES: Mapping[str, NamedQuery[Any]] = MappingProxyType(
             documents_issued_by,
             path_between,
             search,
+            coverage,
         )
     }
 )

@@ -34,6 +34,7 @@ REQUIRED_VALUES: dict[str, Any] = {
     "from_key": "420304",
     "to_label": "Policy",
     "to_key": LAW,
+    "year": 2019,
 }
 
 

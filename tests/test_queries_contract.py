@@ -73,6 +73,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("search", {"text": "司法局", "labels": "Institution"}),
     ("search", {"text": "4203"}),
     ("search", {"text": "放"}),
+    ("coverage", {"year": 2019, "province": "420300"}),
 ]
 
 
