@@ -15,6 +15,7 @@ from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, out_edges, prop
 from queries.matching import POLICY_MATCH, Limit, PolicyParam, matching_policies
+from queries.ranking import MOST_CITED_ORDER, most_cited_first
 
 
 class Params(PolicyParam):
@@ -42,7 +43,7 @@ MATCH (rep)-[c:CITES]->(other:Policy)
 WHERE NOT other IN anchors
 WITH other, count(rep) AS reports, sum(c.count) AS mentions
 RETURN other.id AS policy_id, other.title AS title, other.kind AS kind, reports, mentions
-ORDER BY reports DESC, mentions DESC, policy_id
+ORDER BY {MOST_CITED_ORDER}
 LIMIT $limit
 """
 
@@ -57,8 +58,7 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
             if other not in anchors:
                 companions.setdefault(other, []).append(cites.get("count") or 0)
     rows = [_row(graph, policy, counts) for policy, counts in companions.items()]
-    rows.sort(key=lambda r: (-r["reports"], -r["mentions"], r["policy_id"]))
-    return rows[: params.limit]
+    return most_cited_first(rows)[: params.limit]
 
 
 def _row(graph: nx.MultiDiGraph, policy: str, counts: list[int]) -> dict[str, Any]:

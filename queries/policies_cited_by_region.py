@@ -24,6 +24,7 @@ from queries.matching import (
     matching_regions,
     year_ok,
 )
+from queries.ranking import MOST_CITED_ORDER, most_cited_first
 
 
 class Params(RegionParam, YearRange):
@@ -61,7 +62,7 @@ WITH p, count(rep) AS reports, min(rep.year) AS first_year, max(rep.year) AS las
      sum(c.count) AS mentions
 RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_number,
        reports, first_year, last_year, mentions
-ORDER BY reports DESC, mentions DESC, policy_id
+ORDER BY {MOST_CITED_ORDER}
 """
 
 
@@ -74,7 +75,7 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
                 year = prop(graph, report, "year")
                 cited.setdefault(policy, []).append((year, cites.get("count") or 0))
     rows = [_row(graph, policy, uses) for policy, uses in cited.items()]
-    return sorted(rows, key=lambda r: (-r["reports"], -r["mentions"], r["policy_id"]))
+    return most_cited_first(rows)
 
 
 def _reports(graph: nx.MultiDiGraph, params: Params) -> set[str]:

@@ -24,6 +24,7 @@ from ingest.model import PolicyKind, RegionLevel
 from queries.base import NamedQuery, QueryParams, Row
 from queries.embedded import ancestors, key_of, nodes_of, nulls_last, out_edges, prop, targets
 from queries.matching import YEAR_FILTER, Limit, RegionCode, YearRange, year_ok
+from queries.ranking import most_cited_first_key
 
 GroupBy = Literal["none", "province", "year"]
 
@@ -99,7 +100,7 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
         tally.reports.add(report)
         tally.mentions += cites.get("count") or 0
     rows = [_row(graph, group, policy, tally) for (group, policy), tally in tallies.items()]
-    rows.sort(key=lambda r: (nulls_last(r["group"]), -r["reports"], -r["mentions"], r["policy_id"]))
+    rows.sort(key=lambda r: (nulls_last(r["group"]), *most_cited_first_key(r)))
     return _top_per_group(rows, params.limit)
 
 

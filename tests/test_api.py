@@ -16,8 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.utils.str_converters import to_camel_case
 
 from api.app import create_app
+from api.schema.lookahead import plain_end_fields
+from api.schema.region import CITED_POLICY_ENDS, CitedPolicy
+from api.schema.report import CITATION_ENDS, Citation
 from config.settings import Settings, get_settings
 from devtools.neo4j_local import free_port
 from graph.factory import open_store
@@ -441,6 +445,38 @@ async def test_example_query_exactly_as_documented_passes_the_limits(
     async with client_for(sample_store, get_settings(api_graphiql=True)) as http:
         data = await data_of(http, EXAMPLE_QUERY)
     assert data["policy"]["citations"]["totalCount"] >= 2
+
+
+# --- plain end fields, filled by the connection's look-ahead ---------------------------------
+
+
+def end_selection(item_type: type) -> str:
+    """Every plain end field of ``item_type``, each asking for its ``__typename``."""
+    return " ".join(f"{to_camel_case(n)} {{ __typename }}" for n in plain_end_fields(item_type))
+
+
+def test_every_plain_end_field_has_a_filler() -> None:
+    assert plain_end_fields(Citation) == set(CITATION_ENDS)
+    assert plain_end_fields(CitedPolicy) == set(CITED_POLICY_ENDS)
+
+
+async def test_every_plain_end_field_of_a_citation_is_filled(client: httpx.AsyncClient) -> None:
+    query = (
+        f'{{ policy(title: "{LAW}") {{ citations {{ nodes {{ {end_selection(Citation)} }} }} }} }}'
+    )
+    nodes = (await data_of(client, query))["policy"]["citations"]["nodes"]
+    assert len(nodes) >= 2
+    assert all(value is not None for node in nodes for value in node.values()), nodes
+
+
+async def test_every_plain_end_field_of_a_cited_policy_is_filled(
+    client: httpx.AsyncClient,
+) -> None:
+    selection = end_selection(CitedPolicy)
+    query = f'{{ region(code: "420304") {{ citedPolicies {{ nodes {{ {selection} }} }} }} }}'
+    nodes = (await data_of(client, query))["region"]["citedPolicies"]["nodes"]
+    assert nodes
+    assert all(value is not None for node in nodes for value in node.values()), nodes
 
 
 # --- fazhi serve ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 
 from api.errors import UserInputError
-from api.schema.types import Info, described, gateway
+from api.schema.common import Info, described, gateway
 from api.schema.vocabulary import VOCABULARY
 from queries import QUERIES, get_query
 from queries.base import NamedQuery, QueryError

@@ -11,20 +11,12 @@ from typing import Any
 
 import strawberry
 
+from api.schema.common import Info, described, gateway, province_prefix, window
+from api.schema.mentions import Institution, Program
 from api.schema.pagination import Connection, Window, connection_from_list, connection_from_slice
-from api.schema.types import (
-    Info,
-    Institution,
-    Policy,
-    Program,
-    Region,
-    Report,
-    described,
-    gateway,
-    province_prefix,
-    region_codes,
-    window,
-)
+from api.schema.policy import Policy
+from api.schema.region import Region, region_codes
+from api.schema.report import Report
 from api.schema.vocabulary import PolicyKind, RegionLevel
 from graph.model import Label
 from graph.store import Node

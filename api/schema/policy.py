@@ -1,0 +1,128 @@
+"""The ``Policy`` type: a cited document, its citations, issuers and nested documents.
+
+Example:
+    >>> from graph.store import Node
+    >>> Policy.from_node(Node(Label.POLICY, "行政处罚法", {"kind": "law"})).kind
+    <PolicyKind.LAW: 'law'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import strawberry
+
+from api.schema import mentions as mention_types
+from api.schema import region as region_types
+from api.schema import report as report_types
+from api.schema.common import (
+    Info,
+    described,
+    gateway,
+    neighbours,
+    province_prefix,
+    region_code,
+    window,
+    year_in,
+)
+from api.schema.pagination import Connection, connection_from_slice
+from api.schema.refs import CitationRef, InstitutionRef, RegionRef
+from api.schema.vocabulary import PolicyKind, member_or_other
+from graph.model import Label, Rel
+from graph.store import Edge, Node
+
+
+@strawberry.type(description="A law, regulation, plan or normative document cited in 《》.")
+class Policy:
+    id: str = strawberry.field(
+        description="Canonical title, or canonical 文号 when only it is known."
+    )
+    title: str | None
+    doc_number: str | None = strawberry.field(
+        description="The canonical 文号, e.g. 国发〔2004〕10号."
+    )
+    kind: PolicyKind | None
+    year: int | None
+    aliases: list[str] = strawberry.field(description="Other spellings seen in reports.")
+
+    @classmethod
+    def from_node(cls, node: Node) -> Policy:
+        """The GraphQL view of a Policy node."""
+        p = node.props
+        return cls(
+            id=node.key,
+            title=p.get("title"),
+            doc_number=p.get("doc_number"),
+            kind=member_or_other(PolicyKind, p.get("kind")),
+            year=p.get("year"),
+            aliases=list(p.get("aliases") or []),
+        )
+
+    @described(description="Reports citing this policy, newest first, with evidence.")
+    async def citations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        province_code: str | None = None,
+    ) -> Connection[CitationRef]:
+        page = window(info, first, after)
+        province = province_prefix(province_code)
+        edges = await gateway(info).edges(Label.POLICY, self.id, Rel.CITES, "in")
+        years = await report_years(info, edges)
+        kept = newest_edges_first(edges, years)
+        if year_from is not None or year_to is not None:  # a policy may have thousands
+            kept = [e for e in kept if year_in(years.get(e.source[1]), year_from, year_to)]
+        if province is not None:
+            kept = await in_province(info, kept, province)
+        shown = page.slice(kept)
+        citations = [report_types.Citation.from_edge(e, years.get(e.source[1])) for e in shown]
+        await report_types.fetch_citation_ends(info, citations)
+        return connection_from_slice(citations, total=len(kept), window=page)
+
+    @described(description="Documents this one implements (nested 〈〉 titles).")
+    async def implements(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "out")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Documents that implement this one.")
+    async def implemented_by(self, info: Info) -> list[Policy]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "in")
+        return [Policy.from_node(node) for node in nodes]
+
+    @described(description="Institutions that issued the document.")
+    async def issued_by(self, info: Info) -> list[InstitutionRef]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_BY, "out")
+        return [mention_types.Institution.from_node(node) for node in nodes]
+
+    @described(description="Regions whose authorities issued the document.")
+    async def issued_in(self, info: Info) -> list[RegionRef]:
+        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_IN, "out")
+        return [region_types.Region.from_node(node) for node in nodes]
+
+
+async def report_years(info: Info, edges: Sequence[Edge]) -> dict[str, int | None]:
+    """The year of each report at the source end of ``edges``."""
+    reports = await gateway(info).nodes(Label.REPORT, [edge.source[1] for edge in edges])
+    return {r.key: r.props.get("year") for r in reports if r is not None}
+
+
+def newest_edges_first(edges: Sequence[Edge], years: Mapping[str, int | None]) -> list[Edge]:
+    """CITES edges ordered by their report: newest year first, then report and policy id.
+
+    Only the page asked for becomes :class:`Citation` objects (a policy may have thousands).
+    """
+    return sorted(edges, key=lambda e: (-(years.get(e.source[1]) or 0), e.source[1], e.target[1]))
+
+
+async def in_province(info: Info, edges: list[Edge], prefix: str) -> list[Edge]:
+    """The CITES edges whose report is about a region of the province with code ``prefix``."""
+    reports = [edge.source[1] for edge in edges]
+    about = await gateway(info).edges_many(Label.REPORT, reports, Rel.ABOUT, "out")
+    return [
+        edge
+        for edge, regions in zip(edges, about, strict=True)
+        if (code := region_code(regions)) is not None and code[:2] == prefix
+    ]
