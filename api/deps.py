@@ -11,7 +11,7 @@ from typing import cast
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
-from api.loaders import StoreGateway
+from api.loaders import StoreGateway, reads_in_parallel
 from config.settings import Settings
 from graph.store import GraphStore
 
@@ -22,7 +22,7 @@ class FazhiContext(BaseContext):
     def __init__(self, *, settings: Settings, store: GraphStore) -> None:
         super().__init__()
         self.settings = settings
-        self.gateway = StoreGateway(store)
+        self.gateway = StoreGateway(store, reads_in_parallel=reads_in_parallel(settings))
 
 
 async def get_context(request: Request) -> FazhiContext:

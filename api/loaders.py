@@ -29,6 +29,7 @@ from typing import Any, Generic, ParamSpec, TypeVar
 from anyio import to_thread
 
 from api.errors import StoreUnavailableError
+from config.settings import Settings
 from graph.model import Label, Rel
 from graph.store import Direction, Edge, GraphStats, GraphStore, Node, Page, QuerySpec, StoreError
 
@@ -220,11 +221,17 @@ def _retrieved(future: asyncio.Future[None]) -> None:
 
 
 class StoreGateway:
-    """The store as resolvers see it; create one per request (its caches live that long)."""
+    """The store as resolvers see it; create one per request (its caches live that long).
 
-    def __init__(self, store: GraphStore) -> None:
+    ``reads_in_parallel``: whether the store runs reads from several threads at once (a
+    database server) rather than one after another (the embedded store's lock); when it does
+    not, the calls of one tick share one thread hop (:class:`ThreadHops`). A scheduling choice
+    of the API, so the API makes it (:func:`reads_in_parallel`), not the storage Protocol.
+    """
+
+    def __init__(self, store: GraphStore, *, reads_in_parallel: bool = False) -> None:
         self.store = store
-        self._hops = ThreadHops(shared=not store.parallel_reads)
+        self._hops = ThreadHops(shared=not reads_in_parallel)
         self._node_loaders: dict[Label, BatchLoader[str, Node | None]] = {}
         self._edge_loaders: dict[EdgeKey, BatchLoader[str, list[Edge]]] = {}
 
@@ -284,3 +291,15 @@ class StoreGateway:
 
             self._edge_loaders[edge_key] = BatchLoader(load)
         return self._edge_loaders[edge_key]
+
+
+def reads_in_parallel(settings: Settings) -> bool:
+    """Whether the configured store runs concurrent reads side by side: Neo4j gives each call
+    its own session on the driver's pool; the embedded store holds its lock (and Python's).
+
+    Example:
+        >>> from config import get_settings
+        >>> reads_in_parallel(get_settings(store="neo4j")), reads_in_parallel(get_settings())
+        (True, False)
+    """
+    return settings.store == "neo4j"

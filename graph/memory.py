@@ -40,6 +40,7 @@ from typing import Any, Self, TypeVar
 import networkx as nx
 
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
+from graph.nxgraph import node_attributes, typed_neighbours
 from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
@@ -94,11 +95,6 @@ class MemoryStore:
     def path(self) -> Path | None:
         """The file the graph is saved to (None when in memory only)."""
         return self._path
-
-    @property
-    def parallel_reads(self) -> bool:
-        """False: every call holds the store's lock (and Python's), so reads queue."""
-        return False
 
     # --- writes -----------------------------------------------------------------------
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
@@ -210,7 +206,7 @@ class MemoryStore:
         return sort_nodes(nodes), sort_edges(edges)
 
     def _node(self, nid: str) -> Node | None:
-        attrs = self.graph._node.get(nid)  # networkx's own dict: its NodeView costs more
+        attrs = node_attributes(self.graph, nid)
         if attrs is None:
             return None
         label, key = split_node_id(nid)
@@ -480,20 +476,6 @@ def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> Edge:
 
 
 _RELS: dict[str, Rel] = {rel.value: rel for rel in Rel}
-
-
-def typed_neighbours(
-    graph: nx.MultiDiGraph, nid: str, rel: Rel, direction: Direction
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(far node id, edge attributes)`` of the ``rel`` edges of ``nid`` in ``direction``.
-
-    Walks networkx's own adjacency dicts (one edge per ends and type, keyed by type): its edge
-    and adjacency views cost more than the work on hot reads and corpus-wide queries.
-    """
-    for far_id, by_type in (graph._succ if direction == "out" else graph._pred)[nid].items():
-        attrs = by_type.get(rel)
-        if attrs is not None:
-            yield far_id, attrs
 
 
 # --- persistence ----------------------------------------------------------------------------

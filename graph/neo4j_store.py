@@ -137,11 +137,6 @@ class Neo4jStore:
             pass
 
     # --- reads ------------------------------------------------------------------------
-    @property
-    def parallel_reads(self) -> bool:
-        """True: each call is its own session on the driver's pool; the server runs them at once."""
-        return True
-
     def ping(self) -> None:
         """Raise :class:`StoreError` when the server does not answer."""
         self._read(lambda tx: tx.run(cypher.PING).single())

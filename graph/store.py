@@ -96,13 +96,6 @@ class QuerySpec(Protocol):
 class GraphStore(Protocol):
     """One knowledge graph, embedded or in Neo4j; both give the same answers."""
 
-    @property
-    def parallel_reads(self) -> bool:
-        """Whether reads from several threads at once run side by side (a database server)
-        rather than one after another (the embedded store's lock); callers use it to decide
-        whether concurrent reads are worth a thread each."""
-        ...
-
     # --- writes -----------------------------------------------------------------------
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         """Write one report's facts atomically; same content → unchanged, same source → replaced."""

@@ -19,8 +19,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.memory import typed_neighbours
 from graph.model import KEYS, Label, Rel, split_node_id
+from graph.nxgraph import typed_neighbours
 
 Attrs = dict[str, Any]
 

@@ -73,10 +73,6 @@ class CountingStore:
         if self.fail_with is not None:
             raise self.fail_with
 
-    @property
-    def parallel_reads(self) -> bool:
-        return self.inner.parallel_reads
-
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         return self.inner.upsert_report(extraction)
 

@@ -146,16 +146,11 @@ async def test_unshared_calls_run_in_threads_side_by_side() -> None:
 
 
 class ThreadNotingStore(CountingStore):
-    """The test store, noting the thread of each read; ``parallel`` says what it claims."""
+    """The test store, noting the thread of each read."""
 
-    def __init__(self, *, parallel: bool) -> None:
+    def __init__(self) -> None:
         super().__init__(filled_memory_store())
-        self.parallel = parallel
         self.threads: list[int] = []
-
-    @property
-    def parallel_reads(self) -> bool:
-        return self.parallel
 
     def _count(self, name: str) -> None:
         self.threads.append(threading.get_ident())
@@ -166,8 +161,8 @@ class ThreadNotingStore(CountingStore):
 async def test_the_gateway_shares_hops_only_when_the_store_reads_one_at_a_time(
     parallel: bool,
 ) -> None:
-    store = ThreadNotingStore(parallel=parallel)
-    gateway = StoreGateway(store)
+    store = ThreadNotingStore()
+    gateway = StoreGateway(store, reads_in_parallel=parallel)
     regions, edges = await asyncio.gather(
         gateway.nodes(Label.REGION, ["420304"]),
         gateway.edges(Label.REGION, "420304", Rel.PART_OF, "out"),
