@@ -1,7 +1,9 @@
 """The GraphQL context of a request: the running app's settings and a gateway to its store.
 
 Example:
-    >>> # router = GraphQLRouter(schema, context_getter=get_context)
+    >>> from config import get_settings
+    >>> from graph.memory import MemoryStore
+    >>> FazhiContext(settings=get_settings(), store=MemoryStore(None)).gateway.store.ping()
 """
 
 from __future__ import annotations

@@ -79,7 +79,12 @@ class TimedSchema(strawberry.Schema):
     """A schema whose executions stop after ``timeout_s`` seconds with a GraphQL error.
 
     Example:
-        >>> # TimedSchema(query=Query, timeout_s=10.0, extensions=limit_extensions(settings))
+        >>> @strawberry.type
+        ... class Hello:
+        ...     greeting: str = "你好"
+        >>> schema = TimedSchema(query=Hello, timeout_s=10.0)
+        >>> schema.execute_sync("{ greeting }", root_value=Hello()).data
+        {'greeting': '你好'}
     """
 
     def __init__(self, *args: Any, timeout_s: float, **kwargs: Any) -> None:

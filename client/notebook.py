@@ -5,9 +5,13 @@ Example:
     ...     fz.stats().columns.tolist()
     ['kind', 'name', 'count']
 
-    >>> # fz.ingest("samples/reports")
-    >>> # fz.regions_citing_policy("重大行政决策程序暂行条例")
-    >>> # fz.subgraph(policy="重大行政决策程序暂行条例", hops=2).number_of_nodes()
+    >>> samples = Path(__file__).resolve().parent.parent / "samples" / "reports"
+    >>> with Fazhi.open(store="memory", data_dir=None) as fz:
+    ...     files = fz.ingest(samples / "004_5c348e7bc60021f0.txt")
+    ...     citing = fz.regions_citing_policy("重大行政决策程序暂行条例")
+    ...     graph = fz.subgraph(policy="重大行政决策程序暂行条例", hops=2)
+    >>> files.status.tolist(), citing.region_name.tolist(), graph.number_of_nodes() > 2
+    (['new'], ['锡林郭勒盟'], True)
 """
 
 from __future__ import annotations

@@ -36,9 +36,11 @@ _Props = dict[str, Any]
 class BufferedTx:
     """:class:`graph.resolve.WriteTx` reading through a cache and holding writes until flush.
 
-    Example:
-        >>> # tx = BufferedTx(Neo4jTx(managed_tx, 2000)); write_report(tx, x, evidence_cap=3)
-        >>> # tx.flush()  — nothing reaches the database before this (or a graph walk)
+    Used inside a managed write transaction (so it needs a server; the contract suite runs it)::
+
+        tx = BufferedTx(Neo4jTx(managed_tx, 2000))
+        write_report(tx, extraction, evidence_cap=3)
+        tx.flush()  # nothing reaches the database before this (or a graph walk)
     """
 
     def __init__(self, inner: Neo4jTx) -> None:

@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import get_args
 
@@ -218,9 +217,7 @@ def test_both_stores_hold_the_same_graph(tmp_path: Path, neo4j_settings: Setting
 @pytest.mark.neo4j
 def test_unreachable_neo4j_is_one_clear_error_naming_the_uri(neo4j_settings: Settings) -> None:
     env = {**_neo4j_env(neo4j_settings), "NEO4J_URI": "bolt://127.0.0.1:1"}
-    started = time.monotonic()
-    result = fazhi("ingest", str(SAMPLE), env=env)
-    assert time.monotonic() - started < 10
+    result = fazhi("ingest", str(SAMPLE), env=env)  # how long it takes: python -m bench.timeouts
     assert result.exit_code != 0
     assert "bolt://127.0.0.1:1" in result.stderr
 

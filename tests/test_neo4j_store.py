@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,8 +19,6 @@ from graph.model import Label, Rel
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore, StoreError
 from tests import store_fixtures as fx
-
-CONNECT_LIMIT_S = 10
 
 
 @pytest.fixture
@@ -43,10 +40,8 @@ def test_unreachable_server_is_a_store_error_naming_the_uri(
     neo4j_settings: Settings, uri: str
 ) -> None:
     settings = neo4j_settings.model_copy(update={"neo4j_uri": uri, "neo4j_connect_timeout_s": 2.0})
-    started = time.monotonic()
-    with pytest.raises(StoreError, match=re.escape(uri)):
+    with pytest.raises(StoreError, match=re.escape(uri)):  # how soon: python -m bench.timeouts
         Neo4jStore(settings)
-    assert time.monotonic() - started < CONNECT_LIMIT_S
 
 
 def test_wrong_password_is_a_store_error(neo4j_settings: Settings) -> None:
@@ -137,11 +132,11 @@ def test_run_is_limited_by_the_store_query_timeout_not_the_api_one(
     neo4j_settings: Settings,
 ) -> None:
     limits = {"query_timeout_s": 0.5, "api_query_timeout_s": 600.0}
-    started = time.monotonic()
-    with Neo4jStore(neo4j_settings.model_copy(update=limits)) as limited:
-        with pytest.raises(StoreError, match="read failed"):
-            limited.run(EndlessQuery(), {})
-        assert time.monotonic() - started < CONNECT_LIMIT_S
+    with (
+        Neo4jStore(neo4j_settings.model_copy(update=limits)) as limited,
+        pytest.raises(StoreError, match="read failed"),  # how soon: python -m bench.timeouts
+    ):
+        limited.run(EndlessQuery(), {})
 
 
 def test_statements_take_data_only_as_parameters() -> None:

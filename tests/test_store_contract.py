@@ -444,5 +444,7 @@ def test_find_nodes_filters_on_needs_review(store: GraphStore) -> None:
 _ATTRIBUTION_PARTS = ("_source", "_confidence", "_inferred")
 
 
-def test_ping_answers(store: GraphStore) -> None:
-    store.ping()
+def test_ping_answers_and_changes_nothing(store: GraphStore) -> None:
+    before = store.dump()
+    store.ping()  # a store that does not answer raises StoreError here
+    assert store.dump() == before

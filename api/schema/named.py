@@ -6,8 +6,12 @@ argument per parameter (types, defaults and descriptions from the pydantic model
 schema grows with ``queries/`` and never drifts from it. ``namedQuery(name, params)`` answers any
 of them with JSON, and ``namedQueries`` lists them.
 
+So ``regions_citing_policy`` is asked as
+``{ regionsCitingPolicy(policy: "重大行政决策程序暂行条例") { regionName year count } }``.
+
 Example:
-    >>> # { regionsCitingPolicy(policy: "重大行政决策程序暂行条例") { regionName year count } }
+    >>> camel("regions_citing_policy")
+    'RegionsCitingPolicy'
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The root ``Query`` type: lookups by key, filtered lists and counts.
 
 Example:
-    >>> # { region(code: "420304") { fullName parent { name } } }
+    >>> from api.schema import print_sdl
+    >>> "  region(code: String = null, name: String = null): Region" in print_sdl()
+    True
 """
 
 from __future__ import annotations
