@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import astuple, fields
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -28,7 +27,7 @@ import pandas as pd
 from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
-from graph.store import Direction, Edge, GraphStore, Node
+from graph.store import ClosesOnExit, Direction, Edge, GraphStore, Node
 from ingest.pipeline import find_report_files
 from services.errors import UserInputError
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
@@ -39,7 +38,7 @@ from services.reviewing import REPORT_COLUMNS, find_reports, report_row
 DIRECTIONS: tuple[Direction, ...] = ("out", "in")
 
 
-class Fazhi:
+class Fazhi(ClosesOnExit):
     """One open graph store, asked the research questions of ``queries/``.
 
     Example:
@@ -199,17 +198,6 @@ class Fazhi:
         """Close the store (when this client opened it)."""
         if self._owns_store:
             self.store.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def add_node(graph: nx.MultiDiGraph, node: Node) -> None:

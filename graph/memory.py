@@ -34,8 +34,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -45,6 +44,7 @@ from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
 from graph.store import (
+    ClosesOnExit,
     Direction,
     Edge,
     GraphStats,
@@ -62,7 +62,7 @@ _MISSING = object()
 _T = TypeVar("_T")
 
 
-class MemoryStore:
+class MemoryStore(ClosesOnExit):
     """The embedded :class:`~graph.store.GraphStore`.
 
     ``data_dir=None`` keeps everything in memory (tests, notebooks).
@@ -240,17 +240,6 @@ class MemoryStore:
     def close(self) -> None:
         """Save pending writes."""
         self.flush()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class MemoryTx:

@@ -27,8 +27,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from neo4j import (
     Driver,
@@ -48,6 +47,7 @@ from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
 from graph.store import (
+    ClosesOnExit,
     Direction,
     Edge,
     GraphStats,
@@ -63,7 +63,7 @@ _T = TypeVar("_T")
 _KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
 
 
-class Neo4jStore:
+class Neo4jStore(ClosesOnExit):
     """The Neo4j :class:`~graph.store.GraphStore`.
 
     Example:
@@ -229,17 +229,6 @@ class Neo4jStore:
     def close(self) -> None:
         """Close the driver and its connections."""
         self._driver.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- plumbing ---------------------------------------------------------------------
     def _session(self) -> Session:

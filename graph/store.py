@@ -92,6 +92,36 @@ class QuerySpec(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
+class ClosesOnExit:
+    """``with`` support for a class with a ``close()``: the end of the block closes it.
+
+    Example:
+        >>> class Door(ClosesOnExit):
+        ...     shut = False
+        ...     def close(self) -> None:
+        ...         self.shut = True
+        >>> with Door() as door:
+        ...     pass
+        >>> door.shut
+        True
+    """
+
+    def close(self) -> None:
+        """Release what the object holds."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """One knowledge graph, embedded or in Neo4j; both give the same answers."""

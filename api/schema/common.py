@@ -23,6 +23,7 @@ from graph.store import Direction, Edge, Node
 
 Info = strawberry.Info[FazhiContext, None]
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def described(description: str) -> Callable[[F], F]:
@@ -52,6 +53,21 @@ async def neighbours(
     """The nodes at the far end of ``rel`` relationships, sorted by key."""
     edges = await gateway(info).edges(label, key, rel, direction)
     return await far_nodes(info, edges, direction)
+
+
+async def related(
+    info: Info, label: Label, key: str, rel: Rel, direction: Direction, view: Callable[[Node], T]
+) -> list[T]:
+    """The GraphQL views (``view``) of the nodes at the far end of ``rel``, sorted by key."""
+    return [view(node) for node in await neighbours(info, label, key, rel, direction)]
+
+
+async def related_one(
+    info: Info, label: Label, key: str, rel: Rel, direction: Direction, view: Callable[[Node], T]
+) -> T | None:
+    """The view of the first node (by key) at the far end of ``rel``, None when there is none."""
+    nodes = await neighbours(info, label, key, rel, direction)
+    return view(nodes[0]) if nodes else None
 
 
 async def far_nodes(info: Info, edges: Sequence[Edge], direction: Direction) -> list[Node]:

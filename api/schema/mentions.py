@@ -24,6 +24,8 @@ from api.schema.common import (
     gateway,
     neighbours,
     newest_first,
+    related,
+    related_one,
     window,
 )
 from api.schema.pagination import Connection, Window, connection_from_list
@@ -45,8 +47,9 @@ class Institution:
 
     @described(description="The region the institution belongs to.")
     async def region(self, info: Info) -> RegionRef | None:
-        regions = await neighbours(info, Label.INSTITUTION, self.id, Rel.IN_REGION, "out")
-        return region_types.Region.from_node(regions[0]) if regions else None
+        return await related_one(
+            info, Label.INSTITUTION, self.id, Rel.IN_REGION, "out", region_types.Region.from_node
+        )
 
     @described(description="Reports this institution signed.")
     async def authored_reports(self, info: Info) -> list[ReportRef]:
@@ -55,8 +58,9 @@ class Institution:
 
     @described(description="Policies this institution issued.")
     async def issued_policies(self, info: Info) -> list[PolicyRef]:
-        nodes = await neighbours(info, Label.INSTITUTION, self.id, Rel.ISSUED_BY, "in")
-        return [policy_types.Policy.from_node(node) for node in nodes]
+        return await related(
+            info, Label.INSTITUTION, self.id, Rel.ISSUED_BY, "in", policy_types.Policy.from_node
+        )
 
     @described(description="Reports that mention this institution.")
     async def mentioned_in(

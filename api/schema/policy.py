@@ -19,9 +19,9 @@ from api.schema.common import (
     Info,
     described,
     gateway,
-    neighbours,
     province_prefix,
     region_code,
+    related,
     window,
     year_in,
 )
@@ -84,23 +84,23 @@ class Policy:
 
     @described(description="Documents this one implements (nested 〈〉 titles).")
     async def implements(self, info: Info) -> list[Policy]:
-        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "out")
-        return [Policy.from_node(node) for node in nodes]
+        return await related(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "out", Policy.from_node)
 
     @described(description="Documents that implement this one.")
     async def implemented_by(self, info: Info) -> list[Policy]:
-        nodes = await neighbours(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "in")
-        return [Policy.from_node(node) for node in nodes]
+        return await related(info, Label.POLICY, self.id, Rel.IMPLEMENTS, "in", Policy.from_node)
 
     @described(description="Institutions that issued the document.")
     async def issued_by(self, info: Info) -> list[InstitutionRef]:
-        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_BY, "out")
-        return [mention_types.Institution.from_node(node) for node in nodes]
+        return await related(
+            info, Label.POLICY, self.id, Rel.ISSUED_BY, "out", mention_types.Institution.from_node
+        )
 
     @described(description="Regions whose authorities issued the document.")
     async def issued_in(self, info: Info) -> list[RegionRef]:
-        nodes = await neighbours(info, Label.POLICY, self.id, Rel.ISSUED_IN, "out")
-        return [region_types.Region.from_node(node) for node in nodes]
+        return await related(
+            info, Label.POLICY, self.id, Rel.ISSUED_IN, "out", region_types.Region.from_node
+        )
 
 
 async def report_years(info: Info, edges: Sequence[Edge]) -> dict[str, int | None]:

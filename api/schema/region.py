@@ -16,7 +16,17 @@ import strawberry
 from api.schema import mentions as mention_types
 from api.schema import policy as policy_types
 from api.schema import report as report_types
-from api.schema.common import Info, described, gateway, neighbours, newest_first, window, year_in
+from api.schema.common import (
+    Info,
+    described,
+    gateway,
+    neighbours,
+    newest_first,
+    related,
+    related_one,
+    window,
+    year_in,
+)
 from api.schema.lookahead import End, fill_ends
 from api.schema.pagination import Connection, connection_from_list, connection_from_slice
 from api.schema.refs import InstitutionRef, MentionRef, PolicyRef, ReportRef
@@ -53,13 +63,13 @@ class Region:
 
     @described(description="The region this one is part of.")
     async def parent(self, info: Info) -> Region | None:
-        parents = await neighbours(info, Label.REGION, self.code, Rel.PART_OF, "out")
-        return Region.from_node(parents[0]) if parents else None
+        return await related_one(
+            info, Label.REGION, self.code, Rel.PART_OF, "out", Region.from_node
+        )
 
     @described(description="Regions directly under this one that the graph knows.")
     async def children(self, info: Info) -> list[Region]:
-        nodes = await neighbours(info, Label.REGION, self.code, Rel.PART_OF, "in")
-        return [Region.from_node(node) for node in nodes]
+        return await related(info, Label.REGION, self.code, Rel.PART_OF, "in", Region.from_node)
 
     @described(description="Reports about this region, newest first.")
     async def reports(
@@ -101,13 +111,15 @@ class Region:
 
     @described(description="Institutions located in this region.")
     async def institutions(self, info: Info) -> list[InstitutionRef]:
-        nodes = await neighbours(info, Label.REGION, self.code, Rel.IN_REGION, "in")
-        return [mention_types.Institution.from_node(node) for node in nodes]
+        return await related(
+            info, Label.REGION, self.code, Rel.IN_REGION, "in", mention_types.Institution.from_node
+        )
 
     @described(description="Policies issued in this region.")
     async def issued_policies(self, info: Info) -> list[PolicyRef]:
-        nodes = await neighbours(info, Label.REGION, self.code, Rel.ISSUED_IN, "in")
-        return [policy_types.Policy.from_node(node) for node in nodes]
+        return await related(
+            info, Label.REGION, self.code, Rel.ISSUED_IN, "in", policy_types.Policy.from_node
+        )
 
     @described(description="Reports that mention this region by name.")
     async def mentioned_in(

@@ -22,8 +22,9 @@ from api.schema.common import (
     described,
     evidence_of,
     gateway,
-    neighbours,
     region_code,
+    related,
+    related_one,
     window,
 )
 from api.schema.lookahead import End, fill_ends
@@ -101,13 +102,15 @@ class Report:
 
     @described(description="The region the report is about.")
     async def region(self, info: Info) -> RegionRef | None:
-        regions = await neighbours(info, Label.REPORT, self.id, Rel.ABOUT, "out")
-        return region_types.Region.from_node(regions[0]) if regions else None
+        return await related_one(
+            info, Label.REPORT, self.id, Rel.ABOUT, "out", region_types.Region.from_node
+        )
 
     @described(description="The institutions that signed the report.")
     async def authored_by(self, info: Info) -> list[InstitutionRef]:
-        nodes = await neighbours(info, Label.REPORT, self.id, Rel.AUTHORED_BY, "out")
-        return [mention_types.Institution.from_node(node) for node in nodes]
+        return await related(
+            info, Label.REPORT, self.id, Rel.AUTHORED_BY, "out", mention_types.Institution.from_node
+        )
 
     @described(description="The policies the report cites, most cited first.")
     async def cites(
