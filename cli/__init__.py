@@ -15,7 +15,7 @@ import warnings
 
 import typer
 
-from cli import delete, export, extract, ingest, query, review, serve, stats
+from cli import delete, export, extract, fetch, ingest, query, review, serve, stats
 from cli import eval as eval_command
 
 # Libraries whose log records would reach stderr through Python's last-resort handler (the
@@ -53,5 +53,5 @@ def keep_library_noise_off_the_terminal() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-for _command in (extract, eval_command, ingest, review, stats, delete, query, serve, export):
+for _command in (fetch, extract, eval_command, ingest, review, stats, delete, query, serve, export):
     _command.register(app)

@@ -23,7 +23,10 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Report files or folders (walked).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Report files, folders (walked) or crawl archives (fazhi fetch)."),
+    ],
     store: StoreOption = None,
     data_dir: DataDirOption = None,
     jobs: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
@@ -38,13 +41,13 @@ def ingest(
 ) -> None:
     """Extract reports and write them to the store: new, unchanged or replaced, never duplicated."""
     from ingest.corrections import CorrectionsError
-    from ingest.pipeline import find_report_files
+    from ingest.pipeline import find_report_sources
     from services.ingesting import ingest_files
 
     settings = settings_from(store=store, data_dir=data_dir)
     if corrections is not None:
         settings = settings.model_copy(update={"corrections": corrections})
-    files = find_report_files(paths)
+    files = find_report_sources(paths)
     with opened_store(settings) as graph, _progress() as progress:
         task = progress.add_task("ingesting", total=len(files))
         try:

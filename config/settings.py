@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     ingest_batch_reports: int = 100  # reports per write transaction (failed batch: one by one)
     corrections: Path | None = None  # a researcher's corrections CSV, applied at every ingest
 
+    # fetching (fazhi fetch): polite by default; robots.txt is always obeyed
+    fetch_user_agent: str = (
+        "fazhi-graph/0.1 (research crawler of rule-of-law reports; "
+        "set FAZHI_FETCH_USER_AGENT to your name and a contact)"
+    )
+    fetch_delay_s: float = 2.0  # between two requests to one host (auto-throttle may raise it)
+    fetch_concurrency_per_host: int = 1
+    fetch_timeout_s: float = 30.0
+    fetch_retries: int = 2  # more tries of a timed-out request or a 5xx / 429 response
+    fetch_depth: int = 2  # link levels followed from a start URL (an attachment is one)
+    fetch_autothrottle: bool = True
+    fetch_scrapy_settings: dict[str, Any] = {}  # more Scrapy settings (JSON), e.g. scrapy-redis
+
     # api
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -1,7 +1,8 @@
 """The layering check: each package imports only its own floor and the floors below it, and no
 front end imports another front end.
 
-Floors, lowest first: ``config``; ``ingest``; ``graph``; ``queries``; ``services``; then the
+Floors, lowest first: ``config``; ``fetch`` (the crawler and its archive, which ingest
+reads); ``ingest``; ``graph``; ``queries``; ``services``; then the
 front ends ``api`` (GraphQL), ``cli`` (the ``fazhi`` command) and ``client`` (the notebook),
 side by side. Every import in a package's modules counts, at module level or inside a function
 (the CLI imports most of what it runs inside its commands). ``bench``, ``devtools``, ``tests``
@@ -9,7 +10,7 @@ and ``examples`` sit outside the building and may import anything.
 
 Example:
     $ python -m devtools.layers
-    layers: 0 violations in 8 packages
+    layers: 0 violations in 9 packages
 
     >>> violations_in("graph", "import api.app\\nfrom queries import QUERIES\\n")
     ['graph imports api (api.app)', 'graph imports queries (queries)']
@@ -24,13 +25,14 @@ from pathlib import Path
 
 FLOORS: dict[str, int] = {
     "config": 0,
-    "ingest": 1,
-    "graph": 2,
-    "queries": 3,
-    "services": 4,
-    "api": 5,
-    "cli": 5,
-    "client": 5,
+    "fetch": 1,
+    "ingest": 2,
+    "graph": 3,
+    "queries": 4,
+    "services": 5,
+    "api": 6,
+    "cli": 6,
+    "client": 6,
 }
 FRONT_ENDS = frozenset({"api", "cli", "client"})
 ROOT = Path(__file__).resolve().parent.parent

@@ -62,6 +62,8 @@ EdgeKey = tuple[Rel, NodeRef, NodeRef]
 LIST_PROPERTIES = frozenset({"aliases"})
 ATTRIBUTED_FACTS = ("region", "year", "author")  # ReportMeta.<fact>_attribution
 DIGEST_PROPERTY = "facts_digest"
+# Where a report was read from: not one of its facts (the same text elsewhere asserts the same).
+_WHERE_FROM = frozenset({"source", "url", "fetched_at", "archive_record"})
 _LABEL_ORDER = {label: i for i, label in enumerate(Label)}
 
 
@@ -198,6 +200,7 @@ class _Rows:
                 "author": meta.author,
                 "doc_number": meta.doc_number,
                 "source": self.x.source,
+                **provenance_props(self.x),
                 "region_code": meta.region_code,
                 "char_count": len(self.x.text),
                 "needs_review": meta.needs_review,
@@ -323,6 +326,27 @@ class _Rows:
         return ReportRows(self.x.report_id, self.x.source, tuple(nodes), tuple(edges))
 
 
+def provenance_props(extraction: Extraction) -> dict[str, Any]:
+    """Where a fetched report came from (URL, fetch time, archive record); {} for a file.
+
+    Example:
+        >>> from ingest.model import Provenance
+        >>> x = Extraction("http://a.gov.cn/r.html", "r", "文。", ReportMeta(),
+        ...                provenance=Provenance("http://a.gov.cn/r.html", "2024-04-01T08:00:00Z",
+        ...                                      "warc/a.warc.gz#0"))
+        >>> sorted(provenance_props(x))
+        ['archive_record', 'fetched_at', 'url']
+    """
+    found = extraction.provenance
+    if found is None:
+        return {}
+    return {
+        "url": found.url,
+        "fetched_at": found.fetched_at,
+        "archive_record": found.archive_record,
+    }
+
+
 def attribution_props(meta: ReportMeta) -> dict[str, Any]:
     """The attributions of a report's region, year and author as flat node properties.
 
@@ -352,7 +376,7 @@ def facts_digest(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
         True
     """
     facts = [
-        [node.label, node.key, {k: v for k, v in node.props.items() if k != "source"}]
+        [node.label, node.key, {k: v for k, v in node.props.items() if k not in _WHERE_FROM}]
         for node in nodes
     ]
     facts += [[edge.type, *edge.source, *edge.target, edge.props] for edge in edges]

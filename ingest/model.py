@@ -202,6 +202,16 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fetched report came from: the URL, when it was fetched, and its record in the
+    crawl archive (``<WARC file>#<offset>``, what ``warcio extract FILE OFFSET`` takes)."""
+
+    url: str
+    fetched_at: str  # ISO 8601, UTC (the record's WARC-Date)
+    archive_record: str
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one report, with the text all offsets point into."""
 
@@ -218,6 +228,7 @@ class Extraction:
     region_info: tuple[RegionInfo, ...] = ()  # every resolved region above, with its ancestors
     page: PageMeta = field(default_factory=PageMeta)
     warnings: tuple[str, ...] = field(default=())
+    provenance: Provenance | None = None  # set for a report read from a crawl archive
 
     def evidence(self, mention: Mention) -> Evidence:
         """The sentence around ``mention``.

@@ -16,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from config import Settings, get_settings
+from fetch.archive import ArchivedReport, is_archive
+from ingest.archive import archived_reports, read_archived
 from ingest.clean import clean_text, drop_pinyin_glosses
 from ingest.errors import IngestError
 from ingest.extract.doc_numbers import extract_doc_numbers
@@ -37,6 +39,7 @@ from ingest.readers import read_document
 from ingest.script import as_written, page_in_simplified, read_in_simplified
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+ReportSource = Path | ArchivedReport  # a report file, or a report in a crawl archive
 
 
 def extract_file(path: Path, *, settings: Settings | None = None) -> Extraction:
@@ -49,6 +52,24 @@ def extract_file(path: Path, *, settings: Settings | None = None) -> Extraction:
     """
     document = read_document(path, settings=settings or get_settings())
     return extract_text(document.text, source=document.source, page=document.page)
+
+
+def try_extract_source(source: ReportSource, *, settings: Settings) -> Extraction | str:
+    """The extraction of a file or an archived report, or one line naming it and the problem.
+
+    Example:
+        >>> from config import get_settings
+        >>> try_extract_source(Path("README.md"), settings=get_settings())
+        'README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)'
+    """
+    if isinstance(source, Path):
+        return try_extract_file(source, settings=settings)
+    try:
+        return read_archived(source, settings=settings)
+    except IngestError as error:
+        return str(error)
+    except Exception as error:  # one broken record must not stop a batch
+        return f"{source.url}: extraction failed ({type(error).__name__}: {error})"
 
 
 def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extraction | str:
@@ -156,6 +177,22 @@ def region_infos(gazetteer: Gazetteer, codes: Iterable[str]) -> tuple[RegionInfo
             if info is not None:
                 found[info.code] = info
     return tuple(found[code] for code in sorted(found))
+
+
+def find_report_sources(paths: Iterable[Path]) -> list[ReportSource]:
+    """Like :func:`find_report_files`, but a crawl archive folder gives its reports (by URL).
+
+    Example:
+        >>> len(find_report_sources([Path("samples/reports")]))
+        5
+    """
+    sources: list[ReportSource] = []
+    for path in paths:
+        if path.is_dir() and is_archive(path):
+            sources.extend(archived_reports(path))
+        else:
+            sources.extend(find_report_files([path]))
+    return sources
 
 
 def find_report_files(paths: Iterable[Path]) -> list[Path]:

@@ -101,23 +101,42 @@ def read_document(path: Path, *, settings: Settings) -> RawDocument:
         ingest.errors.FileNotReadableError: missing.txt: no such file
     """
     fmt = _format_of(path)
-    size = _checked_size(path, settings.max_file_bytes)
-    data = _read_bytes(path)
+    _checked_size(path, settings.max_file_bytes)
+    return read_data(_read_bytes(path), source=str(path), fmt=fmt, settings=settings)
+
+
+def read_data(data: bytes, *, source: str, fmt: DocFormat, settings: Settings) -> RawDocument:
+    """Read a document held in memory (an archived response): ``source`` names it in errors.
+
+    Example:
+        >>> from config import get_settings
+        >>> page = "<p>法治</p>".encode()
+        >>> url = "http://a.gov.cn/r.html"
+        >>> doc = read_data(page, source=url, fmt="html", settings=get_settings())
+        >>> doc.text, doc.source
+        ('法治', 'http://a.gov.cn/r.html')
+    """
+    if len(data) > settings.max_file_bytes:
+        limit = _mb(settings.max_file_bytes)
+        raise FileTooLargeError(
+            source,
+            f"{_mb(len(data))} MB, larger than the limit of {limit} MB (FAZHI_MAX_FILE_BYTES)",
+        )
     if not data.strip():
-        raise EmptyDocumentError(path, "empty file")
-    extracted = _read_quietly(path, fmt, data)
+        raise EmptyDocumentError(source, "empty file")
+    extracted = _read_quietly(source, fmt, data)
     text = normalise_text(extracted.text)
     if not text.strip():
         raise EmptyDocumentError(
-            path, "empty file" if fmt == "txt" else f"no text in this {fmt} file"
+            source, "empty file" if fmt == "txt" else f"no text in this {fmt} file"
         )
     for warning in extracted.warnings:
-        log.warning("%s: %s", path, warning)
+        log.warning("%s: %s", source, warning)
     return RawDocument(
-        source=str(path),
+        source=source,
         text=text,
         fmt=fmt,
-        byte_size=size,
+        byte_size=len(data),
         page=extracted.page,
         encoding=extracted.encoding,
         warnings=extracted.warnings,
@@ -130,7 +149,7 @@ _LIBRARY_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "charset_norm
 _NOTE_CHARS = 120
 
 
-def _read_quietly(path: Path, fmt: DocFormat, data: bytes) -> _Extracted:
+def _read_quietly(path: str | Path, fmt: DocFormat, data: bytes) -> _Extracted:
     """Run the reader for ``fmt`` with the libraries' log records and warnings held back.
 
     A file the reader refuses gets the libraries' first message in its one error line; what
@@ -358,7 +377,7 @@ def _is_suspicious(ch: str) -> bool:
 # --- plain text --------------------------------------------------------------------------------
 
 
-def _read_txt(path: Path, data: bytes) -> _Extracted:
+def _read_txt(path: str | Path, data: bytes) -> _Extracted:
     decoded = decode_bytes(data, path)
     return _Extracted(decoded.text, encoding=decoded.encoding, warnings=decoded.warnings)
 
@@ -383,7 +402,7 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
-def _read_html(path: Path, data: bytes) -> _Extracted:
+def _read_html(path: str | Path, data: bytes) -> _Extracted:
     import lxml.html
     import trafilatura
 
@@ -401,7 +420,7 @@ def _read_html(path: Path, data: bytes) -> _Extracted:
     return _Extracted(text, page, decoded.encoding, decoded.warnings)
 
 
-def _decode_html(data: bytes, path: Path) -> Decoded:
+def _decode_html(data: bytes, path: str | Path) -> Decoded:
     declared = _declared_charset(data)
     if declared is not None and _bom_encoding(data) is None:
         try:
@@ -487,7 +506,7 @@ _TERMINATORS = "。！？；：!?;:"
 _FULL_LINE_SHARE = 0.85  # a line this close to the text width was wrapped, not ended
 
 
-def _read_pdf(path: Path, data: bytes) -> _Extracted:
+def _read_pdf(path: str | Path, data: bytes) -> _Extracted:
     import pypdf
     from pypdf.errors import PyPdfError
 
@@ -554,7 +573,7 @@ def _join_wrapped(left: str, right: str) -> str:
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def _read_docx(path: Path, data: bytes) -> _Extracted:
+def _read_docx(path: str | Path, data: bytes) -> _Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -587,7 +606,7 @@ def _docx_table_lines(table: Table) -> Iterator[str]:
             yield "\t".join(" ".join(cell.text.split()) for cell in cells)
 
 
-_READERS: dict[DocFormat, Callable[[Path, bytes], _Extracted]] = {
+_READERS: dict[DocFormat, Callable[[str | Path, bytes], _Extracted]] = {
     "txt": _read_txt,
     "html": _read_html,
     "pdf": _read_pdf,

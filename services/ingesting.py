@@ -1,4 +1,5 @@
-"""Ingesting report files into a store: extract, write in batches, count, name what failed.
+"""Ingesting report files and archived reports into a store: extract, write in batches, count,
+name what failed.
 
 One loop for every front end (the ``fazhi ingest`` command, the notebook client): files are
 extracted (in ``jobs`` processes when asked) and written ``settings.ingest_batch_reports``
@@ -10,6 +11,7 @@ report fails).
 Example:
     >>> from config import get_settings
     >>> from graph.memory import MemoryStore
+    >>> from pathlib import Path
     >>> summary = ingest_files(MemoryStore(None), [Path("README.md")], settings=get_settings())
     >>> summary.failed
     ['README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)']
@@ -20,13 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from config import Settings
 from graph.store import GraphStore, StoreError, UpsertResult
 from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
-from ingest.pipeline import try_extract_file
+from ingest.pipeline import ReportSource, try_extract_source
 
 ProgressCallback = Callable[[int], None]  # called with how many more files are done
 
@@ -65,7 +66,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
 
-    def add(self, path: Path, result: UpsertResult) -> None:
+    def add(self, path: ReportSource, result: UpsertResult) -> None:
         """Count one store write of the report read from ``path``."""
         if result.status == "new":
             self.new += 1
@@ -77,7 +78,7 @@ class IngestSummary:
         self.relationships_written += result.relationships_written
         self.files.append(FileOutcome(str(path), result.report_id, result.status))
 
-    def fail(self, path: Path, problem: str, report_id: str | None = None) -> None:
+    def fail(self, path: ReportSource, problem: str, report_id: str | None = None) -> None:
         """Record a file that could not be extracted or written (``problem`` names it)."""
         self.failed.append(problem)
         self.files.append(FileOutcome(str(path), report_id, "failed", problem))
@@ -93,7 +94,7 @@ class IngestSummary:
 
 def ingest_files(
     store: GraphStore,
-    files: Sequence[Path],
+    files: Sequence[ReportSource],
     *,
     settings: Settings,
     jobs: int = 1,
@@ -113,7 +114,7 @@ def ingest_files(
     summary = IngestSummary()
     corrections = load_corrections(settings.corrections) if settings.corrections else None
     used: set[int] = set()
-    pending: list[tuple[Path, Extraction]] = []
+    pending: list[tuple[ReportSource, Extraction]] = []
     progress = on_progress or _no_progress
     batch_size = max(1, settings.ingest_batch_reports)
     for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
@@ -148,7 +149,7 @@ def correction_warnings(corrections: Corrections, used: set[int]) -> list[str]:
 
 
 def _upsert_batch(
-    store: GraphStore, pending: list[tuple[Path, Extraction]], summary: IngestSummary
+    store: GraphStore, pending: list[tuple[ReportSource, Extraction]], summary: IngestSummary
 ) -> int:
     """Write the pending reports as one batch, count each, and empty ``pending``."""
     results = store.upsert_reports([extraction for _, extraction in pending]) if pending else []
@@ -165,18 +166,18 @@ def _upsert_batch(
 
 
 def _extract_all(
-    files: Sequence[Path], *, settings: Settings, jobs: int
-) -> Iterator[tuple[Path, Extraction | str]]:
+    files: Sequence[ReportSource], *, settings: Settings, jobs: int
+) -> Iterator[tuple[ReportSource, Extraction | str]]:
     if jobs == 1:
-        yield from ((path, try_extract_file(path, settings=settings)) for path in files)
+        yield from ((path, try_extract_source(path, settings=settings)) for path in files)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         outcomes = pool.map(_extract_in_worker, files, [settings] * len(files), chunksize=4)
         yield from zip(files, outcomes, strict=True)
 
 
-def _extract_in_worker(path: Path, settings: Settings) -> Extraction | str:
-    return try_extract_file(path, settings=settings)
+def _extract_in_worker(path: ReportSource, settings: Settings) -> Extraction | str:
+    return try_extract_source(path, settings=settings)
 
 
 def _no_progress(done: int) -> None:

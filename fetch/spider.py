@@ -1,0 +1,269 @@
+"""The Scrapy parts of a crawl: the spider, and the archive as Scrapy's HTTP cache.
+
+The archive (:mod:`fetch.archive`) *is* the HTTP cache: :class:`ArchiveCacheStorage` stores
+every response there and hands back the newest archived copy of a URL, and
+:class:`RevalidatingPolicy` makes Scrapy's cache middleware ask the server with that copy's
+``ETag`` / ``Last-Modified`` every time (a ``304`` then serves the archived body, so links are
+still followed, and nothing is written). A permanent redirect is followed again without asking.
+
+Example:
+    >>> from fetch.links import reads_as_report
+    >>> declared_charset(b"text/html", b"<meta charset=gbk>") is None
+    False
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as TwistedConnectionRefused
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from fetch.archive import Archive
+from fetch.links import is_document, mismatch, reads_as_listing, reads_as_report, same_host
+
+Kind = Literal["start", "listing", "report", "attachment"]
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+
+
+@dataclass(slots=True)
+class CrawlLog:
+    """What a crawl did: new and unchanged responses, duplicates, what failed and why."""
+
+    archived: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (url, duplicate of)
+    reports: set[str] = field(default_factory=set)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    forbidden: list[str] = field(default_factory=list)  # by robots.txt
+
+    def lines(self) -> list[str]:
+        """The end-of-crawl summary, one line each: errors first, then the counts.
+
+        Example:
+            >>> log = CrawlLog(archived=3, errors=[("http://a/x.html", "HTTP 404")])
+            >>> log.lines()
+            ['error: http://a/x.html: HTTP 404', 'fetched: 3 new or changed, 0 unchanged, \
+0 duplicates; 0 reports; 1 errors; 0 forbidden by robots.txt']
+        """
+        found = [f"error: {url}: {reason}" for url, reason in self.errors]
+        found += [f"duplicate: {url}: same content as {first}" for url, first in self.duplicates]
+        found += [f"forbidden by robots.txt: {url}" for url in self.forbidden]
+        found.append(
+            f"fetched: {self.archived} new or changed, {self.unchanged} unchanged, "
+            f"{len(self.duplicates)} duplicates; {len(self.reports)} reports; "
+            f"{len(self.errors)} errors; {len(self.forbidden)} forbidden by robots.txt"
+        )
+        return found
+
+
+class ReportSpider(scrapy.Spider):
+    """From start URLs (reports, listing pages, site roots), reports and their attachments.
+
+    ``urls``: where to start; ``archive`` and ``crawl_log``: where the crawl writes what it finds.
+    """
+
+    name = "fazhi"
+
+    def __init__(
+        self, *, urls: Sequence[str], archive: Archive, crawl_log: CrawlLog, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.urls = list(urls)
+        self.archive = archive
+        self.crawl_log = crawl_log
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.urls:
+            yield self._request(url, "start")
+
+    def _request(self, url: str, kind: Kind) -> Request:
+        return Request(url, callback=self.parse, errback=self.failed, meta={"kind": kind})
+
+    def parse(self, response: Response, **_: Any) -> Iterator[Request]:
+        kind: Kind = response.meta.get("kind", "start")
+        if kind == "attachment" or is_document(response.url):
+            self._document(response)
+        elif isinstance(response, TextResponse):
+            yield from self._page(readable(response), kind)
+        else:
+            self._document(response)
+
+    def _page(self, page: TextResponse, kind: Kind) -> Iterator[Request]:
+        """A web page: a report itself, a report's wrapper around attachments, or a listing."""
+        links = list(_links(page))
+        own_report = kind == "report" or (kind == "start" and reads_as_report(_title(page), ""))
+        attachments = [
+            url
+            for url, anchor in links
+            if is_document(url) and (own_report or reads_as_report(anchor, url))
+        ]
+        is_report = own_report and not attachments  # else the attachments are the report
+        if is_report:
+            self.crawl_log.reports.add(page.url)
+        self.archive.set_role(page.url, "report" if is_report else "page")
+        yield from (self._request(url, "attachment") for url in attachments)
+        for url, anchor in links:
+            if is_document(url) or not same_host(url, page.url):
+                continue
+            if reads_as_report(anchor, url):
+                yield self._request(url, "report")
+            elif reads_as_listing(anchor, url):
+                yield self._request(url, "listing")
+
+    def _document(self, response: Response) -> None:
+        problem = mismatch(response.url, response.body)
+        self.archive.set_role(response.url, "report", problem)
+        if problem is None:
+            self.crawl_log.reports.add(response.url)
+        else:
+            self.crawl_log.errors.append((response.url, problem))
+
+    def failed(self, failure: Failure) -> None:
+        """Errback: the request's URL and why it failed go to the log; the crawl goes on."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
+            self.crawl_log.forbidden.append(url)
+            return
+        self.crawl_log.errors.append((url, describe_failure(failure)))
+
+
+def describe_failure(failure: Failure) -> str:
+    """Why a request failed, in words (the URL is said by the caller).
+
+    Example:
+        >>> describe_failure(Failure(DNSLookupError("no.such.host")))
+        'dead host: the name does not resolve'
+    """
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    if isinstance(error, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
+        return "timed out"
+    if isinstance(error, DNSLookupError | CannotResolveHostError):
+        return "dead host: the name does not resolve"
+    if isinstance(error, DownloadConnectionRefusedError | TwistedConnectionRefused):
+        return "dead host: connection refused"
+    if isinstance(error, IgnoreRequest):
+        return f"not fetched: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+def readable(response: TextResponse) -> TextResponse:
+    """The response decoded as GB18030 when it declares no charset and is not UTF-8 (many
+    government pages are GBK with no header or meta charset; Scrapy would guess cp1252)."""
+    content_type = response.headers.get(b"Content-Type") or b""
+    if declared_charset(content_type, response.body[:4096]) is not None:
+        return response
+    try:
+        response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.replace(encoding="gb18030")
+    return response
+
+
+def declared_charset(content_type: bytes, head: bytes) -> str | None:
+    """The charset a Content-Type header or the page's first bytes (meta) declare, or None.
+
+    Example:
+        >>> declared_charset(b"text/html; charset=UTF-8", b""), declared_charset(b"", b"<p>")
+        ('UTF-8', None)
+    """
+    match = _CHARSET.search(content_type) or _CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _links(page: TextResponse) -> Iterator[tuple[str, str]]:
+    """(absolute URL, anchor text) of every http(s) link on the page."""
+    for anchor in page.css("a[href]"):
+        href = anchor.attrib.get("href", "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = page.urljoin(href)
+        if url.startswith(("http://", "https://")):
+            text = " ".join(anchor.css("::text").getall()) + " " + anchor.attrib.get("title", "")
+            yield url, " ".join(text.split())
+
+
+def _title(page: TextResponse) -> str:
+    return " ".join(page.css("title::text, h1::text").getall())
+
+
+class RevalidatingPolicy(RFC2616Policy):
+    """Keep every response; ask again, conditionally, for every archived page; follow an
+    archived permanent redirect without asking."""
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        return response.status != 304
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        if cachedresponse.status in (301, 308):
+            return True
+        self._set_conditional_validators(request, cachedresponse)
+        return False
+
+    def is_cached_response_valid(
+        self, cachedresponse: Response, response: Response, request: Request
+    ) -> bool:
+        return response.status == 304
+
+
+class ArchiveCacheStorage:
+    """Scrapy's HTTP cache storage, kept in the crawl's archive (the spider's ``archive``)."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        self.archive: Archive | None = None
+        self.log: CrawlLog | None = None
+
+    def open_spider(self, spider: scrapy.Spider) -> None:
+        assert isinstance(spider, ReportSpider)
+        self.archive, self.log = spider.archive, spider.crawl_log
+
+    def close_spider(self, spider: scrapy.Spider) -> None:
+        """The archive is the crawl's to close."""
+
+    def retrieve_response(self, spider: scrapy.Spider, request: Request) -> Response | None:
+        assert self.archive is not None
+        record = self.archive.latest(request.url)
+        if record is None:
+            return None
+        status, headers, body = self.archive.body_record(record).raw()
+        if record.duplicate_of is not None:
+            status, headers = record.status, headers
+        header_map = {name.encode("latin-1"): value.encode("latin-1") for name, value in headers}
+        cls = responsetypes.from_args(headers=header_map, url=request.url, body=body)
+        return cls(url=request.url, status=status, headers=header_map, body=body)
+
+    def store_response(self, spider: scrapy.Spider, request: Request, response: Response) -> None:
+        assert self.archive is not None
+        assert self.log is not None
+        unconfirmed = "cached" not in response.flags  # else a 304 confirmed the archived copy
+        if not unconfirmed or self.archive.holds(response.url, response.status, response.body):
+            self.log.unchanged += 1
+            return
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            for value in values
+        ]
+        record = self.archive.store(response.url, response.status, headers, response.body)
+        self.log.archived += 1
+        if record.duplicate_of is not None:
+            self.log.duplicates.append((record.url, record.duplicate_of))
