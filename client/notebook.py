@@ -28,7 +28,8 @@ from config.settings import Settings, StoreKind, get_settings
 from graph.factory import open_store
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
 from graph.store import ClosesOnExit, Direction, Edge, GraphStore, Node
-from ingest.pipeline import find_report_files
+from ingest.pipeline import find_report_sources
+from queries.coverage import CoverageSummary, summarize
 from services.errors import UserInputError
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
 from services.lookups import find_policy, find_region
@@ -63,7 +64,8 @@ class Fazhi(ClosesOnExit):
 
     # --- writing ------------------------------------------------------------------------
     def ingest(self, *paths: Path | str, jobs: int = 1) -> pd.DataFrame:
-        """Extract report files (or folders of them) and write them: one row per file.
+        """Extract report files (or folders of them, or crawl archives) and write them: one row
+        per file (per URL for an archive).
 
         Columns: source, report_id, status (new, unchanged, replaced or failed) and problem
         (why a file failed). A bad file does not stop the others; the store failing does
@@ -75,7 +77,7 @@ class Fazhi(ClosesOnExit):
 
     def ingest_summary(self, *paths: Path | str, jobs: int = 1) -> IngestSummary:
         """Like :meth:`ingest`, answering the counts, failures and warnings of the run."""
-        files = find_report_files([Path(p) for p in paths])
+        files = find_report_sources([Path(p) for p in paths])
         return ingest_files(self.store, files, settings=self.settings, jobs=jobs)
 
     # --- named queries ------------------------------------------------------------------
@@ -108,6 +110,16 @@ class Fazhi(ClosesOnExit):
     def similar_regions(self, region: str, **options: Any) -> pd.DataFrame:
         """Regions whose reports cite the same policies as ``region``'s."""
         return self.query("similar_regions", region=region, **options)
+
+    def coverage(self, year: int, **filters: Any) -> pd.DataFrame:
+        """Regions expected to report on ``year``: their reports, first publication date,
+        whether on time and the delay (``level=``, ``province=`` filter them)."""
+        return self.query("coverage", year=year, **filters)
+
+    def coverage_summary(self, year: int, **filters: Any) -> CoverageSummary:
+        """:meth:`coverage` counted up: regions with and without a report, on time, late,
+        undated, and the median delay in days."""
+        return summarize(run_named(self.store, "coverage", {"year": year, **filters}))
 
     # --- reports ----------------------------------------------------------------------
     def reports(

@@ -64,6 +64,13 @@ def test_every_named_query_answers_a_dataframe_with_its_columns(fz: Fazhi, name:
     assert tuple(frame.columns) == QUERIES[name].columns
 
 
+def test_coverage_lists_regions_with_and_without_reports(fz: Fazhi) -> None:
+    counties = fz.coverage(2019, province="420300", level="county")
+    assert counties.set_index("region_code").loc[["420304", "420302"], "reports"].tolist() == [1, 0]
+    summary = fz.coverage_summary(2019, province="420300", level="county")
+    assert (summary["with_report"], summary["on_time"], summary["undated"]) == (2, 1, 1)
+
+
 def test_typed_methods_answer_the_main_questions(fz: Fazhi) -> None:
     citing = fz.regions_citing_policy("《行政处罚法》")
     assert sorted(citing["region_code"]) == ["420304", "420325"]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from reportlab.lib.pagesizes import A4
@@ -362,3 +363,23 @@ def test_an_archived_permanent_redirect_is_followed_without_asking(crawled: Craw
 def test_the_summary_counts_reports_and_names_the_archive(crawled: Crawled) -> None:
     assert "7 reports" in crawled.first.stdout  # copy.html is one of them, archived once
     assert f"archive: {crawled.archive}" in crawled.first.stdout
+
+
+async def test_graphql_shows_where_a_report_was_fetched(crawled: Crawled) -> None:
+    from api.app import create_app
+    from config.settings import get_settings
+
+    query = "{ reports(first: 50) { edges { node { url fetchedAt archiveRecord } } } }"
+    with MemoryStore(data_dir=crawled.data_dir) as store:
+        app = create_app(get_settings(api_graphiql=False), store=store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answer = (await client.post("/graphql", json={"query": query})).json()
+    nodes = [edge["node"] for edge in answer["data"]["reports"]["edges"]]
+    by_url = {node["url"]: node for node in nodes}
+    expected = reports_in_graph(crawled.data_dir)[crawled.base + "/reports/gbk.html"]
+    node = by_url[crawled.base + "/reports/gbk.html"]
+    assert (node["fetchedAt"], node["archiveRecord"]) == (
+        expected["fetched_at"],
+        expected["archive_record"],
+    )

@@ -69,6 +69,11 @@ class Report:
         description="The report's own 发文字号 (canonical), when the page states one."
     )
     source: str | None = strawberry.field(description="Path or URL the report was read from.")
+    url: str | None = strawberry.field(description="The URL it was fetched from (fazhi fetch).")
+    fetched_at: str | None = strawberry.field(description="When it was fetched (ISO 8601, UTC).")
+    archive_record: str | None = strawberry.field(
+        description="Its record in the crawl archive: <WARC file>#<offset>."
+    )
     char_count: int | None
     needs_review: bool = strawberry.field(
         description="Region or year missing or weakly attested: worth a researcher's look."
@@ -93,6 +98,9 @@ class Report:
             author=p.get("author"),
             doc_number=p.get("doc_number"),
             source=p.get("source"),
+            url=p.get("url"),
+            fetched_at=p.get("fetched_at"),
+            archive_record=p.get("archive_record"),
             char_count=p.get("char_count"),
             needs_review=bool(p.get("needs_review", False)),
             region_attribution=Attribution.from_props(p, "region"),
