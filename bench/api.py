@@ -181,12 +181,16 @@ def _stored_port(server: LocalServer) -> int | None:
 # ----------------------------------------------------------------------------- server
 
 
-def serve(store_kind: str, data_dir: str | None, port: int) -> None:
-    """Run the GraphQL app plus the bare endpoints on ``port`` (the subprocess's entry)."""
+def serve(store_kind: str, data_dir: str | None, port: int, variant: str = "custom") -> None:
+    """Run the GraphQL app plus the bare endpoints on ``port`` (the subprocess's entry), with
+    the custom pieces of :mod:`bench.api_variants` ``variant`` swaps."""
     import uvicorn
 
     from api.app import create_app
     from bench.api_reference import add_reference_routes
+    from bench.api_variants import apply_variant
+
+    apply_variant(variant)
 
     # Throughput runs queue slow queries behind each other: time-out only stuck requests.
     where = {"data_dir": data_dir} if data_dir else {}
@@ -200,10 +204,13 @@ def serve(store_kind: str, data_dir: str | None, port: int) -> None:
 
 
 @contextmanager
-def running_api(store_kind: str, data_dir: Path | None, env: dict[str, str]) -> Iterator[str]:
+def running_api(
+    store_kind: str, data_dir: Path | None, env: dict[str, str], variant: str = "custom"
+) -> Iterator[str]:
     """A uvicorn subprocess serving the store; yields its base URL and stops it at the end."""
     port = free_port()
     command = [sys.executable, "-m", "bench.api", "serve", "--store", store_kind]
+    command += ["--variant", variant]
     command += ["--port", str(port)] + (["--data-dir", str(data_dir)] if data_dir else [])
     process = subprocess.Popen(command, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
@@ -408,7 +415,7 @@ def run_store(store: str, args: argparse.Namespace) -> list[str]:
     else:
         data_dir, env = None, prepare_neo4j(extractions).environment()
     del extractions
-    with running_api(store, data_dir, env) as base:
+    with running_api(store, data_dir, env, args.variant) as base:
         return bench_store(store, base, reports, region, args)
 
 
@@ -425,6 +432,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60.0, help="time cap per side and phase")
     parser.add_argument("--only", nargs="*", help="only these query names")
+    parser.add_argument(
+        "--variant",
+        default="custom",
+        choices=["custom", "dataloader", "validation-cache", "limiters", "plain-schema"],
+        help="swap one custom piece of the API for strawberry's own (bench/api_variants.py)",
+    )
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -434,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Benchmark the chosen stores and print the table."""
     args = parse_args(argv)
     if args.mode == "serve":
-        serve(args.store, args.data_dir, args.port)
+        serve(args.store, args.data_dir, args.port, args.variant)
         return
     stores = ["memory", "neo4j"] if args.store == "all" else [args.store]
     lines = [line for store in stores for line in run_store(store, args)]
