@@ -5,7 +5,8 @@ Scrapy's Twisted reactor starts once per process, so :func:`crawl` runs once per
 
 Politeness is the default and robots.txt is always obeyed: one request at a time per host
 (``FAZHI_FETCH_CONCURRENCY_PER_HOST``), ``FAZHI_FETCH_DELAY_S`` between two (auto-throttle
-may lengthen it when a server slows down), retries of timeouts and 5xx / 429 answers, and the
+may lengthen it when a server slows down), retries of timeouts and 5xx / 429 answers after a
+pause that doubles (``FAZHI_FETCH_BACKOFF_S``), and the
 User-Agent of ``FAZHI_FETCH_USER_AGENT``. ``FAZHI_FETCH_SCRAPY_SETTINGS`` (JSON) adds or
 overrides Scrapy settings, e.g. a shared scheduler (scrapy-redis) to spread a crawl over
 machines.
@@ -45,6 +46,12 @@ def scrapy_settings(settings: Settings, *, depth: int) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": float(settings.fetch_timeout_s),
         "RETRY_ENABLED": True,
         "RETRY_TIMES": settings.fetch_retries,
+        "FAZHI_RETRY_BACKOFF_S": float(settings.fetch_backoff_s),
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "fetch.spider.BackoffRetryMiddleware": 550,
+        },
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "DEPTH_LIMIT": depth,
         "DOWNLOAD_MAXSIZE": settings.max_file_bytes,
         "HTTPCACHE_ENABLED": True,

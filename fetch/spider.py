@@ -14,12 +14,14 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -267,3 +269,42 @@ class ArchiveCacheStorage:
         self.log.archived += 1
         if record.duplicate_of is not None:
             self.log.duplicates.append((record.url, record.duplicate_of))
+
+
+def backoff_seconds(base_s: float, retry_times: int) -> float:
+    """How long the ``retry_times``-th retry of a request waits: ``base_s``, then twice as long
+    each time.
+
+    Example:
+        >>> [backoff_seconds(5.0, n) for n in (1, 2, 3)]
+        [5.0, 10.0, 20.0]
+    """
+    return base_s * 2.0 ** max(0, retry_times - 1)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (timeouts, 5xx, 429), each after a pause that doubles
+    (``FAZHI_FETCH_BACKOFF_S``): a server that struggles is given time to recover."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_s = settings.getfloat("FAZHI_RETRY_BACKOFF_S")
+
+    async def process_response(  # type: ignore[override]  # Scrapy awaits coroutine methods
+        self, request: Request, response: Response, spider: scrapy.Spider | None = None
+    ) -> Request | Response:
+        outcome = await self._after_pause(super().process_response(request, response))
+        assert outcome is not None  # Scrapy's answer to a response is a request or a response
+        return outcome
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: scrapy.Spider | None = None
+    ) -> Request | Response | None:
+        return await self._after_pause(super().process_exception(request, exception))
+
+    async def _after_pause(self, outcome: Request | Response | None) -> Request | Response | None:
+        if isinstance(outcome, Request):
+            pause = backoff_seconds(self.backoff_s, int(outcome.meta.get("retry_times", 1)))
+            if pause > 0:
+                await asyncio.sleep(pause)
+        return outcome

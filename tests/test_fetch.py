@@ -215,6 +215,7 @@ def environment(tmp: Path) -> dict[str, str]:
         "FAZHI_FETCH_DELAY_S": "0",
         "FAZHI_FETCH_TIMEOUT_S": "1",
         "FAZHI_FETCH_RETRIES": "1",
+        "FAZHI_FETCH_BACKOFF_S": "0",
         "FAZHI_FETCH_USER_AGENT": "fazhi-graph-tests (+http://127.0.0.1/)",
         "FAZHI_DATA_DIR": str(tmp / "fazhi"),
     }
