@@ -91,7 +91,7 @@ def probes(region_code: str) -> list[Probe]:
         ),
         Probe(
             "policies(kind)",
-            "{ policies(kind: LAW, first: 50) { totalCount edges { node { id title year } } } }",
+            "{ policies(kind: law, first: 50) { totalCount edges { node { id title year } } } }",
             "/bare/policies",
             {"kind": "law", "first": 50},
         ),
