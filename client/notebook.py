@@ -32,7 +32,7 @@ from ingest.pipeline import find_report_sources
 from queries.coverage import CoverageSummary, summarize
 from services.errors import UserInputError
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
-from services.lookups import find_policy, find_region
+from services.lookups import find_policy, find_region_written
 from services.querying import catalogue, named_query, run_named
 from services.reviewing import REPORT_COLUMNS, find_reports, report_row
 
@@ -170,8 +170,7 @@ class Fazhi(ClosesOnExit):
         if (region is None) == (policy is None):
             raise UserInputError("give exactly one of: region, policy")
         if region is not None:
-            code = region if region.isdigit() else None
-            node = find_region(self.store, code=code, name=None if code else region)
+            node = find_region_written(self.store, region)
         else:
             node = find_policy(self.store, title=policy)
         if node is None:

@@ -56,6 +56,19 @@ def find_region(
     return found[0] if found else None
 
 
+def find_region_written(store: GraphStore, written: str) -> Node | None:
+    """The region a user wrote as a 6-digit code or as a name (error when ambiguous).
+
+    Example:
+        >>> from graph.memory import MemoryStore
+        >>> find_region_written(MemoryStore(None), "420304") is None
+        True
+    """
+    if written.isdigit():
+        return find_region(store, code=written)
+    return find_region(store, name=written)
+
+
 def find_policy(
     store: GraphStore,
     *,

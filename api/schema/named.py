@@ -27,11 +27,10 @@ from pydantic.fields import FieldInfo
 from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 
-from api.errors import UserInputError
 from api.schema.common import Info, described, gateway
 from api.schema.vocabulary import VOCABULARY
-from queries import QUERIES, get_query
-from queries.base import NamedQuery, QueryError
+from queries.base import NamedQuery
+from services.querying import bind, catalogue, named_query
 
 SCALARS: tuple[type, ...] = (str, int, float, bool)
 
@@ -124,10 +123,7 @@ async def answer(
     info: Info, query: NamedQuery[Any], params: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Validate ``params`` (clear errors naming the parameter) and run ``query`` on the store."""
-    try:
-        bound = query.bind(params)
-    except QueryError as error:
-        raise UserInputError(str(error)) from error
+    bound = bind(query, params)
     return await gateway(info).run(query, bound)
 
 
@@ -170,15 +166,12 @@ class GenericNamedQuery:
                 columns=list(q.columns),
                 parameters=q.params_model.model_json_schema(),
             )
-            for q in QUERIES.values()
+            for q in catalogue()
         ]
 
     @described(description="Any named query by name, parameters and rows as JSON.")
     async def named_query(self, info: Info, name: str, params: JSON | None = None) -> list[JSON]:
-        try:
-            query = get_query(name)
-        except QueryError as error:
-            raise UserInputError(str(error)) from error
+        query = named_query(name)
         rows = await answer(info, query, cast(dict[str, Any], params or {}))
         return cast(list[JSON], rows)
 
@@ -187,7 +180,7 @@ def named_query_fields() -> type:
     """A root type holding one typed field per named query, plus the generic ones."""
     fields = {
         strawberry_name(q.name): strawberry.field(resolver=resolver(q), description=q.description)
-        for q in QUERIES.values()
+        for q in catalogue()
     }
     typed = strawberry.type(type("NamedQueryFields", (), {**fields, "__module__": __name__}))
     return merge_types("NamedQueries", (typed, GenericNamedQuery))
