@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -56,7 +57,9 @@ def deadline_for(year: int) -> str:
 class Params(QueryParams):
     """The reported year, and optional filters on the regions expected to report."""
 
-    derived_keys: ClassVar[frozenset[str]] = frozenset({"expected", "deadline", "year_end"})
+    derived_keys: ClassVar[frozenset[str]] = frozenset(
+        {"expected", "deadline", "year_end", "iso_date"}
+    )
 
     year: Year = Field(description="The year reported on, e.g. 2023.")
     level: RegionLevel | None = Field(None, description="Only regions of this level.")
@@ -66,9 +69,10 @@ class Params(QueryParams):
 
     def derived(self) -> dict[str, Any]:
         return {
-            "expected": expected_regions(self.year, self.level, self.province),
+            "expected": expected_regions(self.year),
             "deadline": deadline_for(self.year),
             "year_end": f"{self.year + 1}-01-01",
+            "iso_date": _ISO_DATE,
         }
 
 
@@ -97,42 +101,42 @@ class CoverageSummary(TypedDict):
     median_delay_days: float | None
 
 
-def expected_regions(
-    year: int, level: RegionLevel | None = None, within: str | None = None
-) -> list[dict[str, str]]:
-    """The regions expected to report on ``year`` (as the Cypher parameter ``$expected``).
+@functools.cache
+def expected_regions(year: int) -> list[dict[str, Any]]:
+    """The regions expected to report on ``year`` (the Cypher parameter ``$expected``), each
+    with the codes of the regions it lies within (itself included), for the filters.
 
     Example:
-        >>> [r["name"] for r in expected_regions(2019, "county", "420300")][:3]
-        ['茅箭区', '张湾区', '郧阳区']
+        >>> [r["name"] for r in expected_regions(2019) if "420300" in r["within"]][:3]
+        ['十堰市', '茅箭区', '张湾区']
     """
     gazetteer = load_gazetteer()
-    expected = []
-    for region in gazetteer.valid_in(year, level):
-        chain = [*gazetteer.ancestors(region.code), region]
-        if region.code.startswith(_NOT_EXPECTED_PREFIXES):
-            continue
-        if within is not None and within not in {r.code for r in chain}:
-            continue
-        expected.append(_expected(region, chain[0]))
-    return expected
+    return [
+        _expected(region, [*gazetteer.ancestors(region.code), region])
+        for region in gazetteer.valid_in(year)
+        if not region.code.startswith(_NOT_EXPECTED_PREFIXES)
+    ]
 
 
-def _expected(region: RegionInfo, province: RegionInfo) -> dict[str, str]:
+def _expected(region: RegionInfo, chain: list[RegionInfo]) -> dict[str, Any]:
     return {
         "code": region.code,
         "name": region.full_name,
         "level": str(region.level),
-        "province_code": province.code,
+        "province_code": chain[0].code,
+        "within": [r.code for r in chain],
     }
 
 
-CYPHER = f"""
+CYPHER = """
 UNWIND $expected AS region
-OPTIONAL MATCH (rep:Report)-[:ABOUT]->(:Region {{code: region.code}})
+WITH region
+WHERE ($level IS NULL OR region.level = $level)
+  AND ($province IS NULL OR $province IN region.within)
+OPTIONAL MATCH (rep:Report)-[:ABOUT]->(:Region {code: region.code})
 WHERE rep.year = $year
 WITH region, count(rep) AS reports,
-     min(CASE WHEN rep.published =~ '{_ISO_DATE}' THEN rep.published END) AS first_published
+     min(CASE WHEN rep.published =~ $iso_date THEN rep.published END) AS first_published
 RETURN region.code AS region_code, region.name AS region_name, region.level AS level,
        region.province_code AS province_code, reports, first_published,
        CASE WHEN first_published IS NULL THEN NULL ELSE first_published <= $deadline END
@@ -146,10 +150,16 @@ ORDER BY region_code
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
     bound = params.cypher_params()
-    return [_row(graph, region, bound) for region in bound["expected"]]
+    return [_row(graph, region, bound) for region in bound["expected"] if _wanted(region, params)]
 
 
-def _row(graph: nx.MultiDiGraph, region: Mapping[str, str], bound: Mapping[str, Any]) -> Row:
+def _wanted(region: Mapping[str, Any], params: Params) -> bool:
+    if params.level is not None and region["level"] != params.level:
+        return False
+    return params.province is None or params.province in region["within"]
+
+
+def _row(graph: nx.MultiDiGraph, region: Mapping[str, Any], bound: Mapping[str, Any]) -> Row:
     dates = _publication_dates(graph, region["code"], bound["year"])
     first = min((d for d in dates if d is not None and _is_iso_date(d)), default=None)
     return {

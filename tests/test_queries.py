@@ -141,6 +141,7 @@ def test_registry_lists_every_query_with_its_parts() -> None:
         "documents_issued_by",
         "path_between",
         "search",
+        "coverage",
     }
     for name, query in QUERIES.items():
         assert query.name == name
@@ -171,6 +172,7 @@ def test_rows_have_the_declared_columns_in_order(graph: nx.MultiDiGraph) -> None
             to_key="511921",
         ),
         "search": ask(graph, "search", text="法治"),
+        "coverage": ask(graph, "coverage", year=2019, province="420300"),
     }
     for name, rows in answers.items():
         assert rows, name
@@ -190,6 +192,7 @@ def test_cypher_parameters_are_exactly_the_bound_parameters() -> None:
         "from_key": "1",
         "to_label": "Policy",
         "to_key": "2",
+        "year": 2019,
     }
     for query in QUERIES.values():
         fields = query.params_model.model_fields
