@@ -246,9 +246,9 @@ class ArchiveCacheStorage:
         record = self.archive.latest(request.url)
         if record is None:
             return None
-        status, headers, body = self.archive.body_record(record).raw()
-        if record.duplicate_of is not None:
-            status, headers = record.status, headers
+        status, headers, body = record.raw()  # a duplicate's own status and validators …
+        if record.duplicate_of is not None:  # … and the body of the record it revisits
+            body = self.archive.body_record(record).raw()[2]
         header_map = {name.encode("latin-1"): value.encode("latin-1") for name, value in headers}
         cls = responsetypes.from_args(headers=header_map, url=request.url, body=body)
         return cls(url=request.url, status=status, headers=header_map, body=body)
