@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from config.settings import Settings
+from api.app import create_app
+from config.settings import Settings, get_settings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
@@ -134,3 +136,24 @@ def test_provinces_expected_are_the_mainland_31() -> None:
     rows = run_query(MemoryStore(data_dir=None), "coverage", {"year": 2023, "level": "province"})
     assert len(rows) == 31
     assert not {"710000", "810000", "820000"} & {row["region_code"] for row in rows}
+
+
+async def test_graphql_lists_the_regions_and_counts_them_up(memory: GraphStore) -> None:
+    query = """{ coverage(year: 2023, level: county, province: "420300") { regionCode onTime }
+                 coverageSummary(year: 2023, level: county, province: "420300") {
+                   withReport withoutReport onTime late undated medianDelayDays } }"""
+    app = create_app(get_settings(api_graphiql=False), store=memory)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = (await client.post("/graphql", json={"query": query})).json()
+    assert "errors" not in answer, answer
+    on_time = {row["regionCode"]: row["onTime"] for row in answer["data"]["coverage"]}
+    assert (len(on_time), on_time["420304"], on_time["420325"]) == (8, True, False)
+    assert answer["data"]["coverageSummary"] == {
+        "withReport": 3,
+        "withoutReport": 5,
+        "onTime": 1,
+        "late": 1,
+        "undated": 1,
+        "medianDelayDays": 106.5,
+    }

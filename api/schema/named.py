@@ -182,8 +182,10 @@ def named_query_fields() -> type:
         strawberry_name(q.name): strawberry.field(resolver=resolver(q), description=q.description)
         for q in catalogue()
     }
+    from api.schema.coverage import CoverageFields  # it answers through this module
+
     typed = strawberry.type(type("NamedQueryFields", (), {**fields, "__module__": __name__}))
-    return merge_types("NamedQueries", (typed, GenericNamedQuery))
+    return merge_types("NamedQueries", (typed, GenericNamedQuery, CoverageFields))
 
 
 def strawberry_name(name: str) -> str:
