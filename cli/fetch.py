@@ -40,7 +40,10 @@ def fetch(
     ] = None,
 ) -> None:
     """Fetch reports politely (robots.txt, one request at a time per host, a delay) into a WARC
-    archive; a re-run asks only for what changed. Then: fazhi ingest ARCHIVE."""
+    archive; a re-run asks only for what changed. Then: fazhi ingest ARCHIVE.
+
+    Failures are listed with URL and reason and the crawl goes on; the exit status is 1 only
+    when nothing at all could be fetched."""
     from config import get_settings
     from fetch.crawl import crawl, urls_from_file
 
@@ -62,6 +65,8 @@ def fetch(
         err.print(line, markup=False)
     out.print(log.lines()[-1], markup=False)
     out.print(f"archive: {archive} (then: fazhi ingest {archive})", markup=False)
+    if log.errors and not (log.archived or log.unchanged):
+        raise typer.Exit(code=1)  # nothing could be fetched at all: say so to scripts
 
 
 def _progress() -> Progress:

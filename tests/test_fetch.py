@@ -384,3 +384,10 @@ async def test_graphql_shows_where_a_report_was_fetched(crawled: Crawled) -> Non
         expected["fetched_at"],
         expected["archive_record"],
     )
+
+
+def test_fetch_fails_only_when_nothing_at_all_could_be_fetched(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}/r.html"
+    done = fazhi("fetch", dead, "--archive", str(tmp_path / "a"), env=environment(tmp_path))
+    assert done.returncode == 1
+    assert f"error: {dead}: dead host: connection refused" in done.stderr.splitlines()
