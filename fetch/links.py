@@ -17,8 +17,11 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-_REPORT = re.compile(r"(法治政府|法治|依法行政)[^。；;]{0,30}(报告|总结)")
-_LISTING = re.compile(r"法治政府建设|依法行政|法治建设|通知公告|政务公开|下一页|下页|更多|尾页")
+# 法治政府建设 and 法治建设 since 2015, 依法行政 before; not 法治 alone (法治宣传教育工作总结 …).
+_REPORT = re.compile(r"(法治政府建设|法治建设|依法行政)[^。；;]{0,30}(报告|总结)")
+# Columns that list reports, and the next page of a listing; not 更多 / 政务公开, which lead
+# everywhere on a government site.
+_LISTING = re.compile(r"法治政府建设|依法行政|法治建设|通知公告|下一页|下页")
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".wps"})
 # What a body's first bytes say it is (an .doc and a .wps are both OLE compound files).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -37,6 +40,8 @@ def reads_as_report(anchor: str, url: str) -> bool:
         >>> reads_as_report("附件", "https://x.gov.cn/2023年法治政府建设情况报告.pdf")
         True
         >>> reads_as_report("关于开展春季植树活动的通知", "https://x.gov.cn/a.html")
+        False
+        >>> reads_as_report("2023年法治宣传教育工作总结", "https://x.gov.cn/b.html")
         False
     """
     return bool(_REPORT.search(anchor) or _REPORT.search(unquote(urlsplit(url).path)))
