@@ -41,6 +41,9 @@ from fetch.archive import Archive
 from fetch.links import is_document, mismatch, reads_as_listing, reads_as_report, same_host
 
 Kind = Literal["start", "listing", "report", "attachment"]
+# A report page with less text than this outside its links only wraps its attachments (附件);
+# reports run to thousands of characters, a wrapper's lines and page footer to a few hundred.
+WRAPPER_MAX_CHARS = 1000
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -111,12 +114,15 @@ class ReportSpider(scrapy.Spider):
         """A web page: a report itself, a report's wrapper around attachments, or a listing."""
         links = list(_links(page))
         own_report = kind == "report" or (kind == "start" and reads_as_report(_title(page), ""))
+        holds_text = len(own_text(page)) >= WRAPPER_MAX_CHARS
         attachments = [
             url
             for url, anchor in links
-            if is_document(url) and (own_report or reads_as_report(anchor, url))
+            if is_document(url)
+            and (reads_as_report(anchor, url) if not own_report else not holds_text)
         ]
-        is_report = own_report and not attachments  # else the attachments are the report
+        # A report page with little text of its own wraps its attachments: they are the report.
+        is_report = own_report and (holds_text or not attachments)
         if is_report:
             self.crawl_log.reports.add(page.url)
         self.archive.set_role(page.url, "report" if is_report else "page")
@@ -202,6 +208,21 @@ def _links(page: TextResponse) -> Iterator[tuple[str, str]]:
         if url.startswith(("http://", "https://")):
             text = " ".join(anchor.css("::text").getall()) + " " + anchor.attrib.get("title", "")
             yield url, " ".join(text.split())
+
+
+def own_text(page: TextResponse) -> str:
+    """The page's text outside links, scripts and styles, whitespace squeezed.
+
+    Example:
+        >>> page = TextResponse("http://a.gov.cn/r.html", body="<body><p>附件：</p>"
+        ...     "<a href='x.pdf'>某县法治政府建设年度报告</a></body>".encode(), encoding="utf-8")
+        >>> own_text(page)
+        '附件：'
+    """
+    parts = page.xpath(
+        "//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]"
+    ).getall()
+    return " ".join(" ".join(parts).split())
 
 
 def _title(page: TextResponse) -> str:

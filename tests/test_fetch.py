@@ -4,7 +4,8 @@ The site: a listing page with three report links (HTML in UTF-8, HTML in GBK wit
 charset, a page wrapping a PDF attachment) and unrelated links, and a second listing page
 (下一页) with a DOCX report, a 301 redirect to a report, a duplicate of the UTF-8 report at a
 second URL, a report that answers 500 once and then 200, one that times out, a 404, a ".pdf"
-that is an HTML page, and a report under a path robots.txt forbids. Every page has an ETag and
+that is an HTML page, a report under a path robots.txt forbids, and a long report page with a
+table attached (the page is the report, the table is not fetched). Every page has an ETag and
 answers ``If-None-Match`` with 304. A dead host (a closed port) is one more start URL.
 
 The crawl runs twice (``fazhi fetch`` as a subprocess: Scrapy's reactor starts once per
@@ -69,6 +70,14 @@ def listing(links: dict[str, str]) -> bytes:
     return f"{head}<body><ul>{anchors}</ul></body></html>".encode()
 
 
+def long_report_with_a_table(name: str) -> bytes:
+    """A report as a page of its own, long as reports are, with a statistics table attached."""
+    page = report_page(name).decode()
+    body = "".join(f"<p>{html.escape(report_text(name))}</p>" for _ in range(8))
+    table = '<p>附件：<a href="/files/table.pdf">行政执法统计表</a></p>'
+    return page.replace("</body>", body + table + "</body>").encode()
+
+
 def pdf_report(name: str) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
@@ -125,6 +134,7 @@ EXPECTED = {  # URL path → region of the report found there
     "/reports/zhuxi-2023.docx": "420324",
     "/reports/moved.html": "420322",
     "/reports/flaky.html": "420381",
+    "/reports/shiyan.html": "420300",
 }
 
 
@@ -155,6 +165,7 @@ def site(released: threading.Event) -> dict[str, Handler]:
                     "/reports/missing.html": "张湾区2023年法治政府建设年度报告",
                     "/files/fake.pdf": "某区2023年法治政府建设年度报告",
                     "/private/secret.html": "某县2023年法治政府建设年度报告",
+                    "/reports/shiyan.html": "十堰市2023年法治政府建设年度报告",
                 }
             )
         ),
@@ -176,6 +187,8 @@ def site(released: threading.Event) -> dict[str, Handler]:
         "/files/fake.pdf": static(b"<html><body>login</body></html>", "application/pdf"),
         "/private/secret.html": static(report_page("茅箭区")),
         "/news/tree.html": static(b"<html><body>tree</body></html>"),
+        "/reports/shiyan.html": static(long_report_with_a_table("十堰市")),
+        "/files/table.pdf": static(pdf_report("十堰市"), "application/pdf"),
     }
 
 
@@ -325,7 +338,7 @@ def test_robots_txt_forbidden_path_is_never_fetched(crawled: Crawled) -> None:
 
 def test_unrelated_links_are_not_followed(crawled: Crawled) -> None:
     paths = {path for path, _, _ in crawled.first.seen}
-    assert not {"/news/tree.html", "/about.html"} & paths
+    assert not {"/news/tree.html", "/about.html", "/files/table.pdf"} & paths
     assert "127.0.0.2" not in crawled.first.stderr + crawled.first.stdout
 
 
@@ -352,8 +365,8 @@ def test_a_second_fetch_asks_only_conditionally_and_changes_nothing(crawled: Cra
     assert asked
     assert all(conditional for path, conditional in asked if path not in failed_before), asked
     assert "fetched: 0 new or changed" in crawled.second.stdout
-    assert "reports: 0 new, 6 unchanged, 0 replaced, 1 failed" in crawled.ingested_again
-    assert "reports: 6 new, 0 unchanged, 0 replaced, 1 failed" in crawled.ingested
+    assert "reports: 0 new, 7 unchanged, 0 replaced, 1 failed" in crawled.ingested_again
+    assert "reports: 7 new, 0 unchanged, 0 replaced, 1 failed" in crawled.ingested
 
 
 def test_an_archived_permanent_redirect_is_followed_without_asking(crawled: Crawled) -> None:
@@ -362,7 +375,7 @@ def test_an_archived_permanent_redirect_is_followed_without_asking(crawled: Craw
 
 
 def test_the_summary_counts_reports_and_names_the_archive(crawled: Crawled) -> None:
-    assert "7 reports" in crawled.first.stdout  # copy.html is one of them, archived once
+    assert "8 reports" in crawled.first.stdout  # copy.html is one of them, archived once
     assert f"archive: {crawled.archive}" in crawled.first.stdout
 
 
