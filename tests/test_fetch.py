@@ -240,9 +240,9 @@ def fazhi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def fetch(server: HTTPServer, urls: list[str], archive: Path, env: dict[str, str]) -> Run:
+def fetch(server: HTTPServer, args: list[str], archive: Path, env: dict[str, str]) -> Run:
     server.clear_log()
-    done = fazhi("fetch", *urls, "--archive", str(archive), env=env)
+    done = fazhi("fetch", *args, "--archive", str(archive), env=env)
     seen = [
         (req.path, resp.status_code, "If-None-Match" in req.headers) for req, resp in server.log
     ]
@@ -261,7 +261,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     try:
         env = environment(tmp)
         base, dead = server.url_for("").rstrip("/"), f"http://127.0.0.1:{closed_port()}/r.html"
-        urls, archive = [server.url_for("/list/index.html"), dead], tmp / "archive"
+        start_list = tmp / "start.txt"  # a province's list of start URLs, in small
+        start_list.write_text(f"# 十堰\n{server.url_for('/list/index.html')}\n", encoding="utf-8")
+        urls, archive = ["--from-file", str(start_list), dead], tmp / "archive"
         store = ["--store", "memory", "--data-dir", str(tmp / "fazhi")]
         first = fetch(server, urls, archive, env)
         ingested = fazhi("ingest", str(archive), *store, env=env).stdout
