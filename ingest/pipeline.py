@@ -11,11 +11,12 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from config import Settings, get_settings
+from fetch.archive import INDEX_NAME as ARCHIVE_INDEX
 from fetch.archive import ArchivedReport, is_archive
 from ingest.archive import archived_reports, read_archived
 from ingest.clean import clean_text, drop_pinyin_glosses
@@ -180,7 +181,8 @@ def region_infos(gazetteer: Gazetteer, codes: Iterable[str]) -> tuple[RegionInfo
 
 
 def find_report_sources(paths: Iterable[Path]) -> list[ReportSource]:
-    """Like :func:`find_report_files`, but a crawl archive folder gives its reports (by URL).
+    """Like :func:`find_report_files`, and a crawl archive (given, or in a folder walked) gives
+    its reports (by URL).
 
     Example:
         >>> len(find_report_sources([Path("samples/reports")]))
@@ -188,11 +190,16 @@ def find_report_sources(paths: Iterable[Path]) -> list[ReportSource]:
     """
     sources: list[ReportSource] = []
     for path in paths:
-        if path.is_dir() and is_archive(path):
-            sources.extend(archived_reports(path))
-        else:
-            sources.extend(find_report_files([path]))
+        if path.is_dir():
+            archives = [path] if is_archive(path) else sorted(_archives_under(path))
+            for archive in archives:
+                sources.extend(archived_reports(archive))
+        sources.extend(find_report_files([path]))
     return sources
+
+
+def _archives_under(folder: Path) -> Iterator[Path]:
+    return (index.parent for index in folder.rglob(ARCHIVE_INDEX) if is_archive(index.parent))
 
 
 def find_report_files(paths: Iterable[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fetch.archive import Archive, ArchiveError, iter_records, open_archive
+from ingest.pipeline import find_report_sources
 
 PAGE = "<html><body>郧阳区2023年法治政府建设年度报告</body></html>".encode()
 
@@ -54,3 +55,18 @@ def test_reports_are_the_urls_taken_for_reports_each_body_once(archive: Archive)
 def test_a_folder_without_an_index_is_named_as_no_archive(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match=r"no-archive: not a crawl archive \(no index.sqlite3\)"):
         open_archive(tmp_path / "no-archive")
+
+
+def test_ingest_finds_archives_in_the_folders_it_walks(tmp_path: Path) -> None:
+    for province in ("hubei", "hunan"):
+        archive = Archive(tmp_path / "corpus" / province)
+        archive.store(f"http://{province}.gov.cn/r.html", 200, [], PAGE + province.encode())
+        archive.set_role(f"http://{province}.gov.cn/r.html", "report")
+        archive.close()
+    (tmp_path / "corpus" / "notes.txt").write_text("法治政府建设年度报告", encoding="utf-8")
+    found = [str(source) for source in find_report_sources([tmp_path / "corpus"])]
+    assert found == [
+        "http://hubei.gov.cn/r.html",
+        "http://hunan.gov.cn/r.html",
+        str(tmp_path / "corpus" / "notes.txt"),
+    ]
