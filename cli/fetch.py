@@ -44,7 +44,7 @@ def fetch(
 
     Failures are listed with URL and reason and the crawl goes on; the exit status is 1 only
     when nothing at all could be fetched."""
-    from config import get_settings
+    from config import Settings, get_settings
     from fetch.crawl import crawl, urls_from_file
 
     starts = list(urls or [])
@@ -53,6 +53,12 @@ def fetch(
     if not starts:
         err.print("[red]error[/red]: no URL to start from (give URLs or --from-file)")
         raise typer.Exit(code=2)
+    settings = get_settings()
+    if settings.fetch_user_agent == Settings.model_fields["fetch_user_agent"].default:
+        err.print(
+            "[yellow]warning[/yellow]: FAZHI_FETCH_USER_AGENT is not set: "
+            "say who you are and how to reach you, as a polite crawler does"
+        )
     with _progress() as progress:
         task = progress.add_task("fetching", total=None)
 
@@ -60,7 +66,7 @@ def fetch(
             line = f"{log.archived} new, {log.unchanged} unchanged, {len(log.errors)} errors"
             progress.update(task, description=f"fetching ({line}) {url}")
 
-        log = crawl(starts, archive, settings=get_settings(), depth=depth, on_response=told)
+        log = crawl(starts, archive, settings=settings, depth=depth, on_response=told)
     for line in log.lines()[:-1]:
         err.print(line, markup=False)
     out.print(log.lines()[-1], markup=False)

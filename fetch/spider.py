@@ -44,6 +44,9 @@ Kind = Literal["start", "listing", "report", "attachment"]
 # A report page with less text than this outside its links only wraps its attachments (附件);
 # reports run to thousands of characters, a wrapper's lines and page footer to a few hundred.
 WRAPPER_MAX_CHARS = 1000
+# Where a start page says what it is: its title, headings and the first lines of its own text
+# (many sites put the post's title in a styled div, not in <title> or <h1>).
+HEADING_CHARS = 300
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -113,8 +116,10 @@ class ReportSpider(scrapy.Spider):
     def _page(self, page: TextResponse, kind: Kind) -> Iterator[Request]:
         """A web page: a report itself, a report's wrapper around attachments, or a listing."""
         links = list(_links(page))
-        own_report = kind == "report" or (kind == "start" and reads_as_report(_title(page), ""))
-        holds_text = len(own_text(page)) >= WRAPPER_MAX_CHARS
+        text = own_text(page)
+        heading = _title(page) + " " + text[:HEADING_CHARS]
+        own_report = kind == "report" or (kind == "start" and reads_as_report(heading, ""))
+        holds_text = len(text) >= WRAPPER_MAX_CHARS
         attachments = [
             url
             for url, anchor in links

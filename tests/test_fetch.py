@@ -5,7 +5,8 @@ charset, a page wrapping a PDF attachment) and unrelated links, and a second lis
 (下一页) with a DOCX report, a 301 redirect to a report, a duplicate of the UTF-8 report at a
 second URL, a report that answers 500 once and then 200, one that times out, a 404, a ".pdf"
 that is an HTML page, a report under a path robots.txt forbids, and a long report page with a
-table attached (the page is the report, the table is not fetched). Every page has an ETag and
+table attached (the page is the report, the table is not fetched). A report page whose <title>
+is the site's name is a second start URL. Every page has an ETag and
 answers ``If-None-Match`` with 304. A dead host (a closed port) is one more start URL.
 
 The crawl runs twice (``fazhi fetch`` as a subprocess: Scrapy's reactor starts once per
@@ -135,6 +136,7 @@ EXPECTED = {  # URL path → region of the report found there
     "/reports/moved.html": "420322",
     "/reports/flaky.html": "420381",
     "/reports/shiyan.html": "420300",
+    "/direct/hubei.html": "420000",
 }
 
 
@@ -188,6 +190,12 @@ def site(released: threading.Event) -> dict[str, Handler]:
         "/private/secret.html": static(report_page("茅箭区")),
         "/news/tree.html": static(b"<html><body>tree</body></html>"),
         "/reports/shiyan.html": static(long_report_with_a_table("十堰市")),
+        "/direct/hubei.html": static(
+            report_page("湖北省").replace(
+                "<title>湖北省2023年法治政府建设年度报告</title>".encode(),
+                "<title>湖北省人民政府门户网站</title>".encode(),
+            )
+        ),
         "/files/table.pdf": static(pdf_report("十堰市"), "application/pdf"),
     }
 
@@ -262,7 +270,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         env = environment(tmp)
         base, dead = server.url_for("").rstrip("/"), f"http://127.0.0.1:{closed_port()}/r.html"
         start_list = tmp / "start.txt"  # a province's list of start URLs, in small
-        start_list.write_text(f"# 十堰\n{server.url_for('/list/index.html')}\n", encoding="utf-8")
+        starts = [server.url_for("/list/index.html"), server.url_for("/direct/hubei.html")]
+        start_list.write_text("# 湖北\n" + "\n".join(starts) + "\n", encoding="utf-8")
         urls, archive = ["--from-file", str(start_list), dead], tmp / "archive"
         store = ["--store", "memory", "--data-dir", str(tmp / "fazhi")]
         first = fetch(server, urls, archive, env)
@@ -367,8 +376,8 @@ def test_a_second_fetch_asks_only_conditionally_and_changes_nothing(crawled: Cra
     assert asked
     assert all(conditional for path, conditional in asked if path not in failed_before), asked
     assert "fetched: 0 new or changed" in crawled.second.stdout
-    assert "reports: 0 new, 7 unchanged, 0 replaced, 1 failed" in crawled.ingested_again
-    assert "reports: 7 new, 0 unchanged, 0 replaced, 1 failed" in crawled.ingested
+    assert "reports: 0 new, 8 unchanged, 0 replaced, 1 failed" in crawled.ingested_again
+    assert "reports: 8 new, 0 unchanged, 0 replaced, 1 failed" in crawled.ingested
 
 
 def test_an_archived_permanent_redirect_is_followed_without_asking(crawled: Crawled) -> None:
@@ -377,7 +386,7 @@ def test_an_archived_permanent_redirect_is_followed_without_asking(crawled: Craw
 
 
 def test_the_summary_counts_reports_and_names_the_archive(crawled: Crawled) -> None:
-    assert "8 reports" in crawled.first.stdout  # copy.html is one of them, archived once
+    assert "9 reports" in crawled.first.stdout  # copy.html is one of them, archived once
     assert f"archive: {crawled.archive}" in crawled.first.stdout
 
 
@@ -406,3 +415,11 @@ def test_fetch_fails_only_when_nothing_at_all_could_be_fetched(tmp_path: Path) -
     done = fazhi("fetch", dead, "--archive", str(tmp_path / "a"), env=environment(tmp_path))
     assert done.returncode == 1
     assert f"error: {dead}: dead host: connection refused" in done.stderr.splitlines()
+
+
+def test_fetch_warns_when_no_user_agent_names_the_crawler(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    del env["FAZHI_FETCH_USER_AGENT"]
+    dead = f"http://127.0.0.1:{closed_port()}/r.html"
+    done = fazhi("fetch", dead, "--archive", str(tmp_path / "a"), env=env)
+    assert "warning: FAZHI_FETCH_USER_AGENT is not set" in done.stderr
