@@ -95,3 +95,22 @@ def test_export_command_refuses_an_unknown_format(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", "--format", "xml", "--out", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "xml" in result.output
+
+
+def test_csv_shows_where_a_fetched_report_came_from(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from ingest.model import Provenance
+
+    fetched = Provenance("https://www.yunyang.gov.cn/r.html", "2024-04-02T08:00:00Z", "warc/a#0")
+    store = MemoryStore(data_dir=None)
+    store.upsert_report(replace(all_reports()[0], provenance=fetched))
+    nodes, edges = store.dump()
+    [node_path, _] = export_graph(nodes, edges, "csv", tmp_path / "csv")
+    with node_path.open(encoding="utf-8", newline="") as handle:
+        [report] = [row for row in csv.DictReader(handle) if row["label"] == "Report"]
+    assert (report["url"], report["fetched_at"], report["archive_record"]) == (
+        fetched.url,
+        fetched.fetched_at,
+        fetched.archive_record,
+    )

@@ -18,7 +18,7 @@ from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.store import Edge, GraphStore, Node, StoreError
-from ingest.model import Attribution, Extraction
+from ingest.model import Attribution, Extraction, Provenance
 from tests import store_fixtures as fx
 
 STORES = ["memory", "neo4j"]
@@ -448,3 +448,17 @@ def test_ping_answers_and_changes_nothing(store: GraphStore) -> None:
     before = store.dump()
     store.ping()  # a store that does not answer raises StoreError here
     assert store.dump() == before
+
+
+@pytest.mark.neo4j
+def test_a_fetched_report_keeps_its_url_fetch_time_and_archive_record(store: GraphStore) -> None:
+    fetched = Provenance("https://www.fx.gov.cn/r.html", "2024-04-02T08:00:00Z", "warc/a#512")
+    store.upsert_report(replace(fx.report_b(), provenance=fetched))
+    [report] = store.get_nodes(Label.REPORT, [fx.report_b().report_id])
+    assert report is not None
+    provenance = {k: report.props.get(k) for k in ("url", "fetched_at", "archive_record")}
+    assert provenance == {
+        "url": fetched.url,
+        "fetched_at": fetched.fetched_at,
+        "archive_record": fetched.archive_record,
+    }
