@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = 30.0
     fetch_retries: int = 2  # more tries of a timed-out request or a 5xx / 429 response
     fetch_backoff_s: float = 5.0  # the first retry waits this long, each next one twice as long
-    fetch_depth: int = 2  # link levels followed from a start URL (an attachment is one)
+    fetch_depth: int = 2  # link levels from a start URL (an attachment is one, 下一页 none)
     fetch_autothrottle: bool = True
     fetch_scrapy_settings: dict[str, Any] = {}  # more Scrapy settings (JSON), e.g. scrapy-redis
 

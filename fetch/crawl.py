@@ -13,9 +13,9 @@ machines.
 
 Example:
     >>> from config import get_settings
-    >>> s = scrapy_settings(get_settings(fetch_delay_s=5), depth=3)
-    >>> (s["ROBOTSTXT_OBEY"], s["DOWNLOAD_DELAY"], s["DEPTH_LIMIT"])
-    (True, 5.0, 3)
+    >>> s = scrapy_settings(get_settings(fetch_delay_s=5))
+    >>> (s["ROBOTSTXT_OBEY"], s["DOWNLOAD_DELAY"], s["CONCURRENT_REQUESTS_PER_DOMAIN"])
+    (True, 5.0, 1)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from fetch.spider import CrawlLog, ReportSpider
 ProgressCallback = Callable[[CrawlLog, str], None]  # told after each response: log, URL
 
 
-def scrapy_settings(settings: Settings, *, depth: int) -> dict[str, Any]:
+def scrapy_settings(settings: Settings) -> dict[str, Any]:
     """The Scrapy settings of a crawl."""
     return {
         "BOT_NAME": "fazhi",
@@ -52,7 +52,7 @@ def scrapy_settings(settings: Settings, *, depth: int) -> dict[str, Any]:
             "fetch.spider.BackoffRetryMiddleware": 550,
         },
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "DEPTH_LIMIT": depth,
+        "DEPTH_LIMIT": 0,  # the spider counts levels itself: a listing's next page is none
         "DOWNLOAD_MAXSIZE": settings.max_file_bytes,
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_POLICY": "fetch.spider.RevalidatingPolicy",
@@ -83,9 +83,7 @@ def crawl(
 
     log = CrawlLog()
     archive = Archive(archive_dir)
-    process = CrawlerProcess(
-        scrapy_settings(settings, depth=settings.fetch_depth if depth is None else depth)
-    )
+    process = CrawlerProcess(scrapy_settings(settings))
     crawler = process.create_crawler(ReportSpider)
     if on_response is not None:
         callback = on_response
@@ -95,7 +93,8 @@ def crawl(
 
         crawler.signals.connect(told, signal=signals.response_received)
     try:
-        process.crawl(crawler, urls=urls, archive=archive, crawl_log=log)
+        levels = settings.fetch_depth if depth is None else depth
+        process.crawl(crawler, urls=urls, depth=levels, archive=archive, crawl_log=log)
         process.start()
     finally:
         archive.close()

@@ -22,6 +22,7 @@ _REPORT = re.compile(r"(法治政府建设|法治建设|依法行政)[^。；;]{
 # Columns that list reports, and the next page of a listing; not 更多 / 政务公开, which lead
 # everywhere on a government site.
 _LISTING = re.compile(r"法治政府建设|依法行政|法治建设|通知公告|下一页|下页")
+_NEXT_PAGE = re.compile(r"^\s*(下一页|下页)\s*[>»›]*\s*$")
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".wps"})
 # What a body's first bytes say it is (an .doc and a .wps are both OLE compound files).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -55,6 +56,16 @@ def reads_as_listing(anchor: str, url: str) -> bool:
         True
     """
     return bool(_LISTING.search(anchor)) and not is_document(url)
+
+
+def reads_as_next_page(anchor: str) -> bool:
+    """Whether a link turns to the next page of the same listing.
+
+    Example:
+        >>> reads_as_next_page("下一页 >"), reads_as_next_page("法治政府建设")
+        (True, False)
+    """
+    return bool(_NEXT_PAGE.match(anchor))
 
 
 def is_document(url: str) -> bool:

@@ -38,7 +38,14 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from twisted.python.failure import Failure
 
 from fetch.archive import Archive
-from fetch.links import is_document, mismatch, reads_as_listing, reads_as_report, same_host
+from fetch.links import (
+    is_document,
+    mismatch,
+    reads_as_listing,
+    reads_as_next_page,
+    reads_as_report,
+    same_host,
+)
 
 Kind = Literal["start", "listing", "report", "attachment"]
 # A report page with less text than this outside its links only wraps its attachments (附件);
@@ -47,6 +54,9 @@ WRAPPER_MAX_CHARS = 1000
 # Where a start page says what it is: its title, headings and the first lines of its own text
 # (many sites put the post's title in a styled div, not in <title> or <h1>).
 HEADING_CHARS = 300
+# Pages of one listing followed at most (下一页 does not count as a level of --depth: the
+# reports of past years lie many pages deep in a 通知公告 column).
+MAX_PAGE_TURNS = 100
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -84,25 +94,34 @@ class CrawlLog:
 class ReportSpider(scrapy.Spider):
     """From start URLs (reports, listing pages, site roots), reports and their attachments.
 
-    ``urls``: where to start; ``archive`` and ``crawl_log``: where the crawl writes what it finds.
+    ``urls``: where to start; ``depth``: link levels followed from each (the next page of a
+    listing is no level); ``archive`` and ``crawl_log``: where the crawl writes what it finds.
     """
 
     name = "fazhi"
 
     def __init__(
-        self, *, urls: Sequence[str], archive: Archive, crawl_log: CrawlLog, **kwargs: Any
+        self,
+        *,
+        urls: Sequence[str],
+        depth: int,
+        archive: Archive,
+        crawl_log: CrawlLog,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.urls = list(urls)
+        self.depth = depth
         self.archive = archive
         self.crawl_log = crawl_log
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.urls:
-            yield self._request(url, "start")
+            yield self._request(url, "start", hops=0)
 
-    def _request(self, url: str, kind: Kind) -> Request:
-        return Request(url, callback=self.parse, errback=self.failed, meta={"kind": kind})
+    def _request(self, url: str, kind: Kind, *, hops: int, turns: int = 0) -> Request:
+        meta = {"kind": kind, "hops": hops, "turns": turns}
+        return Request(url, callback=self.parse, errback=self.failed, meta=meta)
 
     def parse(self, response: Response, **_: Any) -> Iterator[Request]:
         kind: Kind = response.meta.get("kind", "start")
@@ -131,14 +150,25 @@ class ReportSpider(scrapy.Spider):
         if is_report:
             self.crawl_log.reports.add(page.url)
         self.archive.set_role(page.url, "report" if is_report else "page")
-        yield from (self._request(url, "attachment") for url in attachments)
+        yield from self._follow(page, links, attachments)
+
+    def _follow(
+        self, page: TextResponse, links: list[tuple[str, str]], attachments: list[str]
+    ) -> Iterator[Request]:
+        hops, turns = int(page.meta.get("hops", 0)), int(page.meta.get("turns", 0))
+        if hops < self.depth:
+            yield from (self._request(url, "attachment", hops=hops + 1) for url in attachments)
         for url, anchor in links:
             if is_document(url) or not same_host(url, page.url):
                 continue
-            if reads_as_report(anchor, url):
-                yield self._request(url, "report")
+            if reads_as_next_page(anchor) and turns < MAX_PAGE_TURNS:
+                yield self._request(url, "listing", hops=hops, turns=turns + 1)
+            elif hops >= self.depth:
+                continue
+            elif reads_as_report(anchor, url):
+                yield self._request(url, "report", hops=hops + 1)
             elif reads_as_listing(anchor, url):
-                yield self._request(url, "listing")
+                yield self._request(url, "listing", hops=hops + 1)
 
     def _document(self, response: Response) -> None:
         problem = mismatch(response.url, response.body)

@@ -2,11 +2,12 @@
 
 The site: a listing page with three report links (HTML in UTF-8, HTML in GBK without any
 charset, a page wrapping a PDF attachment) and unrelated links, and a second listing page
-(下一页) with a DOCX report, a 301 redirect to a report, a duplicate of the UTF-8 report at a
+(下一页) with a 301 redirect to a report, a duplicate of the UTF-8 report at a
 second URL, a report that answers 500 once and then 200, one that times out, a 404, a ".pdf"
 that is an HTML page, a report under a path robots.txt forbids, and a long report page with a
-table attached (the page is the report, the table is not fetched). A report page whose <title>
-is the site's name is a second start URL. Every page has an ETag and
+table attached (the page is the report, the table is not fetched). A third listing page
+(下一页 again: turning pages is no level of --depth) has a DOCX report. A report page whose
+<title> is the site's name is a second start URL. Every page has an ETag and
 answers ``If-None-Match`` with 304. A dead host (a closed port) is one more start URL.
 
 The crawl runs twice (``fazhi fetch`` as a subprocess: Scrapy's reactor starts once per
@@ -159,7 +160,6 @@ def site(released: threading.Event) -> dict[str, Handler]:
         "/list/index_2.html": static(
             listing(
                 {
-                    "/reports/zhuxi-2023.docx": "竹溪县2023年法治政府建设年度报告",
                     "/reports/old.html": "郧西县2023年法治政府建设年度报告",
                     "/reports/copy.html": "郧阳区2023年法治政府建设年度报告(转载)",
                     "/reports/flaky.html": "丹江口市2023年法治政府建设年度报告",
@@ -168,8 +168,12 @@ def site(released: threading.Event) -> dict[str, Handler]:
                     "/files/fake.pdf": "某区2023年法治政府建设年度报告",
                     "/private/secret.html": "某县2023年法治政府建设年度报告",
                     "/reports/shiyan.html": "十堰市2023年法治政府建设年度报告",
+                    "/list/index_3.html": "下一页",
                 }
             )
+        ),
+        "/list/index_3.html": static(
+            listing({"/reports/zhuxi-2023.docx": "竹溪县2023年法治政府建设年度报告"})
         ),
         "/reports/utf8.html": static(UTF8_REPORT),
         "/reports/copy.html": static(UTF8_REPORT),
