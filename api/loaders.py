@@ -127,6 +127,10 @@ class BatchLoader(Generic[K, V]):
     resolver asking for a thousand keys at once (the reports citing a policy) waits on one
     future, not a thousand. A failed fetch fails every waiter of its batch and is not cached.
 
+    It pays: with strawberry's DataLoader in its place (``python -m bench.api --variant
+    dataloader``, 10,000-report embedded graph) a policy's 50 citations took a p50 of 117 ms
+    instead of 67 ms (GraphQL/bare 1.69 instead of 1.01), the region query 1.50 instead of 1.43.
+
     Example:
         >>> fetched = []
         >>> async def double(keys: list[int]) -> list[int]:
