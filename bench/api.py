@@ -435,7 +435,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--variant",
         default="custom",
-        choices=["custom", "dataloader", "plain-schema"],
+        choices=["custom", "dataloader", "limiters", "plain-schema"],
         help="swap one custom piece of the API for strawberry's own (bench/api_variants.py)",
     )
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)

@@ -4,28 +4,40 @@ the ``api`` modules in the benchmark's server process before the app is built.
 
 * ``custom``: the API as shipped;
 * ``dataloader``: strawberry's ``DataLoader`` instead of :class:`api.loaders.BatchLoader`;
+* ``limiters``: strawberry's ``QueryDepthLimiter``, ``MaxAliasesLimiter`` and
+  ``MaxTokensLimiter`` instead of :class:`api.limits.RequestLimits`;
 * ``plain-schema``: ``strawberry.Schema`` instead of :class:`api.limits.TimedSchema` (no time
   limit: what the limit costs).
 
-Two custom pieces measured no faster than strawberry's own and were dropped for them: a
-validation cache keyed by the query text, and a limits extension sharing its rules.
+A validation cache keyed by the query text measured no faster than strawberry's
+``ValidationCache`` and was dropped for it.
 
 Example:
     >>> sorted(VARIANTS)
-    ['custom', 'dataloader', 'plain-schema']
+    ['custom', 'dataloader', 'limiters', 'plain-schema']
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
 import api.loaders
 import api.schema
+from api.errors import should_mask
+from config.settings import Settings
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -44,6 +56,16 @@ class DataLoaderAdapter(Generic[K, V]):
         return self._loader.load_many(keys)
 
 
+def strawberry_limiters(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """The limits as strawberry's own extensions (new rule classes on every request)."""
+    return [
+        partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
+        partial(MaskErrors, should_mask_error=should_mask, error_message="Unexpected error."),
+    ]
+
+
 class PlainSchema(strawberry.Schema):
     """``strawberry.Schema`` taking (and ignoring) :class:`TimedSchema`'s ``timeout_s``."""
 
@@ -55,6 +77,7 @@ class PlainSchema(strawberry.Schema):
 VARIANTS: dict[str, tuple[ModuleType, str, object] | None] = {
     "custom": None,
     "dataloader": (api.loaders, "BatchLoader", DataLoaderAdapter),
+    "limiters": (api.schema, "limit_extensions", strawberry_limiters),
     "plain-schema": (api.schema, "TimedSchema", PlainSchema),
 }
 
