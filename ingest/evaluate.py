@@ -10,13 +10,13 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest.gazetteer import COUNTY_OR_ABOVE
-from ingest.model import Extraction, Mention, PolicyRef
+from ingest.model import Extraction, Mention
 
 SCORED_REGION_LEVELS = COUNTY_OR_ABOVE
 METRIC_SENTENCE_PREFIX = 20
@@ -107,7 +107,7 @@ def evaluate_file(x: Extraction, gold: Mapping[str, Any]) -> FileReport:
     """Score one extraction against its gold annotation."""
     report = FileReport(file=str(gold.get("file", x.source)))
     _score_report(report, x, gold["report"])
-    _score_policies(report, x, gold["policies"])
+    score_policies(report, x, gold["policies"])
     score_set(
         report,
         "doc_numbers",
@@ -176,29 +176,39 @@ def _score_report(report: FileReport, x: Extraction, gold: Mapping[str, Any]) ->
             )
 
 
-def _score_policies(report: FileReport, x: Extraction, gold: Sequence[Mapping[str, Any]]) -> None:
-    score_set(report, "policies", {p.canonical for p in x.policies}, {p["canonical"] for p in gold})
+POLICY_FIELDS = ("canonical", "kind", "doc_number", "issuer_region")
+
+
+def score_policies(
+    report: FileReport,
+    x: Extraction,
+    gold: Sequence[Mapping[str, Any]],
+    fields: Sequence[str] = POLICY_FIELDS,
+) -> None:
+    """Policies as a set of canonical titles, and each gold ``field`` of the policies matched by
+    their written title (``policies.<field>`` ratios over all gold policies).
+
+    Example:
+        >>> from ingest.model import PolicyRef, ReportMeta
+        >>> ref = PolicyRef("宪法", "中华人民共和国宪法", "law", ())
+        >>> r = FileReport("f")
+        >>> gold = [{"title": "宪法", "canonical": "中华人民共和国宪法", "kind": "law"}]
+        >>> score_policies(r, Extraction("f", "i", "", ReportMeta(), (ref,)), gold, ["kind"])
+        >>> r.ratios["policies.kind"]
+        (1, 1)
+    """
+    score_set(report, "policies", {p.canonical for p in x.policies}, {g["canonical"] for g in gold})
     by_title = {t: p for p in x.policies for t in (p.title, *p.variants)}
     matched = [(by_title[g["title"]], g) for g in gold if g["title"] in by_title]
-    checks: dict[str, Callable[[PolicyRef, Mapping[str, Any]], bool]] = {
-        "policies.canonical": lambda p, g: p.canonical == g["canonical"],
-        "policies.kind": lambda p, g: p.kind == g["kind"],
-        "policies.doc_number": lambda p, g: p.doc_number == g["doc_number"],
-        "policies.issuer_region": lambda p, g: p.issuer_region == g["issuer_region"],
-    }
-    for name, check in checks.items():
+    for name in fields:
         wrong = [
-            f"{g['title']}: got {_field(p, name)!r}, gold {g[name.split('.')[1]]!r}"
+            f"{g['title']}: got {getattr(p, name)!r}, gold {g[name]!r}"
             for p, g in matched
-            if not check(p, g)
+            if getattr(p, name) != g[name]
         ]
-        report.ratios[name] = (len(matched) - len(wrong), len(gold))
+        report.ratios[f"policies.{name}"] = (len(matched) - len(wrong), len(gold))
         if wrong:
-            report.misses[name] = wrong
-
-
-def _field(policy: object, name: str) -> object:
-    return getattr(policy, name.split(".")[1])
+            report.misses[f"policies.{name}"] = wrong
 
 
 def _score_negatives(report: FileReport, x: Extraction, negatives: Sequence[str]) -> None:

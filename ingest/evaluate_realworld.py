@@ -14,13 +14,13 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.evaluate import FileReport, score_set
-from ingest.model import Extraction, PolicyRef
+from ingest.evaluate import FileReport, score_policies, score_set
+from ingest.model import Extraction
 
 ANNOTATIONS = "annotations"
 
@@ -58,7 +58,7 @@ def evaluate_realworld_file(x: Extraction, annotation: Mapping[str, Any]) -> Fil
     """Score one extraction against its real-world annotation."""
     report = FileReport(file=str(annotation.get("id", x.source)))
     _score_attribution(report, x, annotation["report"])
-    _score_policies(report, x, annotation.get("policies", []))
+    score_policies(report, x, annotation.get("policies", []), ("canonical", "kind"))
     for name, found, gold in (
         ("doc_numbers", _doc_numbers(x), annotation.get("doc_numbers", [])),
         (
@@ -101,22 +101,3 @@ def _ratio(report: FileReport, name: str, right: bool, miss: str) -> None:
     report.ratios[name] = (int(right), 1)
     if not right:
         report.misses.setdefault("report", []).append(miss)
-
-
-def _score_policies(report: FileReport, x: Extraction, gold: Sequence[Mapping[str, Any]]) -> None:
-    score_set(report, "policies", {p.canonical for p in x.policies}, {g["canonical"] for g in gold})
-    by_title = {t: p for p in x.policies for t in (p.title, *p.variants)}
-    matched = [(by_title[g["title"]], g) for g in gold if g["title"] in by_title]
-    checks: dict[str, Callable[[PolicyRef, Mapping[str, Any]], bool]] = {
-        "canonical": lambda p, g: p.canonical == g["canonical"],
-        "kind": lambda p, g: p.kind == g["kind"],
-    }
-    for name, check in checks.items():
-        wrong = [
-            f"{g['title']}: got {getattr(p, name)!r}, gold {g[name]!r}"
-            for p, g in matched
-            if not check(p, g)
-        ]
-        report.ratios[f"policies.{name}"] = (len(matched) - len(wrong), len(gold))
-        if wrong:
-            report.misses[f"policies.{name}"] = wrong
