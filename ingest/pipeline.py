@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,12 +65,7 @@ def try_extract_source(source: ReportSource, *, settings: Settings) -> Extractio
     """
     if isinstance(source, Path):
         return try_extract_file(source, settings=settings)
-    try:
-        return read_archived(source, settings=settings)
-    except IngestError as error:
-        return str(error)
-    except Exception as error:  # one broken record must not stop a batch
-        return f"{source.url}: extraction failed ({type(error).__name__}: {error})"
+    return _or_one_line(source.url, lambda: read_archived(source, settings=settings))
 
 
 def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extraction | str:
@@ -80,12 +75,17 @@ def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extract
         >>> try_extract_file(Path("README.md"))
         'README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)'
     """
+    return _or_one_line(str(path), lambda: extract_file(path, settings=settings))
+
+
+def _or_one_line(name: str, extract: Callable[[], Extraction]) -> Extraction | str:
+    """``extract()``, or one line naming ``name`` and what went wrong."""
     try:
-        return extract_file(path, settings=settings)
+        return extract()
     except IngestError as error:
         return str(error)
-    except Exception as error:  # one broken file must not stop a batch
-        return f"{path}: extraction failed ({type(error).__name__}: {error})"
+    except Exception as error:  # one broken file or record must not stop a batch
+        return f"{name}: extraction failed ({type(error).__name__}: {error})"
 
 
 def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = None) -> Extraction:
