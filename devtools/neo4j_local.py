@@ -421,7 +421,7 @@ def _ensure_initial_password(server: LocalServer) -> None:
     password = (
         server.password_file.read_text(encoding="utf-8").strip()
         if known
-        else secrets.token_urlsafe(24)
+        else secrets.token_hex(24)  # not token_urlsafe: one starting with "-" reads as an option
     )
     _run_admin(server, "dbms", "set-initial-password", password)
     if not known:

@@ -184,3 +184,17 @@ def test_shell_exports_are_quoted() -> None:
     connection = neo4j_local.Neo4jConnection("bolt://127.0.0.1:7687", "neo4j", "a b'c", "neo4j")
     assert "export NEO4J_PASSWORD='a b'\"'\"'c'" in connection.shell_exports()
     assert "a b'c" not in repr(connection)
+
+
+def test_generated_passwords_never_read_as_an_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[tuple[str, ...]] = []
+    monkeypatch.setattr(neo4j_local, "_run_admin", lambda _server, *args: given.append(args))
+    monkeypatch.setattr(neo4j_local.secrets, "token_urlsafe", lambda _n: "-starts-with-a-dash")
+    for index in range(50):
+        server = neo4j_local.LocalServer(home=tmp_path / str(index))
+        server.home.mkdir()
+        neo4j_local._ensure_initial_password(server)
+    assert all(not args[-1].startswith("-") for args in given)
+    assert len(given) == 50
