@@ -3,6 +3,7 @@ server starts idempotently, and a wrong password is refused."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,7 +192,7 @@ def test_generated_passwords_never_read_as_an_option(
 ) -> None:
     given: list[tuple[str, ...]] = []
     monkeypatch.setattr(neo4j_local, "_run_admin", lambda _server, *args: given.append(args))
-    monkeypatch.setattr(neo4j_local.secrets, "token_urlsafe", lambda _n: "-starts-with-a-dash")
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda _n: "-starts-with-a-dash")
     for index in range(50):
         server = neo4j_local.LocalServer(home=tmp_path / str(index))
         server.home.mkdir()
