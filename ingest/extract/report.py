@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.extract.regions import extract_regions
 from ingest.extract.report_head import (
@@ -101,8 +101,8 @@ def extract_report_meta(
         ('锡林郭勒盟', ('内蒙古自治区', '锡林郭勒盟'), 2020, 'opening')
     """
     head = head or read_head(text, page)
-    tail = [line.text for line in head.lines[-_SIGNATURE_LINES:]]
-    published = _signature_date(tail) or page.date
+    tail = _signature_block(head)
+    published = _published(head)
     author = best(_author_candidates(head, tail))
     year = report_year(head, published=published)
     finder = _RegionFinder(
@@ -158,9 +158,17 @@ def year_of_head(head: ReportHead) -> int | None:
         >>> year_of_head(read_head("某县2019年法治政府建设工作报告", PageMeta()))
         2019
     """
-    tail = [line.text for line in head.lines[-_SIGNATURE_LINES:]]
-    found = report_year(head, published=_signature_date(tail) or head.page.date)
+    found = report_year(head, published=_published(head))
     return found.value if found else None
+
+
+def _signature_block(head: ReportHead) -> list[str]:
+    return [line.text for line in head.lines[-_SIGNATURE_LINES:]]
+
+
+def _published(head: ReportHead) -> str | None:
+    """The signature date when legible, else the page's date."""
+    return _signature_date(_signature_block(head)) or head.page.date
 
 
 def attribution_warnings(meta: ReportMeta) -> tuple[str, ...]:
@@ -204,6 +212,7 @@ class _RegionFinder:
     gazetteer: Gazetteer
     author: str | None
     year: int | None
+    lines_read: dict[str, RegionRef | None] = field(default_factory=dict)
 
     def decided(self, found: Sequence[Candidate[RegionRef]]) -> Candidate[RegionRef] | None:
         """The best candidate; a name shared by regions (朝阳区) decided by the other candidates."""
@@ -329,14 +338,18 @@ class _RegionFinder:
         self, line: str | None, source: AttributionSource, confidence: float
     ) -> Candidate[RegionRef] | None:
         """Regions in a line outside the text, decided with the text's regions as context."""
-        if not line:
-            return None
-        context = [ref.code for ref in self.regions if ref.code]
-        found = extract_regions(
-            line, gazetteer=self.gazetteer, year=self.year, context_codes=context
-        )
-        ref = _most_specific(found)
+        ref = self.region_in(line) if line else None
         return candidate(ref, source, confidence) if ref else None
+
+    def region_in(self, line: str) -> RegionRef | None:
+        """The most specific region a line names (a page field is asked by several sources)."""
+        if line not in self.lines_read:
+            context = [ref.code for ref in self.regions if ref.code]
+            found = extract_regions(
+                line, gazetteer=self.gazetteer, year=self.year, context_codes=context
+            )
+            self.lines_read[line] = _most_specific(found)
+        return self.lines_read[line]
 
     def named_between(self, start: int, end: int) -> list[RegionRef]:
         quoted = [m.span() for m in _QUOTED.finditer(self.text, start, end)]
