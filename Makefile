@@ -6,7 +6,7 @@ export UV_LINK_MODE ?= copy
 # shells that never write .pyc files (PYTHONDONTWRITEBYTECODE): `python -m bench.cli` measures it.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: help setup test lint typecheck pytest run serve neo4j neo4j-stop bench clean
+.PHONY: help setup browser test lint typecheck pytest run serve neo4j neo4j-stop bench clean
 
 help:
 	@echo "make run   — ingest the bundled sample reports and serve GraphQL on http://127.0.0.1:8000/graphql"
@@ -26,8 +26,18 @@ lint: setup
 typecheck: setup
 	$(UV) run --frozen mypy
 
-pytest: setup
+pytest: setup browser
 	$(UV) run --frozen pytest
+
+# The browser tests drive Debian's headless chromium; CJK fonts so screenshots show Chinese.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig; \
+	  else \
+	    echo "make browser: chromium or CJK fonts missing; as root run: apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
+	  fi; \
+	fi
 
 test: lint typecheck pytest
 

@@ -6,6 +6,8 @@ belong in that file.
   server of ``devtools.neo4j_local`` (see ``tests/neo4j_server.py``). Never skipped: if no server
   can be had, every test using it errors with the reason. Emptying the database between tests is
   up to the tests that write (``tests.neo4j_server.wipe_all_nodes``).
+- ``live_server``, ``chromium``, ``offline_page``, ``samples_store``: the browser tests' app and
+  headless chromium with the network off (``tests/browser.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from config.settings import Settings
+from tests.browser import chromium, live_server, offline_page, samples_store  # noqa: F401
 from tests.neo4j_server import real_neo4j
 
 
