@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.deps import FazhiContext, get_context
 from api.errors import StoreUnavailableError
+from api.graphiql import OfflineGraphiQL, assets_router
 from api.loaders import call_store
 from api.schema import build_schema
 from config.settings import Settings, get_settings
@@ -46,14 +47,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         context_getter=get_context,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(assets_router)  # GraphiQL's files, from this machine
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"], response_model=None)
     return app
 
 
-class Utf8GraphQLRouter(GraphQLRouter[FazhiContext, None]):
-    """strawberry's router, answering in plain UTF-8 JSON: names and titles arrive as 海州区,
-    not as ``\\u6d77\\u5dde\\u533a`` (half the bytes, and readable in curl and logs)."""
+class Utf8GraphQLRouter(OfflineGraphiQL, GraphQLRouter[FazhiContext, None]):
+    """strawberry's router, with GraphiQL served offline (:mod:`api.graphiql`), answering in
+    plain UTF-8 JSON: names and titles arrive as 海州区, not as ``\\u6d77\\u5dde\\u533a`` (half
+    the bytes, and readable in curl and logs)."""
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

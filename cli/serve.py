@@ -14,21 +14,11 @@ import typer
 from rich.console import Console
 
 from cli.options import DataDirOption, StoreOption, settings_from
+from services.examples import EXAMPLE_QUERY
 
 out = Console(highlight=False, soft_wrap=True)
 
 APP_FACTORY = "api.app:create_app"  # create_app() reads the settings from the environment
-
-EXAMPLE_QUERY = """{
-  policy(title: "重大行政决策程序暂行条例") {
-    title
-    kind
-    citations(first: 50) {
-      totalCount
-      edges { node { year region { name code } evidence { text } } }
-    }
-  }
-}"""
 
 
 def register(app: typer.Typer) -> None:
@@ -42,18 +32,19 @@ def serve(
     store: StoreOption = None,
     data_dir: DataDirOption = None,
     example: Annotated[
-        bool, typer.Option("--example", help="Print the URL and an example query first.")
+        bool, typer.Option("--example", help="Print an example query after the URLs.")
     ] = False,
 ) -> None:
-    """Serve GraphQL on http://HOST:PORT/graphql (GraphiQL in a browser), /healthz and /readyz."""
+    """Serve the explorer on http://HOST:PORT/, GraphQL and GraphiQL at /graphql, and /healthz."""
     import uvicorn
 
     os.environ.update(settings_environment(store=store, data_dir=data_dir))
     settings = settings_from(store=store, data_dir=data_dir)
     host = host or settings.api_host
     port = port or settings.api_port
+    out.print(served_urls(host, port))
     if example:
-        out.print(f"GraphQL: http://{host}:{port}/graphql\n\nTry this query:\n{EXAMPLE_QUERY}\n")
+        out.print(f"\nTry this query:\n{EXAMPLE_QUERY}\n")
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port)
 
 
@@ -66,3 +57,17 @@ def settings_environment(*, store: str | None, data_dir: Path | None) -> dict[st
     """
     given = {"FAZHI_STORE": store, "FAZHI_DATA_DIR": data_dir}
     return {name: str(value) for name, value in given.items() if value is not None}
+
+
+def served_urls(host: str, port: int) -> str:
+    """The lines naming where the explorer and GraphiQL answer (a wildcard address is
+    reachable as 127.0.0.1 on this machine).
+
+    Example:
+        >>> print(served_urls("0.0.0.0", 8000))
+        Explorer: http://127.0.0.1:8000/
+        GraphQL: http://127.0.0.1:8000/graphql (GraphiQL in a browser)
+    """
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    return f"Explorer: {base}/\nGraphQL: {base}/graphql (GraphiQL in a browser)"

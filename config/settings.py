@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     store: StoreKind = "memory"
     data_dir: Path | None = Path(".fazhi")  # embedded store folder; None: in memory, never saved
     memory_flush_every: int = 500  # embedded store: save after this many writes (and on close)
+    memory_lock_timeout_s: float = 600.0  # embedded store: how long a writer waits for another
     neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"))
     neo4j_password: SecretStr = Field(SecretStr(""), validation_alias=_env("NEO4J_PASSWORD"))
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
 
     # ingestion
     max_file_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 64 * 1024 * 1024  # a .docx's members, inflated, all together
+    max_pdf_pages: int = 1000  # a PDF with more pages is refused (a report has tens)
+    read_timeout_s: float = 120.0  # reading and extracting one file; 0: no limit
     ingest_batch_reports: int = 100  # reports per write transaction (failed batch: one by one)
     corrections: Path | None = None  # a researcher's corrections CSV, applied at every ingest
 
@@ -66,11 +70,18 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     api_graphiql: bool = True
+    api_graphiql_assets: Path | None = None  # GraphiQL's npm files; None: web/graphiql/node_modules
     api_max_depth: int = 12
     api_max_aliases: int = 30
     api_max_tokens: int = 2000
     api_max_page_size: int = 500
     api_query_timeout_s: float = 10.0  # one whole GraphQL request
+    api_follow_every_s: float = 2.0  # embedded store: look for a newer saved graph (0: never)
+    api_max_cost: int = 100_000  # objects a query may return, estimated before it runs (api/cost.py)
+    api_cost_list_size: int = 50  # the estimate's items of a list without first: or limit:
+    api_request_threads: int = 4  # worker threads one GraphQL request may hold at once
+    api_max_body_bytes: int = 1024 * 1024  # a request body above this gets 413
+    api_ready_timeout_s: float = 2.0  # /readyz answers 503 when the store's ping takes longer
 
 
 def get_settings(**overrides: Any) -> Settings:
