@@ -2,6 +2,8 @@
 
 * depth (``api_max_depth``), aliases (``api_max_aliases``) and tokens (``api_max_tokens``):
   strawberry's limiter rules, applied by :class:`RequestLimits`, refused before anything runs;
+* cost (``api_max_cost``): :class:`CostLimit`, the objects a query may return estimated from its
+  page sizes multiplied down the tree (:mod:`api.cost`), refused before anything runs;
 * page size (``api_max_page_size``): :func:`check_page_size`, called by every connection;
 * time (``api_query_timeout_s``): :class:`TimedSchema` stops the whole execution.
 
@@ -20,7 +22,8 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -30,6 +33,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.cost import CostEstimator
 from api.errors import UserInputError, should_mask
 from config.settings import Settings
 
@@ -49,8 +53,10 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories of the request limits and error masking every request runs through."""
     depth = QueryDepthLimiter(max_depth=settings.api_max_depth).validation_rules
     aliases = MaxAliasesLimiter(max_alias_count=settings.api_max_aliases).validation_rules
+    budget = CostBudget(settings)
     return [
         partial(RequestLimits, max_tokens=settings.api_max_tokens, rules=(*depth, *aliases)),
+        partial(CostLimit, budget=budget),
         partial(MaskErrors, should_mask_error=should_mask, error_message="Unexpected error."),
     ]
 
@@ -75,6 +81,61 @@ class RequestLimits(SchemaExtension):
         context = self.execution_context
         context.parse_options["max_tokens"] = self.max_tokens
         context.validation_rules = (*context.validation_rules, *self.rules)
+        yield
+
+
+class CostBudget:
+    """The cost rule of one schema: its estimator (built at the first request, once the schema
+    exists) and the budget ``api_max_cost``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.max_cost = settings.api_max_cost
+        self._sizes = {
+            "page": settings.api_max_page_size,
+            "list": settings.api_cost_list_size,
+            "evidence": settings.evidence_per_relationship,
+        }
+        self._estimator: CostEstimator | None = None
+
+    def estimator(self, schema: GraphQLSchema) -> CostEstimator:
+        """The estimator of ``schema`` (the same schema on every call)."""
+        if self._estimator is None:
+            self._estimator = CostEstimator(
+                schema,
+                max_page_size=self._sizes["page"],
+                list_size=self._sizes["list"],
+                known_sizes={"Evidence": self._sizes["evidence"]},
+            )
+        return self._estimator
+
+    def refusal(self, cost: int, biggest: list[str]) -> GraphQLError | None:
+        """The error refusing a query of this cost, None when within the budget."""
+        if cost <= self.max_cost:
+            return None
+        lower = f": lower first: on {', '.join(biggest)}" if biggest else ""
+        return GraphQLError(
+            f"query cost {cost:,} exceeds the budget {self.max_cost:,} (api_max_cost){lower}",
+            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "budget": self.max_cost},
+        )
+
+
+class CostLimit(SchemaExtension):
+    """Refuses, after validation and before any resolver runs, a query whose estimated cost
+    (:mod:`api.cost`, variables resolved) exceeds ``api_max_cost``."""
+
+    def __init__(self, *, budget: CostBudget) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            estimator = self.budget.estimator(context.schema._schema)
+            cost = estimator.estimate(document, context.operation_name, context.variables or {})
+            refusal = self.budget.refusal(cost.total, cost.biggest())
+            if refusal is not None:  # strawberry then skips execution
+                context.result = GraphQLExecutionResult(data=None, errors=[refusal])
         yield
 
 
