@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.names import source_name
+
 
 class IngestError(Exception):
     """A file could not be ingested; ``str()`` is one line: ``<path>: <reason>``.
+
+    The path is spelled by :func:`~ingest.names.source_name` (undecodable bytes as ``\\xNN``).
 
     Example:
         >>> err = IngestError(Path("r.pdf"), "no text layer (scanned PDF?)")
@@ -20,7 +24,7 @@ class IngestError(Exception):
     """
 
     def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
+        self.path = source_name(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
@@ -43,3 +47,7 @@ class EmptyDocumentError(IngestError):
 
 class UndecodableError(IngestError):
     """The bytes are binary or in no encoding the readers can decode."""
+
+
+class ReadTimeoutError(IngestError):
+    """Reading and extracting the file took longer than ``Settings.read_timeout_s``."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from config import Settings, get_settings
@@ -34,8 +35,11 @@ from ingest.extract.report import (
     read_head,
     year_of_head,
 )
+from ingest.files import walk_files
 from ingest.gazetteer import Gazetteer, load_gazetteer
+from ingest.limits import time_limit
 from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
+from ingest.names import source_name
 from ingest.readers import read_document
 from ingest.script import as_written, page_in_simplified, read_in_simplified
 
@@ -65,23 +69,28 @@ def try_extract_source(source: ReportSource, *, settings: Settings) -> Extractio
     """
     if isinstance(source, Path):
         return try_extract_file(source, settings=settings)
-    return _or_one_line(source.url, lambda: read_archived(source, settings=settings))
+    read = partial(read_archived, source, settings=settings)
+    return _or_one_line(source.url, read, settings.read_timeout_s)
 
 
 def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extraction | str:
-    """The extraction, or one line naming the file and why it could not be extracted.
+    """The extraction, or one line naming the file and why it could not be extracted (in
+    ``settings.read_timeout_s`` at most).
 
     Example:
         >>> try_extract_file(Path("README.md"))
         'README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)'
     """
-    return _or_one_line(str(path), lambda: extract_file(path, settings=settings))
+    settings = settings or get_settings()
+    extract = partial(extract_file, path, settings=settings)
+    return _or_one_line(source_name(path), extract, settings.read_timeout_s)
 
 
-def _or_one_line(name: str, extract: Callable[[], Extraction]) -> Extraction | str:
-    """``extract()``, or one line naming ``name`` and what went wrong."""
+def _or_one_line(name: str, extract: Callable[[], Extraction], seconds: float) -> Extraction | str:
+    """``extract()`` within ``seconds``, or one line naming ``name`` and what went wrong."""
     try:
-        return extract()
+        with time_limit(seconds, name):
+            return extract()
     except IngestError as error:
         return str(error)
     except Exception as error:  # one broken file or record must not stop a batch
@@ -205,6 +214,9 @@ def _archives_under(folder: Path) -> Iterator[Path]:
 def find_report_files(paths: Iterable[Path]) -> list[Path]:
     """Files under ``paths`` (files given directly are kept whatever their suffix), sorted.
 
+    A folder that cannot be listed is kept in the list too: reading it fails with one line
+    saying so, so its missing files are never a silent gap in a batch.
+
     Example:
         >>> len(find_report_files([Path("samples/reports")]))
         5
@@ -212,9 +224,9 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
+            found, unreadable = walk_files(path)
+            reports = (p for p in found if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files.extend(sorted([*reports, *unreadable]))
         else:
             files.append(path)
     return files

@@ -48,7 +48,9 @@ from ingest.errors import (
     UndecodableError,
     UnsupportedFormatError,
 )
+from ingest.files import mb, read_limited, unreadable_folder_reason
 from ingest.model import PageMeta
+from ingest.names import source_name
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +92,10 @@ class _Extracted:
 def read_document(path: Path, *, settings: Settings) -> RawDocument:
     """Read ``path`` with the reader for its extension.
 
-    Raises :class:`IngestError` (naming the file) for a missing path, a directory, an unknown
-    extension, a file over ``settings.max_file_bytes``, empty or undecodable content.
+    Raises :class:`IngestError` (naming the file) for a missing path, a directory, a FIFO,
+    device or socket (or a link to one), an unknown extension, a file over
+    ``settings.max_file_bytes`` (never read further), empty or undecodable content. The
+    document's ``source`` is the file name as :func:`~ingest.names.source_name` spells it.
 
     Example:
         >>> from config import get_settings
@@ -101,8 +105,8 @@ def read_document(path: Path, *, settings: Settings) -> RawDocument:
         ingest.errors.FileNotReadableError: missing.txt: no such file
     """
     fmt = _format_of(path)
-    _checked_size(path, settings.max_file_bytes)
-    return read_data(_read_bytes(path), source=str(path), fmt=fmt, settings=settings)
+    data = read_limited(path, settings.max_file_bytes)
+    return read_data(data, source=source_name(path), fmt=fmt, settings=settings)
 
 
 def read_data(data: bytes, *, source: str, fmt: DocFormat, settings: Settings) -> RawDocument:
@@ -117,14 +121,14 @@ def read_data(data: bytes, *, source: str, fmt: DocFormat, settings: Settings) -
         ('法治', 'http://a.gov.cn/r.html')
     """
     if len(data) > settings.max_file_bytes:
-        limit = _mb(settings.max_file_bytes)
+        limit = mb(settings.max_file_bytes)
         raise FileTooLargeError(
             source,
-            f"{_mb(len(data))} MB, larger than the limit of {limit} MB (FAZHI_MAX_FILE_BYTES)",
+            f"{mb(len(data))} MB, larger than the limit of {limit} MB (FAZHI_MAX_FILE_BYTES)",
         )
     if not data.strip():
         raise EmptyDocumentError(source, "empty file")
-    extracted = _read_quietly(source, fmt, data)
+    extracted = _read_quietly(source, fmt, data, settings)
     text = normalise_text(extracted.text)
     if not text.strip():
         raise EmptyDocumentError(
@@ -149,7 +153,7 @@ _LIBRARY_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "charset_norm
 _NOTE_CHARS = 120
 
 
-def _read_quietly(path: str | Path, fmt: DocFormat, data: bytes) -> _Extracted:
+def _read_quietly(path: str, fmt: DocFormat, data: bytes, settings: Settings) -> _Extracted:
     """Run the reader for ``fmt`` with the libraries' log records and warnings held back.
 
     A file the reader refuses gets the libraries' first message in its one error line; what
@@ -158,7 +162,7 @@ def _read_quietly(path: str | Path, fmt: DocFormat, data: bytes) -> _Extracted:
     messages: list[str] = []
     try:
         with _held_library_messages(messages):
-            extracted = _READERS[fmt](path, data)
+            extracted = _READERS[fmt](path, data, settings)
     except IngestError as error:
         raise _with_note(error, messages) from error
     for message in messages:
@@ -220,7 +224,9 @@ def _format_of(path: Path) -> DocFormat:
     if not path.exists():
         raise FileNotReadableError(path, "no such file")
     if path.is_dir():
-        raise FileNotReadableError(path, "is a directory, not a file")
+        raise FileNotReadableError(
+            path, unreadable_folder_reason(path) or "is a directory, not a file"
+        )
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         shown = suffix or "(none)"
@@ -230,38 +236,17 @@ def _format_of(path: Path) -> DocFormat:
     return FORMATS[suffix]
 
 
-def _checked_size(path: Path, limit: int) -> int:
-    size = path.stat().st_size
-    if size > limit:
-        raise FileTooLargeError(
-            path,
-            f"file is {_mb(size)} MB, larger than the limit of {_mb(limit)} MB "
-            "(FAZHI_MAX_FILE_BYTES)",
-        )
-    return size
-
-
-def _mb(size: int) -> str:
-    megabytes = size / 2**20
-    return f"{megabytes:.1f}".removesuffix(".0") if megabytes >= 1 else f"{megabytes:.2g}"
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise FileNotReadableError(path, f"cannot read: {err.strerror or err}") from err
-
-
 # --- text normalisation ------------------------------------------------------------------------
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a broken PDF text map; no store takes one
 
 
 def normalise_text(text: str) -> str:
-    """Newlines to ``\\n``, control and zero-width characters removed, NBSP to space, NFC.
+    """Newlines to ``\\n``, control and zero-width characters removed, NBSP to space, NFC;
+    a lone surrogate becomes U+FFFD.
 
     Full-width punctuation is kept as written (NFC, never NFKC).
 
@@ -271,6 +256,7 @@ def normalise_text(text: str) -> str:
     """
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROL.sub("", text.translate(_INVISIBLE)).replace("\u00a0", " ")
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -377,7 +363,7 @@ def _is_suspicious(ch: str) -> bool:
 # --- plain text --------------------------------------------------------------------------------
 
 
-def _read_txt(path: str | Path, data: bytes) -> _Extracted:
+def _read_txt(path: str, data: bytes, settings: Settings) -> _Extracted:
     decoded = decode_bytes(data, path)
     return _Extracted(decoded.text, encoding=decoded.encoding, warnings=decoded.warnings)
 
@@ -402,15 +388,19 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
-def _read_html(path: str | Path, data: bytes) -> _Extracted:
+def _read_html(path: str, data: bytes, settings: Settings) -> _Extracted:
     import lxml.html
     import trafilatura
 
     decoded = _decode_html(data, path)
     markup = _XML_DECLARATION.sub("", decoded.text)
     try:
+        tree = lxml.html.document_fromstring(markup)
+        depth = tree_depth(tree)
+        if depth >= _DEEP_TREE:
+            return _read_deep_html(markup, tree, depth, decoded)
         fallback = _body_text(lxml.html.document_fromstring(markup))
-        tree = _unwrap_layout_tables(lxml.html.document_fromstring(markup))
+        tree = _unwrap_layout_tables(tree)
     except (ValueError, lxml.etree.ParserError) as err:
         raise UndecodableError(path, f"not parseable as HTML: {err}") from err
     result = trafilatura.extract(tree, **_TRAFILATURA_OPTIONS)
@@ -418,6 +408,82 @@ def _read_html(path: str | Path, data: bytes) -> _Extracted:
     text = str(meta.get("text") or "") or fallback
     page = _html_page_meta(meta, fallback, tree)
     return _Extracted(text, page, decoded.encoding, decoded.warnings)
+
+
+# libxml2 drops what is nested deeper than 256 elements (2048 with huge_tree), and
+# trafilatura's time grows with the square of the depth (1.3 s at 1,000 levels): from this
+# depth on, a page's text is read by a tokenizer that keeps no tree (and has no limit).
+_DEEP_TREE = 200
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "title"})
+
+
+def tree_depth(root: lxml.html.HtmlElement) -> int:
+    """How many elements deep ``root`` nests (``<html>`` alone is 1).
+
+    Example:
+        >>> import lxml.html
+        >>> tree_depth(lxml.html.document_fromstring("<div><div><p>a</p></div></div>"))
+        5
+    """
+    import lxml.etree
+
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _read_deep_html(
+    markup: str, tree: lxml.html.HtmlElement, depth: int, decoded: Decoded
+) -> _Extracted:
+    """All the visible text of a page nested too deep for a tree, one line per block."""
+    text = flat_html_text(markup)
+    depth_shown = f"{depth}+" if depth >= _LIBXML_MAX_DEPTH else str(depth)
+    warning = f"HTML nested {depth_shown} elements deep: all its text read, no main-text detection"
+    header = clean_text(text).page
+    page = PageMeta(date=header.date, source=header.source, title=_title_tag(tree))
+    return _Extracted(text, page, decoded.encoding, (*decoded.warnings, warning))
+
+
+_LIBXML_MAX_DEPTH = 256
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
+
+
+def flat_html_text(markup: str) -> str:
+    """The visible text of ``markup`` without building a tree (any depth): one line per block
+    element, script, style and title left out.
+
+    Example:
+        >>> flat_html_text("<div><div><p>甲</p><script>x()</script><p>乙</p></div></div>").split()
+        ['甲', '乙']
+    """
+    import html.parser
+
+    parts: list[str] = []
+    skipping = [0]
+
+    class Collector(html.parser.HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self._count(tag, 1)
+
+        def handle_endtag(self, tag: str) -> None:
+            self._count(tag, -1)
+
+        def handle_data(self, data: str) -> None:
+            if not skipping[0]:
+                parts.append(data)
+
+        def _count(self, tag: str, step: int) -> None:
+            if tag in _SKIPPED_TAGS:
+                skipping[0] = max(0, skipping[0] + step)
+            elif tag in _BLOCK_TAGS:
+                parts.append("\n")
+
+    collector = Collector(convert_charrefs=True)
+    collector.feed(markup)
+    collector.close()
+    return _BLANK_LINES.sub("\n", "".join(parts))
 
 
 def _decode_html(data: bytes, path: str | Path) -> Decoded:
@@ -506,7 +572,7 @@ _TERMINATORS = "。！？；：!?;:"
 _FULL_LINE_SHARE = 0.85  # a line this close to the text width was wrapped, not ended
 
 
-def _read_pdf(path: str | Path, data: bytes) -> _Extracted:
+def _read_pdf(path: str, data: bytes, settings: Settings) -> _Extracted:
     import pypdf
     from pypdf.errors import PyPdfError
 
@@ -514,6 +580,7 @@ def _read_pdf(path: str | Path, data: bytes) -> _Extracted:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UndecodableError(path, "encrypted PDF (a password is needed)")
+        _check_page_count(path, len(reader.pages), settings.max_pdf_pages)
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except (PyPdfError, ValueError, KeyError, TypeError) as err:
@@ -522,6 +589,13 @@ def _read_pdf(path: str | Path, data: bytes) -> _Extracted:
         raise EmptyDocumentError(path, "no text layer (scanned PDF?)")
     text = "\n".join(reflow_pdf_lines([line for page in pages for line in page.split("\n")]))
     return _Extracted(text, PageMeta(title=str(title).strip() or None if title else None))
+
+
+def _check_page_count(path: str, pages: int, limit: int) -> None:
+    if pages > limit:
+        raise FileTooLargeError(
+            path, f"{pages} pages, more than the limit of {limit} (FAZHI_MAX_PDF_PAGES)"
+        )
 
 
 def reflow_pdf_lines(lines: list[str]) -> list[str]:
@@ -573,17 +647,56 @@ def _join_wrapped(left: str, right: str) -> str:
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def _read_docx(path: str | Path, data: bytes) -> _Extracted:
+def _read_docx(path: str, data: bytes, settings: Settings) -> _Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        check_inflated_size(path, data, settings.max_decompressed_bytes)
         document: DocxDocument = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
         raise UndecodableError(path, f"not a readable .docx file: {err}") from err
     text = "\n".join(_docx_blocks(document.iter_inner_content()))
     title = document.core_properties.title
     return _Extracted(text, PageMeta(title=title.strip() or None if title else None))
+
+
+def check_inflated_size(path: str, data: bytes, limit: int) -> None:
+    """Refuse the zip ``data`` (a .docx) when its members inflate to more than ``limit`` bytes.
+
+    The sizes the archive declares are checked first, then every member is inflated and its
+    bytes counted (a zip can lie), at most ``limit + 1`` of them, so a bomb costs little.
+    python-docx inflates the members whole; it gets only archives that passed.
+
+    Example:
+        >>> buffer = io.BytesIO()
+        >>> with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ...     archive.writestr("word/document.xml", b"0" * 10_000)
+        >>> check_inflated_size("bomb.docx", buffer.getvalue(), 1000)
+        Traceback (most recent call last):
+        ...
+        ingest.errors.FileTooLargeError: bomb.docx: inflates to 0.0095 MB, more than the \
+limit of 0.00095 MB (FAZHI_MAX_DECOMPRESSED_BYTES); a zip bomb?
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        _check_inflated(path, sum(member.file_size for member in members), limit)
+        total = 0
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(min(2**20, limit + 1 - total)):
+                    total += len(chunk)
+                    _check_inflated(path, total, limit, counted=True)
+
+
+def _check_inflated(path: str, size: int, limit: int, *, counted: bool = False) -> None:
+    if size > limit:
+        shown = "" if counted else f"{mb(size)} MB, "
+        raise FileTooLargeError(
+            path,
+            f"inflates to {shown}more than the limit of {mb(limit)} MB "
+            "(FAZHI_MAX_DECOMPRESSED_BYTES); a zip bomb?",
+        )
 
 
 def _docx_blocks(content: Iterable[Paragraph | Table]) -> Iterator[str]:
@@ -606,7 +719,7 @@ def _docx_table_lines(table: Table) -> Iterator[str]:
             yield "\t".join(" ".join(cell.text.split()) for cell in cells)
 
 
-_READERS: dict[DocFormat, Callable[[str | Path, bytes], _Extracted]] = {
+_READERS: dict[DocFormat, Callable[[str, bytes, Settings], _Extracted]] = {
     "txt": _read_txt,
     "html": _read_html,
     "pdf": _read_pdf,
