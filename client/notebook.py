@@ -33,6 +33,7 @@ from queries.coverage import CoverageSummary, summarize
 from services.errors import UserInputError
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
 from services.lookups import find_policy, find_region_written
+from services.panel import PanelFilters, PanelShape, PolicySelection, build_panel
 from services.querying import catalogue, named_query, run_named
 from services.reviewing import REPORT_COLUMNS, find_reports, report_row
 
@@ -120,6 +121,23 @@ class Fazhi(ClosesOnExit):
         """:meth:`coverage` counted up: regions with and without a report, on time, late,
         undated, and the median delay in days."""
         return summarize(run_named(self.store, "coverage", {"year": year, **filters}))
+
+    def panel(
+        self,
+        *policies: str,
+        kind: str | None = None,
+        top: int | None = None,
+        long: bool = False,
+        **filters: Any,
+    ) -> pd.DataFrame:
+        """The region x year panel (README: Panel export) of ``policies`` (titles or 文号), of
+        ``kind`` and / or the ``top`` N most cited (default: top 20); ``year_from``,
+        ``year_to``, ``level``, ``province_code`` filter it. ``.attrs["policies"]`` maps the
+        column keys (p1 …) to titles."""
+        selection = PolicySelection(titles=policies, kind=kind, top=top)
+        built = build_panel(self.store, selection, PanelFilters.of(**filters), _panel_shape(long))
+        built.frame.attrs["policies"] = built.labels().to_dict("records")
+        return built.frame
 
     # --- reports ----------------------------------------------------------------------
     def reports(
@@ -220,3 +238,7 @@ def add_edge(graph: nx.MultiDiGraph, edge: Edge) -> None:
     """Add ``edge`` (once per type and pair)."""
     source, target = node_id(*edge.source), node_id(*edge.target)
     graph.add_edge(source, target, key=edge.type.value, **edge_attrs(edge.type, edge.props))
+
+
+def _panel_shape(long: bool) -> PanelShape:
+    return "long" if long else "wide"

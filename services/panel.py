@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -85,6 +85,20 @@ class PanelFilters:
     year_to: int | None = None
     level: str | None = None
     province_code: str | None = None
+
+    @classmethod
+    def of(cls, **given: Any) -> PanelFilters:
+        """The filters named in ``given``; an unknown name is a clear error.
+
+        Example:
+            >>> PanelFilters.of(year_from=2019).params()
+            {'year_from': 2019}
+        """
+        unknown = sorted(set(given) - {f.name for f in fields(cls)})
+        if unknown:
+            valid = ", ".join(f.name for f in fields(cls))
+            raise UserInputError(f"panel filter {', '.join(unknown)} unknown; valid: {valid}")
+        return cls(**given)
 
     def params(self) -> dict[str, Any]:
         """The filters that were given, as query parameters."""
@@ -217,6 +231,7 @@ def build_panel(
     if shape not in get_args(PanelShape):
         raise UserInputError(f"panel shape {shape!r}: wide or long")
     filters = filters or PanelFilters()
+    bind(PANEL_QUERY, {**filters.params(), "policy_ids": ["?"]})  # bad filters named as such
     policies = select_policies(store, selection or PolicySelection(), filters)
     wide = _wide(_report_rows(store, policies, filters), policies, filters)
     frame = wide if shape == "wide" else _long(wide, policies)
