@@ -17,6 +17,13 @@ time, so writes mark the store dirty and it saves after ``flush_every`` writes
 loses at most the writes since the last save; what is on disk is always a complete state.
 The file is a pickle: open only data dirs you trust (your own).
 
+One writer, readers that follow (:mod:`graph.writer_lock`): the first write takes the data dir's
+writer lock (waiting up to ``lock_timeout_s`` for another writer) and, holding it, loads the
+graph again when another writer saved since this store read it, so no writer's reports are lost.
+The lock is held until :meth:`MemoryStore.flush` or :meth:`MemoryStore.close`, or for the whole
+of an :meth:`MemoryStore.exclusive_writes` block (an ingest run); periodic saves keep it.
+Readers take no lock; :meth:`MemoryStore.changed_on_disk` tells one that a newer state was saved.
+
 Thread safety: one re-entrant lock around every operation (FastAPI runs sync resolvers in a
 thread pool); :meth:`MemoryStore.run` holds it while a query walks the graph.
 
@@ -28,11 +35,13 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,6 +63,7 @@ from graph.store import (
     StoreError,
     UpsertResult,
 )
+from graph.writer_lock import DiskSnapshot, OnWait, WriterLock, disk_snapshot
 from ingest.model import Extraction
 
 GRAPH_FILE = "graph.pickle"
@@ -77,7 +87,13 @@ class MemoryStore(ClosesOnExit):
     """
 
     def __init__(
-        self, data_dir: Path | None, *, evidence_cap: int = 3, flush_every: int = 500
+        self,
+        data_dir: Path | None,
+        *,
+        evidence_cap: int = 3,
+        flush_every: int = 500,
+        lock_timeout_s: float = 600.0,
+        on_wait: OnWait | None = None,
     ) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._aliases: dict[str, str] = {}
@@ -86,9 +102,23 @@ class MemoryStore(ClosesOnExit):
         self._cap = evidence_cap
         self._flush_every = max(1, flush_every)
         self._unsaved = 0
+        self._sessions = 0
         self._path = Path(data_dir) / GRAPH_FILE if data_dir is not None else None
-        if self._path is not None and self._path.exists():
-            self.graph, self._aliases = load_graph(self._path)
+        self._writer = (
+            WriterLock(Path(data_dir), timeout_s=lock_timeout_s, on_wait=on_wait or _log_wait)
+            if data_dir is not None
+            else None
+        )
+        self._loaded: DiskSnapshot | None = None
+        self._load()
+
+    def _load(self) -> None:
+        """(Re)read the saved graph, if there is one, and remember which state it was."""
+        if self._path is None or not self._path.exists():
+            self._loaded = None
+            self.graph, self._aliases = nx.MultiDiGraph(), {}
+        else:
+            self.graph, self._aliases, self._loaded = read_graph_file(self._path)
         self._sources = source_index(self.graph)
 
     @property
@@ -96,10 +126,54 @@ class MemoryStore(ClosesOnExit):
         """The file the graph is saved to (None when in memory only)."""
         return self._path
 
+    @property
+    def snapshot(self) -> DiskSnapshot | None:
+        """The saved state this store holds (None: nothing saved yet, or in memory only)."""
+        return self._loaded
+
+    def changed_on_disk(self) -> bool:
+        """Whether another writer saved a state this store has not read (a cheap ``stat``).
+
+        Example:
+            >>> MemoryStore(None).changed_on_disk()
+            False
+        """
+        if self._path is None:
+            return False
+        return disk_snapshot(self._path) != self._loaded
+
+    @contextmanager
+    def exclusive_writes(self) -> Iterator[None]:
+        """Hold the writer lock from the block's first write to its end, then save and let
+        the next writer in (blocks nest; the outermost one releases).
+
+        Example:
+            >>> store = MemoryStore(None)
+            >>> with store.exclusive_writes():
+            ...     store.clear()
+        """
+        with self._lock:
+            self._sessions += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._sessions -= 1
+            self.flush()
+
+    def _become_writer(self) -> None:
+        """Take the writer lock if not held, then read what another writer saved meanwhile."""
+        if self._writer is None or self._writer.held:
+            return
+        self._writer.acquire()
+        if self.changed_on_disk():
+            self._load()
+
     # --- writes -----------------------------------------------------------------------
     def upsert_report(self, extraction: Extraction) -> UpsertResult:
         """Write one report atomically; same content → unchanged, same source → replaced."""
         with self._lock:
+            self._become_writer()
             result = self._in_tx(
                 lambda tx: write_report(tx, extraction, evidence_cap=self._cap),
                 f"report {extraction.report_id} from {extraction.source}",
@@ -111,6 +185,7 @@ class MemoryStore(ClosesOnExit):
     def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
         """Upsert each report in turn (each atomic); a failed one's place holds its StoreError."""
         with self._lock:
+            self._become_writer()  # a store that cannot be written fails the call, not each report
             return [self._upsert_or_error(extraction) for extraction in extractions]
 
     def _upsert_or_error(self, extraction: Extraction) -> UpsertResult | StoreError:
@@ -122,6 +197,7 @@ class MemoryStore(ClosesOnExit):
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and what only it kept alive; False if it was not there."""
         with self._lock:
+            self._become_writer()
             deleted = self._in_tx(lambda tx: tx.delete_report(report_id), f"report {report_id}")
             if deleted:
                 self._changed()
@@ -130,6 +206,7 @@ class MemoryStore(ClosesOnExit):
     def clear(self) -> None:
         """Remove everything (saved on the next flush)."""
         with self._lock:
+            self._become_writer()
             self.graph = nx.MultiDiGraph()
             self._aliases = {}
             self._sources = {}
@@ -146,7 +223,7 @@ class MemoryStore(ClosesOnExit):
     def _changed(self) -> None:
         self._unsaved += 1
         if self._unsaved >= self._flush_every:
-            self.flush()
+            self._save()
 
     # --- reads ------------------------------------------------------------------------
     def ping(self) -> None:
@@ -231,11 +308,18 @@ class MemoryStore(ClosesOnExit):
 
     # --- lifecycle --------------------------------------------------------------------
     def flush(self) -> None:
-        """Save the graph now if anything changed since the last save."""
+        """Save the graph now if anything changed since the last save, and let the next writer
+        in (unless inside :meth:`exclusive_writes`)."""
         with self._lock:
-            if self._path is not None and self._unsaved:
-                save_graph(self._path, self.graph, self._aliases)
-            self._unsaved = 0
+            self._save()
+            if self._writer is not None and not self._sessions:
+                self._writer.release()
+
+    def _save(self) -> None:
+        if self._path is not None and self._unsaved:
+            save_graph(self._path, self.graph, self._aliases)
+            self._loaded = disk_snapshot(self._path)  # ours: we hold the writer lock
+        self._unsaved = 0
 
     def close(self) -> None:
         """Save pending writes."""
@@ -496,14 +580,22 @@ def save_graph(path: Path, graph: nx.MultiDiGraph, aliases: Mapping[str, str]) -
 
 def load_graph(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str]]:
     """Read what :func:`save_graph` wrote; a clear :class:`StoreError` when it cannot."""
+    graph, aliases, _ = read_graph_file(path)
+    return graph, aliases
+
+
+def read_graph_file(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str], DiskSnapshot]:
+    """Like :func:`load_graph`, with the saved state read (the file's own, even when another
+    writer replaces it meanwhile)."""
     try:
         with path.open("rb") as handle:
+            snapshot = DiskSnapshot.of(os.fstat(handle.fileno()))
             payload = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         raise StoreError(f"cannot read the graph file {path}: {exc}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise StoreError(f"{path} is not a Fazhi graph file of format {FORMAT_VERSION}")
-    return payload["graph"], dict(payload["aliases"])
+    return payload["graph"], dict(payload["aliases"]), snapshot
 
 
 def source_index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
@@ -513,6 +605,11 @@ def source_index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
         if attrs["label"] == Label.REPORT and "source" in attrs:
             index.setdefault(attrs["source"], set()).add(split_node_id(nid)[1])
     return index
+
+
+def _log_wait(message: str) -> None:
+    """The default way a store waiting for another writer says so."""
+    logging.getLogger(__name__).warning(message)
 
 
 def _fsync_dir(directory: Path) -> None:

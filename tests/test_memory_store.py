@@ -22,6 +22,7 @@ from graph.factory import open_store
 from graph.memory import GRAPH_FILE, MemoryStore
 from graph.model import Label
 from graph.store import GraphStore, StoreError
+from graph.writer_lock import LOCK_FILE
 from tests import store_fixtures as fx
 
 
@@ -79,7 +80,7 @@ def test_crash_while_saving_keeps_the_previous_state(
         store.flush()
     monkeypatch.undo()
     assert MemoryStore(tmp_path).dump() == saved
-    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_FILE]  # no temp file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [GRAPH_FILE, LOCK_FILE]  # no temp file
 
 
 def test_truncated_file_is_a_clear_error(tmp_path: Path) -> None:
