@@ -62,6 +62,7 @@ from graph.rows import (
 )
 from graph.store import Edge, Node, UpsertResult
 from ingest.model import Extraction
+from ingest.names import source_name
 
 ENTITY_LINKS = frozenset({Rel.IMPLEMENTS, Rel.ISSUED_BY})  # keep their targets alive
 REGION_ANCHORS = frozenset({Rel.ABOUT, Rel.MENTIONS, Rel.IN_REGION, Rel.ISSUED_IN})
@@ -143,7 +144,7 @@ def write_report(
     stored = tx.read_nodes(Label.REPORT, [report_id]).get(report_id)
     if stored is not None and stored.get(DIGEST_PROPERTY) == rows.digest:
         return UpsertResult(report_id, "unchanged")
-    previous = tx.reports_with_source(extraction.source)
+    previous = tx.reports_with_source(source_name(extraction.source))
     if stored is not None and report_id not in previous:  # same text, new facts, other path
         previous.append(report_id)
     for old in previous:

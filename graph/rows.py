@@ -55,6 +55,7 @@ from ingest.model import (
     RegionInfo,
     ReportMeta,
 )
+from ingest.names import source_name
 
 NodeRef = tuple[Label, str]
 EdgeKey = tuple[Rel, NodeRef, NodeRef]
@@ -199,7 +200,7 @@ class _Rows:
                 "published": meta.published or page.date,
                 "author": meta.author,
                 "doc_number": meta.doc_number,
-                "source": self.x.source,
+                "source": source_name(self.x.source),
                 **provenance_props(self.x),
                 "region_code": meta.region_code,
                 "char_count": len(self.x.text),

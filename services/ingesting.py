@@ -28,6 +28,7 @@ from graph.store import GraphStore, StoreError, UpsertResult
 from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
 from ingest.pipeline import ReportSource, try_extract_source
+from ingest.names import source_name
 
 ProgressCallback = Callable[[int], None]  # called with how many more files are done
 
@@ -76,12 +77,12 @@ class IngestSummary:
             self.unchanged += 1
         self.nodes_written += result.nodes_written
         self.relationships_written += result.relationships_written
-        self.files.append(FileOutcome(str(path), result.report_id, result.status))
+        self.files.append(FileOutcome(source_name(path), result.report_id, result.status))
 
     def fail(self, path: ReportSource, problem: str, report_id: str | None = None) -> None:
         """Record a file that could not be extracted or written (``problem`` names it)."""
         self.failed.append(problem)
-        self.files.append(FileOutcome(str(path), report_id, "failed", problem))
+        self.files.append(FileOutcome(source_name(path), report_id, "failed", problem))
 
     def line(self) -> str:
         """One line for the end of the run."""
@@ -131,7 +132,7 @@ def ingest_files(
     progress(_upsert_batch(store, pending, summary))
     if corrections is not None:
         summary.warnings.extend(correction_warnings(corrections, used))
-    position = {str(path): index for index, path in enumerate(files)}
+    position = {source_name(path): index for index, path in enumerate(files)}
     summary.files.sort(key=lambda outcome: position[outcome.source])
     return summary
 
@@ -155,11 +156,11 @@ def _upsert_batch(
     results = store.upsert_reports([extraction for _, extraction in pending]) if pending else []
     for (path, extraction), result in zip(pending, results, strict=True):
         if isinstance(result, StoreError):
-            problem = f"{path}: not written, rolled back ({result})"
+            problem = f"{source_name(path)}: not written, rolled back ({result})"
             summary.fail(path, problem, extraction.report_id)
         else:
             summary.add(path, result)
-        summary.warnings.extend(f"{path}: {w}" for w in extraction.warnings)
+        summary.warnings.extend(f"{source_name(path)}: {w}" for w in extraction.warnings)
     done = len(pending)
     pending.clear()
     return done
