@@ -5,10 +5,16 @@ Titles and 文号 are canonicalised with the rules ingestion uses (through
 find the same node. Synchronous, for one worker-thread call from a resolver or for the
 notebook client.
 
+``find_*`` answer None for a name the graph does not hold; ``require_*`` raise
+:class:`~services.errors.NotFoundError` instead, naming the closest names it holds.
+
 Example:
     >>> from graph.memory import MemoryStore
     >>> find_policy(MemoryStore(data_dir=None), title="《行政处罚法》") is None
     True
+    >>> require_policy(MemoryStore(data_dir=None), title="《行政处罚法》")
+    Traceback (most recent call last):
+    services.errors.NotFoundError: no policy titled '《行政处罚法》'
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from graph.model import Label
 from graph.store import GraphStore, Node
 from queries.matching import policy_keys
 from services.errors import UserInputError
+from services.suggest import not_found, policy_problem
 
 REGION_NAME_FIELDS = ("name", "short_name", "full_name")
 AMBIGUITY_SHOWN = 20
@@ -89,3 +96,37 @@ def find_policy(
         if page.items:
             return page.items[0]
     return None
+
+
+def require_region(store: GraphStore, *, code: str | None = None, name: str | None = None) -> Node:
+    """:func:`find_region`, or :class:`~services.errors.NotFoundError` with the closest names."""
+    node = find_region(store, code=code, name=name)
+    if node is not None:
+        return node
+    field, value = exactly_one(code=code, name=name)
+    noun = "region with code" if field == "code" else "region named"
+    raise not_found(store, f"no {noun} {value!r}", value, [Label.REGION])
+
+
+def require_region_written(store: GraphStore, written: str) -> Node:
+    """:func:`find_region_written`, or :class:`~services.errors.NotFoundError` (suggestions)."""
+    if written.isdigit():
+        return require_region(store, code=written)
+    return require_region(store, name=written)
+
+
+def require_policy(
+    store: GraphStore,
+    *,
+    id: str | None = None,
+    title: str | None = None,
+    doc_number: str | None = None,
+) -> Node:
+    """:func:`find_policy`, or :class:`~services.errors.NotFoundError` with the closest titles
+    and 文号 (the closest ids when asked by id)."""
+    node = find_policy(store, id=id, title=title, doc_number=doc_number)
+    if node is not None:
+        return node
+    field, value = exactly_one(id=id, title=title, doc_number=doc_number)
+    problem = f"no policy with id {value!r}" if field == "id" else policy_problem(value)
+    raise not_found(store, problem, value, [Label.POLICY], keys=field == "id")

@@ -1,12 +1,18 @@
 """Running a named research question of :mod:`queries` by name, for any front end.
 
 Parameters are checked by the query's pydantic model before the store is asked; a bad name or
-parameter is a :class:`~services.errors.UserInputError` naming it.
+parameter is a :class:`~services.errors.UserInputError` naming it. An empty answer is checked
+too: when a policy, region or issuer it names is not in the graph, a
+:class:`~services.errors.NotFoundError` says so with the closest names it holds
+(:mod:`services.suggest`); a known name that nothing matched stays an empty answer.
 
 Example:
     >>> from graph.memory import MemoryStore
     >>> run_named(MemoryStore(None), "top_cited_policies", {"limit": 3})
     []
+    >>> run_named(MemoryStore(None), "policy_diffusion", {"policy": "行政处罚"})
+    Traceback (most recent call last):
+    services.errors.NotFoundError: no policy titled '行政处罚'
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from graph.store import GraphStore
 from queries import QUERIES, get_query
 from queries.base import NamedQuery, QueryError, Row
 from services.errors import UserInputError
+from services.suggest import check_references
 
 
 def named_query(name: str) -> NamedQuery[Any]:
@@ -50,7 +57,16 @@ def bind(query: NamedQuery[Any], params: Mapping[str, Any]) -> dict[str, Any]:
 def run_named(store: GraphStore, name: str, params: Mapping[str, Any]) -> list[Row]:
     """The rows of the named query ``name`` on ``store`` (checked parameters)."""
     query = named_query(name)
-    return store.run(query, bind(query, params))
+    return run_bound(store, query, bind(query, params))
+
+
+def run_bound(store: GraphStore, query: NamedQuery[Any], bound: Mapping[str, Any]) -> list[Row]:
+    """The rows of ``query`` for parameters already bound (:func:`bind`); when there are none,
+    a :class:`~services.errors.NotFoundError` if a name it was given is not in the graph."""
+    rows = store.run(query, bound)
+    if not rows:
+        check_references(store, bound)
+    return rows
 
 
 def catalogue() -> list[NamedQuery[Any]]:

@@ -272,15 +272,27 @@ async def test_report_fields_cites_and_mentions(client: httpx.AsyncClient) -> No
 
 
 async def test_region_by_ambiguous_or_unknown_name(client: httpx.AsyncClient) -> None:
-    data = await data_of(client, '{ region(name: "不存在县") { code } }')
-    assert data == {"region": None}
+    status, body = await post_graphql(client, '{ region(name: "郧杨区") { code } }')
+    assert body["data"] == {"region": None}
+    assert error_messages(body) == ["no region named '郧杨区'; did you mean: 郧阳区?"]
+    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "suggestions": ["郧阳区"]}
     status, body = await post_graphql(client, "{ region { code } }")
     assert status == 200
     assert error_messages(body) == ["give exactly one of: code, name (got 0)"]
 
 
-async def test_unknown_policy_is_null_without_error(client: httpx.AsyncClient) -> None:
-    assert await data_of(client, '{ policy(title: "没有这个文件") { id } }') == {"policy": None}
+async def test_unknown_policy_is_null_with_suggestions(client: httpx.AsyncClient) -> None:
+    status, body = await post_graphql(client, '{ policy(title: "湖北省法治政府建设方案") { id } }')
+    assert (status, body["data"]) == (200, {"policy": None})
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "NOT_FOUND"
+    assert extensions["suggestions"][0] == PROVINCE_PLAN
+    assert error_messages(body)[0].startswith(
+        "no policy titled '湖北省法治政府建设方案'; did you mean: "
+    )
+    status, body = await post_graphql(client, '{ policy(title: "没有这个文件") { id } }')
+    assert error_messages(body) == ["no policy titled '没有这个文件'"]
+    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "suggestions": []}
 
 
 async def test_lists_filter_order_and_page_with_cursors(client: httpx.AsyncClient) -> None:

@@ -31,6 +31,7 @@ from api.schema.common import Info, described, gateway
 from api.schema.vocabulary import VOCABULARY
 from queries.base import NamedQuery
 from services.querying import bind, catalogue, named_query
+from services.suggest import check_references
 
 SCALARS: tuple[type, ...] = (str, int, float, bool)
 
@@ -122,9 +123,14 @@ def row_type(query: NamedQuery[Any]) -> type:
 async def answer(
     info: Info, query: NamedQuery[Any], params: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """Validate ``params`` (clear errors naming the parameter) and run ``query`` on the store."""
+    """Validate ``params`` (clear errors naming the parameter) and run ``query`` on the store;
+    an empty answer for a name the graph does not hold is a ``NOT_FOUND`` error instead, with
+    the closest names in its ``suggestions`` extension."""
     bound = bind(query, params)
-    return await gateway(info).run(query, bound)
+    rows = await gateway(info).run(query, bound)
+    if not rows:
+        await gateway(info).call(check_references, gateway(info).store, bound)
+    return rows
 
 
 def resolver(query: NamedQuery[Any]) -> Callable[..., Any]:

@@ -76,13 +76,16 @@ async def find_page(
 
 @strawberry.type(description="法治图谱: regions, reports, policies and who cites what.")
 class Query:
-    @described(description="A region by 6-digit code, or by name (error if ambiguous).")
+    @described(
+        description="A region by 6-digit code, or by name (error if ambiguous). An unknown one "
+        "is a NOT_FOUND error whose `suggestions` extension lists the closest names."
+    )
     async def region(
         self, info: Info, code: str | None = None, name: str | None = None
     ) -> Region | None:
         store = gateway(info).store
-        node = await gateway(info).call(lookups.find_region, store, code=code, name=name)
-        return Region.from_node(node) if node else None
+        node = await gateway(info).call(lookups.require_region, store, code=code, name=name)
+        return Region.from_node(node)
 
     @described(description="Regions by level, province or name, ordered by code.")
     async def regions(
@@ -109,7 +112,10 @@ class Query:
         kept = [n for n in candidates if level is None or n.props.get("level") == level.value]
         return connection_from_list([Region.from_node(n) for n in kept], page)
 
-    @described(description="A policy by id, title (any spelling) or 文号 (any brackets).")
+    @described(
+        description="A policy by id, title (any spelling) or 文号 (any brackets). An unknown "
+        "one is a NOT_FOUND error whose `suggestions` extension lists the closest titles."
+    )
     async def policy(
         self,
         info: Info,
@@ -119,9 +125,9 @@ class Query:
     ) -> Policy | None:
         store = gateway(info).store
         node = await gateway(info).call(
-            lookups.find_policy, store, id=id, title=title, doc_number=doc_number
+            lookups.require_policy, store, id=id, title=title, doc_number=doc_number
         )
-        return Policy.from_node(node) if node else None
+        return Policy.from_node(node)
 
     @described(description="Policies, optionally of one kind or year.")
     async def policies(
