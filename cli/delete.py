@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.printing import literal
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -53,5 +54,5 @@ def delete(
         missing = [rid for rid in ids if not opened.delete_report(rid)]
     out.print(f"deleted {len(ids) - len(missing)} report(s)")
     if missing:
-        err.print(f"[yellow]not found[/yellow]: {', '.join(missing)}")
+        err.print(f"[yellow]not found[/yellow]: {literal(', '.join(missing))}")
         raise typer.Exit(code=1)

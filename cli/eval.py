@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.extract import extract_many
+from cli.printing import literal
 from ingest.evaluate import Evaluation, evaluate, load_gold
 
 out = Console(highlight=False, soft_wrap=True)
@@ -78,7 +79,8 @@ def _eval_realworld(root: Path, texts: Path, *, verbose: bool, as_json: bool) ->
 
     pages, missing = load_realworld(root, texts)
     if not pages:
-        out.print(f"no texts of {root} in {texts} ({len(missing)} annotated pages missing)")
+        absent = f"({len(missing)} annotated pages missing)"
+        out.print(f"no texts of {literal(root)} in {literal(texts)} {absent}")
         raise typer.Exit(code=1)
     by_source = {str(page.text_path): page for page in pages}
     extracted = extract_many([page.text_path for page in pages], settings=get_settings())
@@ -86,7 +88,9 @@ def _eval_realworld(root: Path, texts: Path, *, verbose: bool, as_json: bool) ->
         [evaluate_realworld_file(x, by_source[x.source].annotation) for x in extracted]
     )
     if missing:
-        out.print(f"{len(missing)} annotated pages have no local text: {' '.join(missing)}")
+        out.print(
+            f"{len(missing)} annotated pages have no local text: {literal(' '.join(missing))}"
+        )
     if as_json:
         print(json.dumps(evaluation_json(result), ensure_ascii=False, indent=2))
     else:
@@ -146,4 +150,4 @@ def print_evaluation(result: Evaluation, *, verbose: bool) -> None:
         for report in result.files:
             for category, misses in report.misses.items():
                 for miss in misses:
-                    out.print(f"{report.file} {category}: {miss}")
+                    out.print(f"{literal(report.file)} {category}: {literal(miss)}")

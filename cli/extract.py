@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from cli.printing import literal
+
 if TYPE_CHECKING:
     from config import Settings
     from ingest.model import Attribution, Extraction
@@ -62,7 +64,7 @@ def extract_many(files: list[Path], *, settings: Settings) -> Iterator[Extractio
     for path in files:
         outcome = try_extract_file(path, settings=settings)
         if isinstance(outcome, str):
-            err.print(f"[red]error[/red]: {outcome}")
+            err.print(f"[red]error[/red]: {literal(outcome)}")
         else:
             yield outcome
 
@@ -78,12 +80,12 @@ def _decided_by(attribution: Attribution | None) -> str:
 def print_summary(x: Extraction) -> None:
     """A readable one-screen summary of an extraction."""
     r = x.report
-    out.print(f"[bold]{x.source}[/bold]  ({len(x.text)} chars, id {x.report_id[:12]})")
+    out.print(f"[bold]{literal(x.source)}[/bold]  ({len(x.text)} chars, id {x.report_id[:12]})")
     out.print(
-        f"  report: {r.title or '(no title)'} | {' > '.join(r.region_path) or '?'} "
+        f"  report: {literal(r.title or '(no title)')} | {' > '.join(r.region_path) or '?'} "
         f"[{r.region_code or '?'}]{_decided_by(r.region_attribution)} "
         f"| year {r.year or '?'}{_decided_by(r.year_attribution)} "
-        f"| author {r.author or '-'}{_decided_by(r.author_attribution)} "
+        f"| author {literal(r.author or '-')}{_decided_by(r.author_attribution)} "
         f"| published {r.published or '-'}"
         + (" | [yellow]needs review[/yellow]" if r.needs_review else "")
     )
@@ -98,6 +100,6 @@ def print_summary(x: Extraction) -> None:
         "metrics": [f"{m.subject} {m.value:g}{m.unit}" for m in x.metrics],
     }
     for name, items in sections.items():
-        out.print(f"  {name} ({len(items)}): " + "；".join(items))
+        out.print(f"  {name} ({len(items)}): " + literal("；".join(items)))
     for warning in x.warnings:
-        out.print(f"  [yellow]warning[/yellow]: {warning}")
+        out.print(f"  [yellow]warning[/yellow]: {literal(warning)}")

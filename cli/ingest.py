@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.printing import literal
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -59,12 +60,12 @@ def ingest(
                 on_progress=lambda done: progress.advance(task, done),
             )
         except CorrectionsError as error:
-            err.print(f"[red]error[/red]: {error}")
+            err.print(f"[red]error[/red]: {literal(error)}")
             raise typer.Exit(code=2) from error
     for problem in summary.failed:
-        err.print(f"[red]failed[/red]: {problem}")
+        err.print(f"[red]failed[/red]: {literal(problem)}")
     for warning in summary.warnings:
-        err.print(f"[yellow]warning[/yellow]: {warning}")
+        err.print(f"[yellow]warning[/yellow]: {literal(warning)}")
     out.print(summary.line())
     if files and len(summary.failed) == len(files):
         raise typer.Exit(code=1)

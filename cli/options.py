@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 from rich.console import Console
 
+from cli.printing import literal
+
 if TYPE_CHECKING:
     from config import Settings
     from graph.store import GraphStore
@@ -64,5 +66,5 @@ def opened_store(settings: Settings) -> Iterator[GraphStore]:
         with open_store(settings) as store:
             yield store
     except StoreError as error:
-        err.print(f"[red]error[/red]: {error}")
+        err.print(f"[red]error[/red]: {literal(error)}")
         raise typer.Exit(code=2) from error

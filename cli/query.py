@@ -19,10 +19,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.printing import literal
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
+    from graph.store import GraphStore
     from queries import NamedQuery, Row
 
 out = Console(highlight=False, soft_wrap=True)
@@ -60,11 +62,24 @@ def query(
         named = named_query(name)
         bound = bind(named, parse_params(param or []))  # reported before a store is opened
     except UserInputError as error:
-        err.print(f"[red]error[/red]: {error}")
+        err.print(f"[red]error[/red]: {literal(error)}")
         raise typer.Exit(code=2) from error
     with opened_store(settings_from(store=store, data_dir=data_dir)) as graph:
-        rows = graph.run(named, bound)
+        rows = answered(graph, named, bound)
     out.print(_as_json(rows) if as_json else rows_table(named, rows))
+
+
+def answered(graph: GraphStore, named: NamedQuery[Any], bound: dict[str, Any]) -> list[Row]:
+    """The rows; a name the graph does not hold is one line with the closest names held
+    ("no policy titled X; did you mean: A, B?") and exit code 1."""
+    from services.errors import NotFoundError
+    from services.querying import run_bound
+
+    try:
+        return run_bound(graph, named, bound)
+    except NotFoundError as error:
+        err.print(f"[red]error[/red]: {literal(error)}")
+        raise typer.Exit(code=1) from error
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
@@ -106,10 +121,10 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return literal(", ".join(str(item) for item in value))
     if isinstance(value, float):
         return f"{value:.4f}"
-    return str(value)
+    return literal(value)
 
 
 def catalogue() -> str:

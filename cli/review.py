@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from cli.options import DataDirOption, StoreOption, opened_store, settings_from
+from cli.printing import literal
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -74,10 +75,10 @@ def review_table(items: list[ReportReview]) -> Table:
     for item in items:
         region = " ".join(part for part in (item.region_code, item.region_name) if part)
         table.add_row(
-            f"{item.source or ''}\n{item.title or ''}\n{item.report_id}",
+            f"{literal(item.source or '')}\n{literal(item.title or '')}\n{item.report_id}",
             _fact(region, item.region_source, item.region_confidence),
             _fact(item.year, item.year_source, item.year_confidence, item.year_inferred),
-            _fact(item.author, item.author_source, item.author_confidence),
+            _fact(literal(item.author or ""), item.author_source, item.author_confidence),
         )
     if not items:
         table.caption = "nothing to review"
