@@ -24,11 +24,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from config import Settings
+from graph.factory import exclusive_writes
 from graph.store import GraphStore, StoreError, UpsertResult
 from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
-from ingest.pipeline import ReportSource, try_extract_source
 from ingest.names import source_name
+from ingest.pipeline import ReportSource, try_extract_source
 
 ProgressCallback = Callable[[int], None]  # called with how many more files are done
 
@@ -118,18 +119,19 @@ def ingest_files(
     pending: list[tuple[ReportSource, Extraction]] = []
     progress = on_progress or _no_progress
     batch_size = max(1, settings.ingest_batch_reports)
-    for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
-        if isinstance(outcome, str):
-            summary.fail(path, outcome)
-            progress(1)
-            continue
-        if corrections is not None:
-            used |= lines_used(corrections, outcome)
-            outcome = apply_corrections(outcome, corrections)
-        pending.append((path, outcome))
-        if len(pending) >= batch_size:
-            progress(_upsert_batch(store, pending, summary))
-    progress(_upsert_batch(store, pending, summary))
+    with exclusive_writes(store):
+        for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
+            if isinstance(outcome, str):
+                summary.fail(path, outcome)
+                progress(1)
+                continue
+            if corrections is not None:
+                used |= lines_used(corrections, outcome)
+                outcome = apply_corrections(outcome, corrections)
+            pending.append((path, outcome))
+            if len(pending) >= batch_size:
+                progress(_upsert_batch(store, pending, summary))
+        progress(_upsert_batch(store, pending, summary))
     if corrections is not None:
         summary.warnings.extend(correction_warnings(corrections, used))
     position = {source_name(path): index for index, path in enumerate(files)}
