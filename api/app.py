@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.deps import FazhiContext, get_context
 from api.errors import StoreUnavailableError
+from api.follow import following, snapshot_status
 from api.graphiql import OfflineGraphiQL, assets_router
 from api.loaders import call_store
 from api.schema import build_schema
@@ -78,13 +79,13 @@ def _lifespan(
             gc.freeze()
             yield
             return
-        store = await call_store(open_store, settings)
-        app.state.store = store
+        app.state.store = await call_store(open_store, settings)
         gc.freeze()
         try:
-            yield
+            async with following(app, settings):  # a finished ingest is served (api/follow.py)
+                yield
         finally:
-            app.state.store = None
+            store, app.state.store = app.state.store, None
             await call_store(store.close)
 
     return lifespan
@@ -104,7 +105,7 @@ async def readyz(request: Request) -> JSONResponse:
         await call_store(store.ping)
     except StoreUnavailableError as error:
         return _unavailable(str(error))
-    return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "ready", **snapshot_status(request.app)})
 
 
 def _unavailable(reason: str) -> JSONResponse:

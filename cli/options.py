@@ -63,7 +63,7 @@ def opened_store(settings: Settings) -> Iterator[GraphStore]:
     from graph.store import StoreError
 
     try:
-        with open_store(settings) as store:
+        with open_store(settings, on_wait=err.print) as store:
             yield store
     except StoreError as error:
         err.print(f"[red]error[/red]: {literal(error)}")
