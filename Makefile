@@ -5,6 +5,10 @@ export UV_LINK_MODE ?= copy
 # Installed libraries keep their compiled bytecode, so `fazhi` starts in about a second even in
 # shells that never write .pyc files (PYTHONDONTWRITEBYTECODE): `python -m bench.cli` measures it.
 export UV_COMPILE_BYTECODE ?= 1
+# Each command's prerequisites, checked up front: one line says what is missing and how to
+# install it (as root, --install apt-gets it first). devtools/prerequisites.py: stdlib only.
+CHECK := python3 -m devtools.prerequisites
+GRAPHIQL := web/graphiql/node_modules/.installed
 
 .PHONY: help setup browser test lint typecheck pytest run serve neo4j neo4j-stop bench clean
 
@@ -12,11 +16,18 @@ help:
 	@echo "make run   — ingest the bundled sample reports and serve GraphQL on http://127.0.0.1:8000/graphql"
 	@echo "make test  — ruff, mypy (strict) and the whole pytest suite, Neo4j included"
 
-setup: .venv/.synced
+setup: .venv/.synced $(GRAPHIQL)
 
 .venv/.synced: pyproject.toml uv.lock
+	@$(CHECK) --install run
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen
+	@touch $@
+
+# GraphiQL's browser files, pinned in web/graphiql/package-lock.json, served by the API offline.
+$(GRAPHIQL): web/graphiql/package-lock.json
+	@$(CHECK) --install run
+	npm ci --prefix web/graphiql --no-audit --no-fund --loglevel=error
 	@touch $@
 
 lint: setup
@@ -27,6 +38,7 @@ typecheck: setup
 	$(UV) run --frozen mypy
 
 pytest: setup browser
+	@$(CHECK) --install test
 	$(UV) run --frozen pytest
 
 # The browser tests drive Debian's headless chromium; CJK fonts so screenshots show Chinese.
@@ -49,6 +61,7 @@ serve: setup
 	$(UV) run --frozen fazhi serve
 
 neo4j: setup
+	@$(CHECK) --install neo4j
 	$(UV) run --frozen python -m devtools.neo4j_local start
 
 neo4j-stop: setup
@@ -58,4 +71,4 @@ bench: setup
 	$(UV) run --frozen python -m bench.extraction
 
 clean:
-	rm -rf .venv .fazhi .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .fazhi .mypy_cache .ruff_cache .pytest_cache web/graphiql/node_modules

@@ -48,6 +48,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, Tran
 from pydantic import SecretStr
 
 from config.settings import Settings, get_settings
+from devtools import prerequisites
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 POM = Path(__file__).resolve().parent / "neo4j" / "pom.xml"
@@ -368,7 +369,7 @@ def free_port() -> int:
 def _run_maven(output_dir: Path) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise LocalNeo4jError("`mvn` (Apache Maven) is not on PATH; install it (apt install maven)")
+        raise LocalNeo4jError(prerequisites.MAVEN.line("mvn not found"))
     command = [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies"]
     command.append(f"-DoutputDirectory={output_dir}")
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -444,10 +445,10 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _java() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
-    if java is None or not Path(java).exists():
-        raise LocalNeo4jError("no `java` found (JAVA_HOME or PATH): Neo4j 5.26 needs Java 17 or 21")
+    problem = prerequisites.java_problem()
+    java = prerequisites.java_command()
+    if problem is not None or java is None:
+        raise LocalNeo4jError(prerequisites.JAVA.line(problem or "no java"))
     return java
 
 
