@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.deps import FazhiContext, get_context
 from api.errors import StoreUnavailableError
+from api.explorer import router as explorer_router
 from api.follow import following, snapshot_status
 from api.graphiql import OfflineGraphiQL, assets_router
 from api.loaders import call_store
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(assets_router)  # GraphiQL's files, from this machine
+    app.include_router(explorer_router)  # the web pages: /, /search, /policy/…, /region/…
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"], response_model=None)
     return app
