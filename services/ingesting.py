@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from config import Settings
 from graph.factory import exclusive_writes
-from graph.store import GraphStore, StoreError, UpsertResult
+from graph.store import GraphStats, GraphStore, StoreError, UpsertResult
 from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
 from ingest.names import source_name
@@ -49,21 +49,30 @@ class FileOutcome:
     problem: str | None = None
 
 
+def _no_graph() -> GraphStats:
+    return GraphStats(nodes={}, relationships={})
+
+
 @dataclass(slots=True)
 class IngestSummary:
     """Counts of what an ingest run did, what went wrong where, and each file's outcome (in
-    the order the files were given).
+    the order the files were given). The graph's counts before and after the run are the
+    store's own (what ``fazhi stats`` shows): a region or policy that many reports name is one
+    node, counted once.
 
     Example:
         >>> IngestSummary(new=2).line().split(";")[0]
         'reports: 2 new, 0 unchanged, 0 replaced, 0 failed'
+        >>> after = GraphStats(nodes={"Report": 2, "Region": 3}, relationships={"ABOUT": 2})
+        >>> IngestSummary(new=2, graph_after=after).line().split("; ")[1]
+        'graph: 5 nodes (+5), 2 relationships (+2)'
     """
 
     new: int = 0
     unchanged: int = 0
     replaced: int = 0
-    nodes_written: int = 0
-    relationships_written: int = 0
+    graph_before: GraphStats = field(default_factory=_no_graph)
+    graph_after: GraphStats = field(default_factory=_no_graph)
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: list[FileOutcome] = field(default_factory=list)
@@ -76,8 +85,6 @@ class IngestSummary:
             self.replaced += 1
         else:
             self.unchanged += 1
-        self.nodes_written += result.nodes_written
-        self.relationships_written += result.relationships_written
         self.files.append(FileOutcome(source_name(path), result.report_id, result.status))
 
     def fail(self, path: ReportSource, problem: str, report_id: str | None = None) -> None:
@@ -85,12 +92,34 @@ class IngestSummary:
         self.failed.append(problem)
         self.files.append(FileOutcome(source_name(path), report_id, "failed", problem))
 
+    @property
+    def nodes(self) -> int:
+        """Nodes in the graph after the run."""
+        return sum(self.graph_after.nodes.values())
+
+    @property
+    def relationships(self) -> int:
+        """Relationships in the graph after the run."""
+        return sum(self.graph_after.relationships.values())
+
+    @property
+    def nodes_added(self) -> int:
+        """How many more nodes the graph holds than before (fewer, when replaced reports said
+        less)."""
+        return self.nodes - sum(self.graph_before.nodes.values())
+
+    @property
+    def relationships_added(self) -> int:
+        """How many more relationships the graph holds than before."""
+        return self.relationships - sum(self.graph_before.relationships.values())
+
     def line(self) -> str:
         """One line for the end of the run."""
         return (
             f"reports: {self.new} new, {self.unchanged} unchanged, {self.replaced} replaced, "
-            f"{len(self.failed)} failed; written: {self.nodes_written} nodes, "
-            f"{self.relationships_written} relationships; {len(self.warnings)} warnings"
+            f"{len(self.failed)} failed; graph: {self.nodes} nodes ({self.nodes_added:+d}), "
+            f"{self.relationships} relationships ({self.relationships_added:+d}); "
+            f"{len(self.warnings)} warnings"
         )
 
 
@@ -120,6 +149,7 @@ def ingest_files(
     progress = on_progress or _no_progress
     batch_size = max(1, settings.ingest_batch_reports)
     with exclusive_writes(store):
+        summary.graph_before = store.stats()
         for path, outcome in _extract_all(files, settings=settings, jobs=jobs):
             if isinstance(outcome, str):
                 summary.fail(path, outcome)
@@ -132,6 +162,7 @@ def ingest_files(
             if len(pending) >= batch_size:
                 progress(_upsert_batch(store, pending, summary))
         progress(_upsert_batch(store, pending, summary))
+        summary.graph_after = store.stats()
     if corrections is not None:
         summary.warnings.extend(correction_warnings(corrections, used))
     position = {source_name(path): index for index, path in enumerate(files)}
