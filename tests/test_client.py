@@ -172,7 +172,9 @@ def test_ingest_summary_counts_and_reports_progress(tmp_path: Path) -> None:
         settings = get_settings()
         first = ingest_files(store, [sample, empty], settings=settings, on_progress=done.append)
         again = ingest_files(store, [sample], settings=settings)
+        held = store.stats()
     assert (first.new, len(first.failed), sum(done)) == (1, 1, 2)
     assert first.failed[0].startswith(str(empty))
-    assert first.nodes_written > 0
+    assert first.nodes == sum(held.nodes.values()) > 0
+    assert (again.nodes_added, again.relationships_added) == (0, 0)
     assert [f.status for f in again.files] == ["unchanged"]
