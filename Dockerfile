@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
 # The Fazhi Graph API: `docker compose up` runs it against Neo4j (see docker-compose.yml).
 # Build alone: docker build -t fazhi-graph . && docker run -p 8000:8000 fazhi-graph
+# GraphiQL's browser files, pinned in web/graphiql/package-lock.json (the app serves them: no CDN).
+FROM node:20-slim AS graphiql
+WORKDIR /graphiql
+COPY web/graphiql/package.json web/graphiql/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 # uv from its official image, pinned to the version that wrote uv.lock.
@@ -19,6 +25,7 @@ COPY pyproject.toml uv.lock README.md ./
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-project
 COPY . .
+COPY --from=graphiql /graphiql/node_modules web/graphiql/node_modules
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev
 
