@@ -265,8 +265,8 @@ def _wide(
     panel["reports"] = panel["reports"].fillna(0).astype("int64")
     for policy in policies:
         mentions = panel.pop(policy.mentions_column).astype("Int64")
-        panel[policy.cited_column] = (mentions > 0).astype("Int64").where(has_report, pd.NA)
-        panel[policy.mentions_column] = mentions.where(has_report, pd.NA)
+        panel[policy.cited_column] = (mentions > 0).astype("Int64").mask(~has_report)
+        panel[policy.mentions_column] = mentions.mask(~has_report)
     return panel.reset_index(drop=True)
 
 
@@ -315,7 +315,9 @@ def _long(wide: pd.DataFrame, policies: list[PanelPolicy]) -> pd.DataFrame:
     return stacked.drop(columns="_order").reset_index(drop=True)
 
 
-def _one_policy(base: pd.DataFrame, wide: pd.DataFrame, policy: PanelPolicy, n: int) -> Any:
+def _one_policy(
+    base: pd.DataFrame, wide: pd.DataFrame, policy: PanelPolicy, n: int
+) -> pd.DataFrame:
     return base.assign(
         policy_key=policy.key,
         policy_id=policy.policy_id,

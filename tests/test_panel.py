@@ -287,7 +287,7 @@ def test_two_reports_on_one_region_year_make_one_row(fixture_store: GraphStore) 
     assert (yunyang.cited_p2, yunyang.mentions_p2) == (1, 2)  # by a nested title, by title
     shiyan = rows["420300", 2020]
     assert (shiyan.cited_p1, shiyan.cited_p2) == (0, 1)  # the plan by 文号 alone
-    assert pd.isna(rows["420304", 2020].cited_p1)
+    assert rows["420304", 2020].cited_p1 is pd.NA
     assert rows["420304", 2020].has_report == 0
     assert (shiyan.province_code, shiyan.prefecture_code) == ("420000", "420300")
 
