@@ -28,6 +28,7 @@ from graph.model import Label, Rel, evidence_triples
 from graph.store import Edge, GraphStore, Node
 from queries.base import Row
 from services.errors import UserInputError
+from services.geography import region_point
 from services.lookups import find_policy, find_region_written
 from services.querying import run_named
 
@@ -243,15 +244,16 @@ def _first_citations(store: GraphStore, rows: list[Row]) -> list[FirstCitation]:
 
 
 def _first(row: Row, region: Node | None) -> FirstCitation:
+    """The region's first citation, at the gazetteer's point (the node's, else
+    :func:`services.geography.region_point`: a point inside its boundary, or under its other
+    code)."""
     props: dict[str, Any] = dict(region.props) if region is not None else {}
-    return FirstCitation(
-        code=row["region_code"],
-        name=row["region_name"],
-        level=row["level"],
-        year=row["year"],
-        lon=props.get("lon"),
-        lat=props.get("lat"),
-    )
+    lon, lat = props.get("lon"), props.get("lat")
+    if lon is None or lat is None:
+        point = region_point(row["region_code"])
+        lon, lat = (point.lon, point.lat) if point is not None else (None, None)
+    code, name, level, year = (row[k] for k in ("region_code", "region_name", "level", "year"))
+    return FirstCitation(code, name, level, year, lon, lat)
 
 
 def cumulative_by_level(firsts: Iterable[FirstCitation]) -> dict[str, list[tuple[int, int]]]:

@@ -44,7 +44,11 @@ def test_search_opens_the_policy_page_with_map_curve_and_evidence_offline(
     citing = run_named(samples_store, "regions_citing_policy", {"policy": TITLE})
     assert {row["region_name"] for row in citing} == EXPECTED_REGIONS
 
-    points = [t for t in plotted(offline_page, "map") if "markers" in (t["mode"] or "")]
+    traces = plotted(offline_page, "map")
+    outlines = [t for t in traces if t["mode"] == "lines"]
+    assert len(outlines) == 1
+    assert len(outlines[0]["x"]) > 1000  # the provinces' outlines, drawn
+    points = [t for t in traces if "markers" in (t["mode"] or "")]
     assert len(points) == 1
     assert len(points[0]["x"]) == len(EXPECTED_REGIONS)  # one point per citing region
     assert page.locator("#map .scatterlayer .point").count() >= len(EXPECTED_REGIONS)
