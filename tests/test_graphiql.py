@@ -13,9 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from api.app import create_app
 from api.graphiql import ASSETS, DEFAULT_ASSETS, INSTALL_COMMAND
+from cli import app
 from config.settings import Settings, get_settings
 from services.examples import EXAMPLE_QUERY
 from tests.api_support import filled_memory_store
@@ -108,3 +110,24 @@ async def test_graphiql_switched_off_serves_no_page() -> None:
     async with client_with(get_settings(api_graphiql=False)) as http:
         page = await http.get("/graphql", headers=HTML)
     assert page.status_code == 404
+
+
+@pytest.mark.parametrize("example", [False, True])
+def test_fazhi_serve_prints_the_explorer_and_graphiql_urls(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, example: bool
+) -> None:
+    served: list[tuple[str, int]] = []
+    monkeypatch.setenv("FAZHI_DATA_DIR", str(tmp_path))  # serve sets it: restored at teardown
+    monkeypatch.setattr(
+        "uvicorn.run", lambda *_, host, port, **__: served.append((host, port))
+    )  # the command up to the server's start, without serving
+    args = ["serve", "--host", "127.0.0.1", "--port", "8123", "--data-dir", str(tmp_path)]
+    printed = CliRunner().invoke(app, args + (["--example"] if example else []))
+    assert printed.exit_code == 0, printed.output
+    assert served == [("127.0.0.1", 8123)]
+    lines = printed.stdout.splitlines()
+    assert lines[:2] == [
+        "Explorer: http://127.0.0.1:8123/",
+        "GraphQL: http://127.0.0.1:8123/graphql (GraphiQL in a browser)",
+    ]
+    assert (EXAMPLE_QUERY in printed.stdout) is example
