@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import astuple, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -30,12 +30,17 @@ from graph.model import Label, Rel, edge_attrs, node_attrs, node_id
 from graph.store import ClosesOnExit, Direction, Edge, GraphStore, Node
 from ingest.pipeline import find_report_sources
 from queries.coverage import CoverageSummary, summarize
+from services.diffusion import cumulative_by_level, first_citation_years, policy_diffusion
 from services.errors import UserInputError
+from services.geography import province_outlines, region_names, region_points
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
 from services.lookups import find_policy, find_region_written
 from services.panel import PanelFilters, PanelShape, PolicySelection, build_panel
 from services.querying import catalogue, named_query, run_named
 from services.reviewing import REPORT_COLUMNS, find_reports, report_row
+
+if TYPE_CHECKING:  # matplotlib is imported when a picture is asked for
+    from matplotlib.figure import Figure
 
 DIRECTIONS: tuple[Direction, ...] = ("out", "in")
 
@@ -177,7 +182,7 @@ class Fazhi(ClosesOnExit):
         if hops < 0:
             raise UserInputError(f"hops must be 0 or more, got {hops}")
         start = self._start_node(region=region, policy=policy)
-        graph = nx.MultiDiGraph()
+        graph = nx.MultiDiGraph(start=node_id(start.label, start.key))
         add_node(graph, start)
         frontier = [start]
         for _ in range(hops):
@@ -221,6 +226,31 @@ class Fazhi(ClosesOnExit):
         for node in new:
             add_node(graph, node)
         return new
+
+    # --- pictures (matplotlib Figures, drawn by client.figures) ---------------------------
+    def plot_diffusion(self, policy: str) -> Figure:
+        """The cumulative number of regions citing ``policy`` (title or 文号) per report year,
+        in all and by level (``fz.plot_diffusion("重大行政决策程序暂行条例")``)."""
+        from client.figures import diffusion_figure
+
+        steps = policy_diffusion(self.store, policy)
+        return diffusion_figure(policy, cumulative_by_level(steps))
+
+    def map(self, policy: str) -> Figure:
+        """Province outlines and the regions whose reports cite ``policy``, coloured by the
+        year they first did (``fz.map("重大行政决策程序暂行条例")``)."""
+        from client.figures import map_figure
+
+        years = first_citation_years(policy_diffusion(self.store, policy))
+        points, names = region_points(years), region_names(years)
+        return map_figure(policy, province_outlines(), years, points, names)
+
+    def draw(self, graph: nx.MultiDiGraph, title: str = "") -> Figure:
+        """A graph from :meth:`subgraph` drawn, nodes coloured by label and captioned by name
+        (``fz.draw(fz.subgraph(policy="重大行政决策程序暂行条例", hops=2))``)."""
+        from client.figures import graph_figure
+
+        return graph_figure(graph, title)
 
     # --- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:

