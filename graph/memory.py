@@ -10,11 +10,13 @@ journal puts back every change, so the graph holds all of a report or nothing of
 
 Persistence: ``<data_dir>/graph.pickle`` (pickle protocol 5 of the graph and the alias index),
 written to a temporary file, fsynced and renamed over the old one, so a crash while saving
-leaves the previous complete state. Saving after every report would cost a full dump each
-time, so writes mark the store dirty and it saves after ``flush_every`` writes
-(``Settings.memory_flush_every`` when opened by :func:`graph.factory.open_store`), on
-:meth:`MemoryStore.flush` and on :meth:`MemoryStore.close` (``with`` blocks close). A crash
-loses at most the writes since the last save; what is on disk is always a complete state.
+leaves the previous complete state; the temp file a killed save leaves behind is removed
+when a store next opens the data dir (:func:`remove_stale_temp_files`). Saving after every
+report would cost a full dump each time, so writes mark the store dirty and it saves after
+``flush_every`` writes (``Settings.memory_flush_every`` when opened by
+:func:`graph.factory.open_store`), on :meth:`MemoryStore.flush` and on
+:meth:`MemoryStore.close` (``with`` blocks close). A crash loses at most the writes since the
+last save; what is on disk is always a complete state.
 The file is a pickle: open only data dirs you trust (your own).
 
 One writer, readers that follow (:mod:`graph.writer_lock`): the first write takes the data dir's
@@ -40,6 +42,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +113,8 @@ class MemoryStore(ClosesOnExit):
             else None
         )
         self._loaded: DiskSnapshot | None = None
+        if self._path is not None:
+            remove_stale_temp_files(self._path)
         self._load()
 
     def _load(self) -> None:
@@ -565,7 +570,8 @@ def save_graph(path: Path, graph: nx.MultiDiGraph, aliases: Mapping[str, str]) -
     payload = {"format": FORMAT_VERSION, "graph": graph, "aliases": dict(aliases)}
     data = pickle.dumps(payload, protocol=5)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = f"{_temp_prefix(path)}{os.getpid()}."  # whose it is: see remove_stale_temp_files
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=_TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -576,6 +582,58 @@ def save_graph(path: Path, graph: nx.MultiDiGraph, aliases: Mapping[str, str]) -
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+_TEMP_SUFFIX = ".tmp"
+_STALE_AFTER_S = 3600.0  # no save takes this long: a temp file this old was left behind
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove the temp files that saves of ``path`` left behind when killed; returns them.
+
+    A temp file is stale when the process named in it (``.graph.pickle.<pid>.<random>.tmp``)
+    is gone or it is over an hour old; a save in progress elsewhere keeps its file.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / GRAPH_FILE
+        >>> left = p.parent / ".graph.pickle.999999999.abc.tmp"  # no such process
+        >>> _ = left.write_bytes(b"half a pickle")
+        >>> [found.name for found in remove_stale_temp_files(p)], left.exists()
+        (['.graph.pickle.999999999.abc.tmp'], False)
+    """
+    if not path.parent.is_dir():
+        return []
+    pattern = f"{_temp_prefix(path)}*{_TEMP_SUFFIX}"
+    stale = [temp for temp in path.parent.glob(pattern) if _is_stale(temp, path)]
+    for temp in stale:
+        temp.unlink(missing_ok=True)
+    return stale
+
+
+def _is_stale(temp: Path, path: Path) -> bool:
+    try:
+        age = time.time() - temp.stat().st_mtime
+    except FileNotFoundError:
+        return False  # renamed meanwhile: a save finished
+    pid = temp.name.removeprefix(_temp_prefix(path)).split(".")[0]
+    if not pid.isdigit():  # named by an older version: only its age tells
+        return age > _STALE_AFTER_S
+    return age > _STALE_AFTER_S or not _process_alive(int(pid))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def load_graph(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str]]:

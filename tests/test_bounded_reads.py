@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +36,12 @@ from graph.model import Label
 from graph.store import GraphStore
 from ingest.errors import FileNotReadableError, FileTooLargeError
 from ingest.files import read_limited
-from ingest.pipeline import find_report_files, find_report_sources, try_extract_file
+from ingest.pipeline import (
+    extract_file,
+    find_report_files,
+    find_report_sources,
+    try_extract_file,
+)
 from ingest.readers import read_data, read_document
 from services.exporting import export_store
 from services.ingesting import ingest_files
@@ -384,3 +390,41 @@ def test_names_are_printed_literally_never_as_markup_or_terminal_codes(tmp_path:
         f"failed: {tmp_path}/c\\u202etxt.exe.txt: empty file",
     ]
     assert "\x1b" not in result.output
+
+
+# --- temp files ----------------------------------------------------------------------------
+
+_SAVE_THAT_HANGS = (
+    "import os, sys, time; from pathlib import Path; import networkx as nx; "
+    "from graph.memory import save_graph; os.fsync = lambda fd: time.sleep(120); "
+    "save_graph(Path(sys.argv[1]), nx.MultiDiGraph(), {})"
+)
+
+
+def test_the_temp_file_of_a_killed_save_is_removed_when_the_store_opens(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with MemoryStore(data) as store:
+        store.upsert_report(extract_file(SAMPLES[0]))
+    before = MemoryStore(data).stats()
+    saving = subprocess.Popen(  # a save killed between writing its temp file and the rename
+        [sys.executable, "-c", _SAVE_THAT_HANGS, str(data / "graph.pickle")], cwd=ROOT
+    )
+    left = _first_temp_file(data)
+    saving.send_signal(signal.SIGKILL)
+    saving.wait()
+    kept = data / f".graph.pickle.{os.getpid()}.x.tmp"  # a save running now: left alone
+    kept.write_bytes(b"")
+    assert left.exists()
+    reopened = MemoryStore(data)
+    assert not left.exists()
+    assert kept.exists()
+    assert reopened.stats() == before
+
+
+def _first_temp_file(folder: Path) -> Path:
+    for _ in range(600):
+        found = sorted(folder.glob(".graph.pickle.*.tmp"))
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no temp file appeared in {folder}")
