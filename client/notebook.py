@@ -34,7 +34,7 @@ from services.diffusion import cumulative_by_level, first_citation_years, policy
 from services.errors import UserInputError
 from services.geography import province_outlines, region_names, region_points
 from services.ingesting import FileOutcome, IngestSummary, ingest_files
-from services.lookups import find_policy, find_region_written
+from services.lookups import require_policy, require_region_written
 from services.panel import PanelFilters, PanelShape, PolicySelection, build_panel
 from services.querying import catalogue, named_query, run_named
 from services.reviewing import REPORT_COLUMNS, find_reports, report_row
@@ -93,7 +93,9 @@ class Fazhi(ClosesOnExit):
         return pd.DataFrame(rows, columns=["name", "description", "columns"])
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run a named query; parameters are checked (a clear error names a bad one)."""
+        """Run a named query; parameters are checked (a clear error names a bad one), and a
+        policy, region or issuer the graph does not hold is a
+        :class:`~services.errors.NotFoundError` whose ``suggestions`` are the closest names."""
         rows = run_named(self.store, name, params)
         return pd.DataFrame(rows, columns=list(named_query(name).columns))
 
@@ -193,12 +195,8 @@ class Fazhi(ClosesOnExit):
         if (region is None) == (policy is None):
             raise UserInputError("give exactly one of: region, policy")
         if region is not None:
-            node = find_region_written(self.store, region)
-        else:
-            node = find_policy(self.store, title=policy)
-        if node is None:
-            raise UserInputError(f"not in the graph: {region or policy!r}")
-        return node
+            return require_region_written(self.store, region)
+        return require_policy(self.store, title=policy)
 
     def _expand(self, graph: nx.MultiDiGraph, frontier: list[Node]) -> list[Node]:
         """Add every relationship of ``frontier`` and the nodes at their far ends."""

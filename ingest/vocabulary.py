@@ -16,7 +16,7 @@ from enum import StrEnum
 
 
 class PolicyKind(StrEnum):
-    """What kind of document a policy is."""
+    """What kind of document a policy is (docs/vocabulary.md)."""
 
     LAW = "law"
     ADMINISTRATIVE_REGULATION = "administrative_regulation"
@@ -27,7 +27,7 @@ class PolicyKind(StrEnum):
 
 
 class RegionLevel(StrEnum):
-    """Administrative level of a region (GB/T 2260)."""
+    """Administrative level of a region (GB/T 2260; docs/vocabulary.md)."""
 
     PROVINCE = "province"
     PREFECTURE = "prefecture"

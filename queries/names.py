@@ -54,7 +54,7 @@ RETURN '{label.value}' AS label, n.{key} AS key,
 
 
 CYPHER = (
-    "CALL {\n"
+    "CALL () {\n"
     + "\nUNION ALL\n".join(_branch(label, KEYS[label]) for label in NAMED)
     + "\n}\nRETURN label, key, spellings\nORDER BY label, key\n"
 )

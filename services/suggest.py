@@ -152,7 +152,11 @@ def _held(store: GraphStore, param: str, written: str, labels: Sequence[Label]) 
 
 
 def _problem(param: str, noun: str, written: str) -> str:
-    return policy_problem(written) if param == "policy" else f"no {noun} {written!r}"
+    if param == "policy":
+        return policy_problem(written)
+    if param == "region" and written.isdigit():
+        noun = "region with code"
+    return f"no {noun} {written!r}"
 
 
 def policy_problem(written: str) -> str:

@@ -116,7 +116,7 @@ def test_subgraph_around_a_region_by_name_or_code(fz: Fazhi) -> None:
 
 
 def test_subgraph_refuses_unknown_or_missing_starts(fz: Fazhi) -> None:
-    with pytest.raises(UserInputError, match="not in the graph"):
+    with pytest.raises(UserInputError, match=r"^no policy titled '没有这个文件'$"):
         fz.subgraph(policy="没有这个文件")
     with pytest.raises(UserInputError, match="exactly one of"):
         fz.subgraph()

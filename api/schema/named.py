@@ -66,13 +66,15 @@ _ENUMS: dict[type[Enum], Any] = {}
 
 
 def graphql_enum(enum: type[Enum]) -> Any:
-    """A GraphQL enum mirroring a Python enum of the queries (the original stays untouched)."""
+    """A GraphQL enum mirroring a Python enum of the queries (the original stays untouched),
+    named by its values as the vocabulary is: ``labels: [Region]`` as rows say ``Region``."""
     if enum in VOCABULARY:
         return enum
     if enum not in _ENUMS:
         members = {member.name: member.value for member in enum}
         mirror = Enum(enum.__name__, members)  # type: ignore[misc]
-        _ENUMS[enum] = strawberry.enum(mirror, description=inspect.getdoc(enum))
+        description = inspect.getdoc(enum)
+        _ENUMS[enum] = strawberry.enum(mirror, graphql_name_from="value", description=description)
     return _ENUMS[enum]
 
 

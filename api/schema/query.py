@@ -25,7 +25,7 @@ from graph.store import Node
 from services import lookups
 
 
-@strawberry.enum(description="How to order policies.")
+@strawberry.enum(description="How to order policies.", graphql_name_from="value")
 class PolicyOrder(Enum):
     ID = "id"
     TITLE = "title"
