@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cli.options import DataDirOption, StoreOption, settings_from
+from cli.options import DataDirOption, StoreOption, opened_store, settings_from
 from services.examples import EXAMPLE_QUERY
 
 out = Console(highlight=False, soft_wrap=True)
@@ -42,6 +42,9 @@ def serve(
     settings = settings_from(store=store, data_dir=data_dir)
     host = host or settings.api_host
     port = port or settings.api_port
+    if settings.store == "neo4j":
+        with opened_store(settings):  # unreachable or refused: one line, not uvicorn's traceback
+            pass
     out.print(served_urls(host, port))
     if example:
         out.print(f"\nTry this query:\n{EXAMPLE_QUERY}\n")

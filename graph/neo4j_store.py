@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -60,6 +61,8 @@ from graph.store import (
 from ingest.model import Extraction
 
 _T = TypeVar("_T")
+_SECURITY_CODES = "Neo.ClientError.Security."
+_SOCKET_REASON = re.compile(r"\(reason (?:\[Errno -?\d+\] )?([^)]*)\)")
 _KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
 
 
@@ -375,12 +378,35 @@ def _connect(settings: Settings) -> Driver:
             f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: "
             "check NEO4J_USER / NEO4J_PASSWORD"
         ) from exc
-    except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
+    except Neo4jError as exc:
         driver.close()
+        if (exc.code or "").startswith(_SECURITY_CODES):  # e.g. AuthenticationRateLimit
+            raise StoreError(
+                f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r} "
+                f"({exc.code}): check NEO4J_USER / NEO4J_PASSWORD"
+            ) from exc
+        message = " ".join(str(exc.message).split())
+        raise StoreError(f"Neo4j at {settings.neo4j_uri} failed: {exc.code}: {message}") from exc
+    except (ServiceUnavailable, DriverError, OSError) as exc:
+        driver.close()
+        reason = why_unreachable(exc)
         raise StoreError(
-            f"cannot reach Neo4j at {settings.neo4j_uri} within {timeout:g} s: {exc}"
+            f"cannot reach Neo4j at {settings.neo4j_uri} within {timeout:g} s: {reason}"
         ) from exc
     return driver
+
+
+def why_unreachable(error: BaseException) -> str:
+    """The driver's reason in one line: the socket's own words when it gives them.
+
+    Example:
+        >>> why_unreachable(OSError("Couldn't connect to h:1:\\nFailed (reason [Errno 111] "
+        ...     "Connection refused)"))
+        'connection refused'
+    """
+    text = " ".join(str(error).split())
+    found = _SOCKET_REASON.search(text)
+    return found.group(1).strip().lower() if found else text
 
 
 def _what(extraction: Extraction) -> str:

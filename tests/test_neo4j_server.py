@@ -14,7 +14,13 @@ from neo4j.exceptions import AuthError
 
 from config.settings import Settings, get_settings
 from devtools import neo4j_local
-from tests.neo4j_server import open_driver, wipe_all_nodes
+from tests.neo4j_server import (
+    STARTED_BY_TESTS,
+    local_server_for_session,
+    open_driver,
+    should_stop,
+    wipe_all_nodes,
+)
 
 pytestmark = pytest.mark.neo4j
 
@@ -199,3 +205,27 @@ def test_generated_passwords_never_read_as_an_option(
         neo4j_local._ensure_initial_password(server)
     assert all(not args[-1].startswith("-") for args in given)
     assert len(given) == 50
+
+
+def test_a_session_stops_only_a_server_a_test_session_started_once_no_other_uses_it() -> None:
+    running = neo4j_local.RunningServer(pid=4242, port=7687)
+    assert should_stop(running, 4242, others=False)
+    assert not should_stop(running, 4242, others=True)  # an overlapping session still uses it
+    assert not should_stop(running, None, others=False)  # started by make neo4j: left running
+    assert not should_stop(running, 17, others=False)  # the mark of an older server
+    assert not should_stop(None, 4242, others=False)
+
+
+def test_the_last_of_two_overlapping_sessions_stops_the_server_they_started(
+    tmp_path: Path,
+) -> None:
+    server = _throwaway_server(tmp_path, heap="512m")
+    with local_server_for_session(server) as first:
+        started = neo4j_local.running_server(server)
+        assert started is not None
+        assert (server.home / STARTED_BY_TESTS).read_text().strip() == str(started.pid)
+        with local_server_for_session(server) as second:
+            assert second.neo4j_uri == first.neo4j_uri
+        assert neo4j_local.running_server(server) == started  # the first session still uses it
+    assert neo4j_local.running_server(server) is None
+    assert not neo4j_local._alive(started.pid)
