@@ -34,6 +34,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,7 @@ from config.settings import get_settings
 
 if TYPE_CHECKING:  # the app, the ingestion and playwright load only when a browser test runs
     import uvicorn
+    from fastapi import FastAPI
     from playwright.sync_api import Browser, Page, Playwright, Request, Route, WebSocket
 
     from graph.memory import MemoryStore
@@ -124,11 +126,17 @@ def samples_store() -> Iterator[MemoryStore]:
 @pytest.fixture(scope="session")
 def live_server(samples_store: MemoryStore) -> Iterator[LiveServer]:
     """The app over ``samples_store``, served by uvicorn on a free port of 127.0.0.1."""
-    import uvicorn
-
     from api.app import create_app
 
-    app = create_app(get_settings(store="memory", data_dir=None), store=samples_store)
+    with served(create_app(get_settings(store="memory", data_dir=None), store=samples_store)) as s:
+        yield s
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[LiveServer]:
+    """``app`` served by uvicorn in a thread on a free port of 127.0.0.1, until the block ends."""
+    import uvicorn
+
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((LOCAL_HOST, 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -161,12 +169,13 @@ def chromium() -> Iterator[Browser]:
 
     executable = chromium_path()
     with sync_playwright() as driver:
-        browser = _launch(driver, executable)
+        browser = launch(driver, executable)
         yield browser
         browser.close()
 
 
-def _launch(driver: Playwright, executable: str) -> Browser:
+def launch(driver: Playwright, executable: str) -> Browser:
+    """Headless chromium at ``executable``, unable to resolve any host but 127.0.0.1."""
     return driver.chromium.launch(
         executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
     )
