@@ -30,7 +30,10 @@ def ingest(
     ],
     store: StoreOption = None,
     data_dir: DataDirOption = None,
-    jobs: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
+    jobs: Annotated[
+        str,
+        typer.Option(help="Extraction processes: a number, or auto (or 0) for every core."),
+    ] = "1",
     corrections: Annotated[
         Path | None,
         typer.Option(
@@ -45,6 +48,7 @@ def ingest(
     from ingest.pipeline import find_report_sources
     from services.ingesting import ingest_files
 
+    processes = jobs_option(jobs)
     settings = settings_from(store=store, data_dir=data_dir)
     if corrections is not None:
         settings = settings.model_copy(update={"corrections": corrections})
@@ -56,7 +60,7 @@ def ingest(
                 graph,
                 files,
                 settings=settings,
-                jobs=jobs,
+                jobs=processes,
                 on_progress=lambda done: progress.advance(task, done),
             )
         except CorrectionsError as error:
@@ -69,6 +73,22 @@ def ingest(
     out.print(summary.line())
     if files and len(summary.failed) == len(files):
         raise typer.Exit(code=1)
+
+
+def jobs_option(value: str) -> int | None:
+    """The ``--jobs`` value as the ingest service takes it (None: every core).
+
+    Example:
+        >>> jobs_option("2"), jobs_option("auto"), jobs_option("0")
+        (2, None, None)
+    """
+    if value.strip().lower() in ("auto", "0"):
+        return None
+    if not value.strip().isdigit():
+        raise typer.BadParameter(
+            f"{value!r} is no number of processes (or auto)", param_hint="--jobs"
+        )
+    return int(value)
 
 
 def _progress() -> Progress:

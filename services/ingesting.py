@@ -2,11 +2,12 @@
 name what failed.
 
 One loop for every front end (the ``fazhi ingest`` command, the notebook client): files are
-extracted (in ``jobs`` processes when asked) and written ``settings.ingest_batch_reports``
-at a time through :meth:`~graph.store.GraphStore.upsert_reports`, so Neo4j writes a batch
-per transaction. A file that cannot be extracted or written is recorded in the summary and
-the run goes on (a failed batch is retried report by report by the store, so only the bad
-report fails).
+extracted in parallel on every core (``jobs`` processes when given; the ``fazhi ingest``
+command uses one unless told ``--jobs``; writes stay in this process, the one writer) and
+written ``settings.ingest_batch_reports`` at a time through
+:meth:`~graph.store.GraphStore.upsert_reports`, so Neo4j writes a batch per transaction. A
+file that cannot be extracted or written is recorded in the summary and the run goes on (a
+failed batch is retried report by report by the store, so only the bad report fails).
 
 Example:
     >>> from config import get_settings
@@ -19,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from ingest.names import source_name
 from ingest.pipeline import ReportSource, try_extract_source
 
 ProgressCallback = Callable[[int], None]  # called with how many more files are done
+FILES_PER_PROCESS = 8  # an extraction process is worth starting for this many files (bench)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,7 @@ def ingest_files(
     files: Sequence[ReportSource],
     *,
     settings: Settings,
-    jobs: int = 1,
+    jobs: int | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> IngestSummary:
     """Extract and upsert ``files`` in batches of ``settings.ingest_batch_reports``.
@@ -137,6 +140,8 @@ def ingest_files(
     extraction (:mod:`ingest.corrections`); its bad cells and the lines that named no report
     of the run are warnings.
 
+    ``jobs``: extraction processes (None or 0: every core; see :func:`extraction_processes`);
+    the results are the same in any number, in the files' order.
     ``on_progress`` is told each time files are done (extracted and failed, or written).
     Raises :class:`~graph.store.StoreError` only when the store itself fails (unreachable),
     and :class:`~ingest.corrections.CorrectionsError` when the corrections file cannot be
@@ -199,13 +204,29 @@ def _upsert_batch(
     return done
 
 
+def extraction_processes(jobs: int | None, files: int) -> int:
+    """How many processes extract ``files`` files: ``jobs`` (None or 0: every core), never more
+    than one per :data:`FILES_PER_PROCESS` files (a process costs the start-up of the
+    extractors, about what extracting that many files costs), at least one.
+
+    Example:
+        >>> extraction_processes(1, 1000), extraction_processes(4, 10), extraction_processes(2, 0)
+        (1, 1, 1)
+        >>> extraction_processes(None, 1000) == min(os.cpu_count() or 1, 1000 // FILES_PER_PROCESS)
+        True
+    """
+    wanted = jobs or os.cpu_count() or 1
+    return max(1, min(wanted, files // FILES_PER_PROCESS))
+
+
 def _extract_all(
-    files: Sequence[ReportSource], *, settings: Settings, jobs: int
+    files: Sequence[ReportSource], *, settings: Settings, jobs: int | None
 ) -> Iterator[tuple[ReportSource, Extraction | str]]:
-    if jobs == 1:
+    processes = extraction_processes(jobs, len(files))
+    if processes == 1:
         yield from ((path, try_extract_source(path, settings=settings)) for path in files)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=processes) as pool:
         outcomes = pool.map(_extract_in_worker, files, [settings] * len(files), chunksize=4)
         yield from zip(files, outcomes, strict=True)
 
