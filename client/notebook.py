@@ -69,19 +69,20 @@ class Fazhi(ClosesOnExit):
         return cls(get_settings(store=store, data_dir=data_dir, **overrides))
 
     # --- writing ------------------------------------------------------------------------
-    def ingest(self, *paths: Path | str, jobs: int = 1) -> pd.DataFrame:
+    def ingest(self, *paths: Path | str, jobs: int | None = None) -> pd.DataFrame:
         """Extract report files (or folders of them, or crawl archives) and write them: one row
         per file (per URL for an archive).
 
         Columns: source, report_id, status (new, unchanged, replaced or failed) and problem
         (why a file failed). A bad file does not stop the others; the store failing does
-        (:class:`~graph.store.StoreError`).
+        (:class:`~graph.store.StoreError`). Extraction runs on every core unless ``jobs`` says
+        how many processes.
         """
         summary = self.ingest_summary(*paths, jobs=jobs)
         rows = [astuple(outcome) for outcome in summary.files]
         return pd.DataFrame(rows, columns=[f.name for f in fields(FileOutcome)])
 
-    def ingest_summary(self, *paths: Path | str, jobs: int = 1) -> IngestSummary:
+    def ingest_summary(self, *paths: Path | str, jobs: int | None = None) -> IngestSummary:
         """Like :meth:`ingest`, answering the counts, failures and warnings of the run."""
         files = find_report_sources([Path(p) for p in paths])
         return ingest_files(self.store, files, settings=self.settings, jobs=jobs)
