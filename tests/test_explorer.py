@@ -17,13 +17,15 @@ from api.app import create_app
 from config.settings import Settings, get_settings
 from graph.factory import open_store
 from graph.memory import MemoryStore
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreError
 from ingest.pipeline import extract_file
 from services.querying import run_named
+from tests.api_support import CountingStore
 from tests.browser import SAMPLES
 from tests.neo4j_server import wipe_all_nodes
 
 TITLE = "重大行政决策程序暂行条例"
+UNREACHABLE = "Couldn't connect to 127.0.0.1:1 (connection refused)"
 
 
 def client_for(store: GraphStore) -> httpx.AsyncClient:
@@ -183,6 +185,15 @@ async def test_plotly_js_is_served_from_the_installed_package(http: httpx.AsyncC
     missing = await http.get("/static/nothing.js")
     assert missing.status_code == 404
     assert missing.json()["detail"] == "no static file 'nothing.js'"
+
+
+@pytest.mark.parametrize("path", ["/search?q=x", "/policy/x", "/region/420304"])
+async def test_an_unreachable_store_is_a_503_saying_why(path: str) -> None:
+    broken = CountingStore(MemoryStore(data_dir=None), fail_with=StoreError(UNREACHABLE))
+    async with client_for(broken) as client:
+        response = await client.get(path)
+    assert response.status_code == 503
+    assert f"store unavailable: {UNREACHABLE}" in text_of(response.text)
 
 
 # --- the same pages from Neo4j -------------------------------------------------------------

@@ -20,6 +20,7 @@ from api.deps import app_store
 from api.explorer.figures import citation_map, cumulative_curve, figure_json
 from api.explorer.maps import province_rings
 from api.explorer.render import page
+from graph.store import StoreError
 from services.browsing import cumulative_by_level, policy_view, region_view, search
 from services.errors import UserInputError
 
@@ -46,14 +47,20 @@ def search_page(request: Request, q: str = Query("", max_length=200)) -> Respons
     """Policies (title, 文号), regions, programmes and institutions matching ``q``."""
     if not q.strip():
         return RedirectResponse("/", status_code=303)
-    hits = search(app_store(request), q)
+    try:
+        hits = search(app_store(request), q)
+    except StoreError as error:
+        return _unavailable(error)
     return page("search.html", query=q, hits=hits)
 
 
 @router.get("/policy/{written:path}", response_class=HTMLResponse)
 def policy_page(request: Request, written: str) -> HTMLResponse:
     """A policy: map, cumulative curve, citing reports with evidence, co-cited policies."""
-    view = policy_view(app_store(request), written)
+    try:
+        view = policy_view(app_store(request), written)
+    except StoreError as error:
+        return _unavailable(error)
     if view is None:
         return _not_found(f"没有这份政策文件: no policy with the id, title or 文号 {written!r}")
     firsts = view.first_citations
@@ -74,6 +81,8 @@ def region_page(request: Request, written: str) -> HTMLResponse:
         view = region_view(app_store(request), written)
     except UserInputError as error:
         return page("message.html", status_code=400, title="地区名称不唯一", message=str(error))
+    except StoreError as error:
+        return _unavailable(error)
     if view is None:
         return _not_found(f"没有这个地区: no region with the code or name {written!r}")
     return page("region.html", view=view, query=view.region.props.get("name") or view.region.key)
@@ -90,3 +99,9 @@ def static_file(name: str) -> FileResponse:
 
 def _not_found(message: str) -> HTMLResponse:
     return page("message.html", status_code=404, title="未找到", message=message)
+
+
+def _unavailable(error: StoreError) -> HTMLResponse:
+    """503, saying why, as ``/readyz`` does."""
+    message = f"store unavailable: {error}"
+    return page("message.html", status_code=503, title="图谱暂时无法访问", message=message)
