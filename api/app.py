@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 from collections.abc import AsyncIterator, Callable
@@ -18,11 +19,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
-from api.deps import FazhiContext, get_context
-from api.errors import StoreUnavailableError
+from api.deps import FazhiContext, app_settings, get_context
+from api.errors import StoreUnavailableError, log_unavailable
 from api.explorer import router as explorer_router
 from api.follow import following, snapshot_status
 from api.graphiql import OfflineGraphiQL, assets_router
+from api.limits import BodySizeLimit, decode_request_json
 from api.loaders import call_store
 from api.schema import build_schema
 from config.settings import Settings, get_settings
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(explorer_router)  # the web pages: /, /search, /policy/…, /region/…
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"], response_model=None)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     return app
 
 
@@ -63,6 +66,9 @@ class Utf8GraphQLRouter(OfflineGraphiQL, GraphQLRouter[FazhiContext, None]):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)  # 400, not 500, for bodies that are not UTF-8 JSON
 
 
 def _lifespan(
@@ -103,10 +109,17 @@ async def readyz(request: Request) -> JSONResponse:
     store: GraphStore | None = getattr(request.app.state, "store", None)
     if store is None:
         return _unavailable("the store is not open")
+    timeout_s = app_settings(request).api_ready_timeout_s
     try:
-        await call_store(store.ping)
+        async with asyncio.timeout(timeout_s):
+            await call_store(store.ping)
     except StoreUnavailableError as error:
+        log_unavailable(error)
         return _unavailable(str(error))
+    except TimeoutError:
+        return _unavailable(
+            f"the store did not answer within {timeout_s:g} s (api_ready_timeout_s)"
+        )
     return JSONResponse({"status": "ready", **snapshot_status(request.app)})
 
 

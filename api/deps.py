@@ -24,7 +24,11 @@ class FazhiContext(BaseContext):
     def __init__(self, *, settings: Settings, store: GraphStore) -> None:
         super().__init__()
         self.settings = settings
-        self.gateway = StoreGateway(store, reads_in_parallel=reads_in_parallel(settings))
+        self.gateway = StoreGateway(
+            store,
+            reads_in_parallel=reads_in_parallel(settings),
+            threads=settings.api_request_threads,
+        )
 
 
 async def get_context(request: Request) -> FazhiContext:

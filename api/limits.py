@@ -5,7 +5,9 @@
 * cost (``api_max_cost``): :class:`CostLimit`, the objects a query may return estimated from its
   page sizes multiplied down the tree (:mod:`api.cost`), refused before anything runs;
 * page size (``api_max_page_size``): :func:`check_page_size`, called by every connection;
-* time (``api_query_timeout_s``): :class:`TimedSchema` stops the whole execution.
+* time (``api_query_timeout_s``): :class:`TimedSchema` stops the whole execution;
+* the HTTP body (``api_max_body_bytes``): :class:`BodySizeLimit` answers 413 before reading
+  more than the limit, and :func:`decode_request_json` 400 for a body that is not UTF-8 JSON.
 
 Example:
     >>> check_page_size(None, 500)
@@ -17,24 +19,28 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.cost import CostEstimator
-from api.errors import UserInputError, should_mask
+from api.errors import UserInputError, log_errors, shorten, should_mask
+from api.loaders import StoreGateway
 from config.settings import Settings
 
 
@@ -140,7 +146,10 @@ class CostLimit(SchemaExtension):
 
 
 class TimedSchema(strawberry.Schema):
-    """A schema whose executions stop after ``timeout_s`` seconds with a GraphQL error.
+    """A schema whose executions stop after ``timeout_s`` seconds with a GraphQL error, and
+    stop their store work then (:meth:`~api.loaders.StoreGateway.stop` on the context's
+    gateway: no store call starts any more, pending loads are cancelled); its errors are
+    shortened (:func:`~api.errors.shorten`) and logged by :func:`~api.errors.log_errors`.
 
     Strawberry has no execution time limit of its own, so this overrides ``execute``; the
     override costs nothing measurable (``python -m bench.api --variant plain-schema``: region
@@ -172,7 +181,7 @@ class TimedSchema(strawberry.Schema):
         """Execute like strawberry, but give up after ``timeout_s`` seconds."""
         try:
             async with asyncio.timeout(self.timeout_s):
-                return await super().execute(
+                result = await super().execute(
                     query,
                     variable_values,
                     context_value,
@@ -183,4 +192,120 @@ class TimedSchema(strawberry.Schema):
                 )
         except TimeoutError:
             message = f"query exceeded {self.timeout_s:g} s (api_query_timeout_s)"
-            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+            timed_out = GraphQLError(message, extensions={"code": "QUERY_TIMEOUT"})
+            log_errors([timed_out])
+            result = ExecutionResult(data=None, errors=[timed_out])
+        finally:
+            _stop_work(context_value)
+        for error in result.errors or ():
+            error.message = shorten(error.message)
+        return result
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log errors without the query, user errors as one line (:func:`log_errors`)."""
+        log_errors(errors)
+
+
+def _stop_work(context: object) -> None:
+    """Stop the store work of the request whose context this is (if it has a gateway)."""
+    gateway = getattr(context, "gateway", None)
+    if isinstance(gateway, StoreGateway):
+        gateway.stop()
+
+
+def decode_request_json(data: str | bytes) -> object:
+    """The JSON of a request body (or of a ``variables`` parameter); a 400 naming what is wrong
+    when it is not UTF-8, nested too deeply for the parser, or not an object or a list.
+
+    Example:
+        >>> decode_request_json(b'{"query": "{ stats { nodeTotal } }"}')
+        {'query': '{ stats { nodeTotal } }'}
+        >>> decode_request_json(b"[" * 100_000)
+        Traceback (most recent call last):
+        cross_web.exceptions.HTTPException: ...
+    """
+    try:
+        decoded = json.loads(data)
+    except UnicodeDecodeError as error:
+        raise HTTPException(
+            400, f"the request body is not valid UTF-8 (byte {error.start}): send JSON in UTF-8"
+        ) from error
+    except RecursionError as error:
+        raise HTTPException(400, "the request body's JSON is nested too deeply") from error
+    if not isinstance(decoded, dict | list):
+        raise HTTPException(400, 'the request body must be a JSON object such as {"query": …}')
+    return decoded
+
+
+class BodyTooLargeError(Exception):
+    """A request body went over ``api_max_body_bytes`` while being read."""
+
+
+class BodySizeLimit:
+    """ASGI middleware answering 413 to a request whose body exceeds ``max_bytes``: at once when
+    its Content-Length says so, and as soon as the bytes read pass the limit otherwise
+    (chunked bodies), so no more than the limit is ever read.
+
+    Example:
+        >>> from fastapi import FastAPI
+        >>> app = FastAPI()
+        >>> app.add_middleware(BodySizeLimit, max_bytes=1024)
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._limited(receive), sending)
+        except BodyTooLargeError:
+            if started:
+                raise
+            await self._refuse(send)
+
+    def _limited(self, receive: Receive) -> Receive:
+        read = 0
+
+        async def limited() -> Message:
+            nonlocal read
+            message = await receive()
+            if message["type"] == "http.request":
+                read += len(message.get("body", b""))
+                if read > self.max_bytes:
+                    raise BodyTooLargeError
+            return message
+
+        return limited
+
+    async def _refuse(self, send: Send) -> None:
+        body = (
+            f"request body too large: at most {self.max_bytes:,} bytes (api_max_body_bytes)"
+        ).encode()
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None

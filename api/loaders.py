@@ -9,6 +9,12 @@ the calls of one event-loop tick also share one worker-thread hop (:class:`Threa
 :class:`~graph.store.StoreError` becomes :class:`~api.errors.StoreUnavailableError`
 (``store unavailable: …``).
 
+A request's store calls run under its :class:`RequestWork`: at most ``api_request_threads``
+worker threads at once, and once the request has ended (answered, timed out or cancelled:
+:meth:`StoreGateway.stop`) no call of it starts any more and its pending loads are cancelled.
+A call already running in a thread cannot be interrupted; it is abandoned (its answer
+dropped) and the request answers at once.
+
 Example:
     >>> import asyncio
     >>> from graph.memory import MemoryStore
@@ -22,13 +28,14 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from functools import partial
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 
-from api.errors import StoreUnavailableError
+from api.errors import RequestStoppedError, StoreUnavailableError
 from config.settings import Settings
 from graph.model import Label, Rel
 from graph.store import Direction, Edge, GraphStats, GraphStore, Node, Page, QuerySpec, StoreError
@@ -42,15 +49,68 @@ EdgeKey = tuple[Label, Rel, Direction]
 
 
 async def call_store(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run one synchronous store call in a worker thread, translating store failures."""
+    """Run one synchronous store call in a worker thread, translating store failures.
+
+    When the caller is cancelled (a time limit) it gets control back at once; the thread is
+    abandoned to finish on its own and its answer dropped.
+    """
 
     def call() -> R:
         return function(*args, **kwargs)
 
     try:
-        return await to_thread.run_sync(call)
+        return await to_thread.run_sync(call, abandon_on_cancel=True)
     except StoreError as exc:
         raise StoreUnavailableError(exc) from exc
+
+
+class RequestWork:
+    """The store work of one request: at most ``threads`` worker threads at once (so one
+    expensive request never holds every worker), and a stop flag checked before each store
+    call (the worker threads see it too).
+
+    Example:
+        >>> work = RequestWork(threads=2)
+        >>> asyncio.run(work.run(len, "abc"))
+        3
+        >>> work.stop()
+        >>> asyncio.run(work.run(len, "abc"))
+        Traceback (most recent call last):
+        api.errors.RequestStoppedError: the request has ended: its remaining store calls are skipped
+    """
+
+    def __init__(self, *, threads: int = 40) -> None:  # 40: anyio's own default
+        self.limiter = CapacityLimiter(max(1, threads))
+        self._stopped = threading.Event()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the request has ended."""
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        """No store call of this request starts from now on."""
+        self._stopped.set()
+
+    def check(self) -> None:
+        """Raise :class:`RequestStoppedError` once the request has ended."""
+        if self._stopped.is_set():
+            raise RequestStoppedError
+
+    async def run(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """``function(*args, **kwargs)`` in one of this request's worker threads, unless the
+        request has ended (before or while waiting for a thread); store failures translated,
+        abandoned when the caller is cancelled."""
+
+        def call() -> R:
+            self.check()  # it may have waited for a thread while the request ended
+            return function(*args, **kwargs)
+
+        self.check()
+        try:
+            return await to_thread.run_sync(call, abandon_on_cancel=True, limiter=self.limiter)
+        except StoreError as exc:
+            raise StoreUnavailableError(exc) from exc
 
 
 class ThreadHops:
@@ -71,15 +131,17 @@ class ThreadHops:
         [2, 3]
     """
 
-    def __init__(self, *, shared: bool) -> None:
+    def __init__(self, *, shared: bool, work: RequestWork | None = None) -> None:
         self.shared = shared
+        self.work = work or RequestWork()
         self._queued: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._hops: set[asyncio.Task[None]] = set()  # kept alive until done
 
     async def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """``function(*args, **kwargs)`` in a worker thread, store failures translated."""
         if not self.shared:
-            return await call_store(function, *args, **kwargs)
+            return await self.work.run(function, *args, **kwargs)
+        self.work.check()
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[R] = loop.create_future()
         self._queued.append((partial(function, *args, **kwargs), answer))
@@ -89,10 +151,16 @@ class ThreadHops:
             hop.add_done_callback(self._hops.discard)
         return await answer
 
+    def cancel(self) -> None:
+        """Cancel the hops still running (their waiters are cancelled with them)."""
+        for hop in list(self._hops):
+            hop.cancel()
+
     async def _hop(self) -> None:
         calls, self._queued = self._queued, []
         try:
-            outcomes = await to_thread.run_sync(_run_each, [function for function, _ in calls])
+            functions = [function for function, _ in calls]
+            outcomes = await self.work.run(_run_each, functions, self.work)
         except BaseException:  # cancelled: so are the waiters, none is left hanging
             for _, answer in calls:
                 answer.cancel()
@@ -106,11 +174,15 @@ class ThreadHops:
                 answer.set_exception(error)
 
 
-def _run_each(calls: Sequence[Callable[[], Any]]) -> list[tuple[Any, Exception | None]]:
-    """Each call's (value, None) or (None, exception), store failures translated."""
+def _run_each(
+    calls: Sequence[Callable[[], Any]], work: RequestWork
+) -> list[tuple[Any, Exception | None]]:
+    """Each call's (value, None) or (None, exception), store failures translated; the calls
+    after the request has ended are skipped (RequestStoppedError)."""
     outcomes: list[tuple[Any, Exception | None]] = []
     for function in calls:
         try:
+            work.check()
             outcomes.append((function(), None))
         except StoreError as exc:
             outcomes.append((None, StoreUnavailableError(exc)))
@@ -207,16 +279,23 @@ class BatchLoader(Generic[K, V]):
         try:
             values = await self._fetch(keys)
             self._done.update(zip(keys, values, strict=True))
-            batch.set_result(None)
+            if not batch.done():  # done: cancelled by its waiters (the request timed out)
+                batch.set_result(None)
         except Exception as exc:  # every waiter of the batch gets it
-            batch.set_exception(exc)
-            batch.add_done_callback(_retrieved)  # no "never retrieved" warning if none waits
+            if not batch.done():
+                batch.set_exception(exc)
+                batch.add_done_callback(_retrieved)  # no "never retrieved" warning if none waits
         except BaseException:  # cancelled: so are the waiters, none is left hanging
             batch.cancel()
             raise
         finally:
             for key in keys:
                 self._pending.pop(key, None)
+
+    def cancel(self) -> None:
+        """Cancel the fetches in flight and their waiters (the request has ended)."""
+        for task in list(self._tasks):
+            task.cancel()
 
 
 def _retrieved(future: asyncio.Future[None]) -> None:
@@ -233,11 +312,23 @@ class StoreGateway:
     of the API, so the API makes it (:func:`reads_in_parallel`), not the storage Protocol.
     """
 
-    def __init__(self, store: GraphStore, *, reads_in_parallel: bool = False) -> None:
+    def __init__(
+        self, store: GraphStore, *, reads_in_parallel: bool = False, threads: int = 4
+    ) -> None:
         self.store = store
-        self._hops = ThreadHops(shared=not reads_in_parallel)
+        self.work = RequestWork(threads=threads)
+        self._hops = ThreadHops(shared=not reads_in_parallel, work=self.work)
         self._node_loaders: dict[Label, BatchLoader[str, Node | None]] = {}
         self._edge_loaders: dict[EdgeKey, BatchLoader[str, list[Edge]]] = {}
+
+    def stop(self) -> None:
+        """The request has ended: no more store calls, pending loads and hops cancelled."""
+        self.work.stop()
+        self._hops.cancel()
+        for node_loader in self._node_loaders.values():
+            node_loader.cancel()
+        for edge_loader in self._edge_loaders.values():
+            edge_loader.cancel()
 
     def node(self, label: Label, key: str) -> Awaitable[Node | None]:
         """One node, batched with every other node of ``label`` asked for in the same tick."""

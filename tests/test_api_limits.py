@@ -147,7 +147,7 @@ async def test_the_fan_out_query_is_refused_before_any_store_call() -> None:
     [error] = body["errors"]
     assert error["message"].startswith("query cost ")
     assert (
-        "exceeds the budget 100,000 (api_max_cost): lower first: on reports(first: 500)"
+        "exceeds the budget 200,000 (api_max_cost): lower first: on reports(first: 500)"
         in (error["message"])
     )
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
@@ -169,7 +169,7 @@ async def test_the_cost_resolves_variables_and_follows_fragments(n: int, runs: b
         assert store.round_trips > 0
     else:  # 1 + 100 × (3 + 100 × (4 + 100 × 3))
         assert messages == [
-            "query cost 3,040,301 exceeds the budget 100,000 (api_max_cost): "
+            "query cost 3,040,301 exceeds the budget 200,000 (api_max_cost): "
             "lower first: on reports(first: 100), cites(first: 100), citations(first: 100)"
         ]
         assert store.round_trips == 0

@@ -25,6 +25,8 @@ from api.limits import check_page_size
 T = TypeVar("T")
 
 _CURSOR_PREFIX = "offset:"
+MAX_OFFSET = 10**9  # no result is that long; a larger offset is a forged cursor
+_MAX_CURSOR_CHARS = 32  # the cursor of MAX_OFFSET is 24 characters
 
 
 @functools.lru_cache(maxsize=4096)  # every page's edges ask for the same first offsets
@@ -34,17 +36,27 @@ def encode_cursor(offset: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
-    """The offset inside ``cursor``; a :class:`UserInputError` when it is not one of ours."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
-        if text.startswith(_CURSOR_PREFIX):
-            offset = int(text.removeprefix(_CURSOR_PREFIX))
-            if offset >= 0:
-                return offset
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
+    """The offset inside ``cursor``; a :class:`UserInputError` when it is not one of ours
+    (a cursor longer than ours or beyond ``MAX_OFFSET`` is not: no store is asked to skip
+    10**30 rows).
+
+    Example:
+        >>> decode_cursor(encode_cursor(MAX_OFFSET + 1))
+        Traceback (most recent call last):
+        services.errors.UserInputError: invalid cursor 'b2Zmc2V0OjEwMDAwMDAwMDE=': pass ...
+    """
+    if len(cursor) <= _MAX_CURSOR_CHARS:
+        try:
+            text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+            if text.startswith(_CURSOR_PREFIX):
+                offset = int(text.removeprefix(_CURSOR_PREFIX))
+                if 0 <= offset <= MAX_OFFSET:
+                    return offset
+        except (binascii.Error, UnicodeError, ValueError):
+            pass
+    shown = cursor if len(cursor) <= _MAX_CURSOR_CHARS else f"{cursor[:_MAX_CURSOR_CHARS]}…"
     raise UserInputError(
-        f"invalid cursor {cursor!r}: pass the endCursor of a previous page as 'after'"
+        f"invalid cursor {shown!r}: pass the endCursor of a previous page as 'after'"
     )
 
 
