@@ -25,8 +25,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_BYTES = range(0xDC80, 0xDD00)  # what surrogateescape makes of the bytes 0x80-0xFF
 
 
-def source_name(path: str | PurePath) -> str:
-    """``path`` as text without lone surrogates: undecodable bytes spelled ``\\xNN``.
+def source_name(path: str | PurePath | object) -> str:
+    """``path`` (or what ``str()`` makes of it: an archived report gives its URL) as text
+    without lone surrogates: undecodable bytes spelled ``\\xNN``.
 
     Example:
         >>> source_name(b"\\xba\\xa3.txt".decode("utf-8", "surrogateescape"))
