@@ -185,7 +185,9 @@ def graph_figure(graph: nx.MultiDiGraph, title: str = "") -> Figure:
         start = graph.graph.get("start")
         colours = [LABEL_COLOURS.get(graph.nodes[n].get("label", ""), "#999999") for n in nodes]
         sizes = [900 if n == start else 220 for n in nodes]
-        nx.draw_networkx_edges(nx.DiGraph(graph), layout, ax=axes, alpha=0.3, arrowsize=8)
+        nx.draw_networkx_edges(
+            nx.DiGraph(graph), layout, ax=axes, edge_color="#c8c8c8", arrowsize=8
+        )
         nx.draw_networkx_nodes(
             graph, layout, nodelist=nodes, node_color=colours, node_size=sizes, ax=axes
         )
