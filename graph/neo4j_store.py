@@ -35,6 +35,7 @@ from neo4j import (
     GraphDatabase,
     ManagedTransaction,
     NotificationDisabledClassification,
+    Query,
     Session,
     unit_of_work,
 )
@@ -141,8 +142,14 @@ class Neo4jStore(ClosesOnExit):
 
     # --- reads ------------------------------------------------------------------------
     def ping(self) -> None:
-        """Raise :class:`StoreError` when the server does not answer."""
-        self._read(lambda tx: tx.run(cypher.PING).single())
+        """Raise :class:`StoreError` when the server does not answer: one try, no retries (a
+        readiness probe wants the answer now), limited to ``neo4j_connect_timeout_s``."""
+        timeout = self._settings.neo4j_connect_timeout_s
+        try:
+            with self._session() as session:
+                session.run(Query(cypher.PING, timeout=timeout)).consume()
+        except (Neo4jError, DriverError) as exc:
+            raise StoreError(f"Neo4j at {self._settings.neo4j_uri}: ping failed: {exc}") from exc
 
     def stats(self) -> GraphStats:
         """Node counts by label and relationship counts by type (non-zero only)."""
@@ -225,7 +232,7 @@ class Neo4jStore(ClosesOnExit):
             ]
             return nodes, edges
 
-        nodes, edges = self._read(everything)
+        nodes, edges = self._read(everything, timed=False)  # the whole graph, for exports
         return sort_nodes(nodes), sort_edges(edges)
 
     # --- lifecycle --------------------------------------------------------------------
@@ -246,7 +253,11 @@ class Neo4jStore(ClosesOnExit):
                 f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {exc}"
             ) from exc
 
-    def _read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+    def _read(self, work: Callable[[ManagedTransaction], _T], *, timed: bool = True) -> _T:
+        """``work`` in a read transaction, which the server stops after ``query_timeout_s``
+        when ``timed`` (every read an API request makes: its thread is not left running)."""
+        if timed:
+            work = unit_of_work(timeout=self._settings.query_timeout_s)(work)
         try:
             with self._session() as session:
                 return session.execute_read(work)

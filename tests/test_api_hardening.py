@@ -6,12 +6,15 @@ are logged as one line."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -285,3 +288,61 @@ async def test_readyz_answers_503_within_its_timeout_when_the_store_hangs() -> N
         ready = await asyncio.wait_for(http.get("/readyz"), timeout=4)
     assert ready.status_code == 503
     assert ready.json()["reason"] == "the store did not answer within 0.2 s (api_ready_timeout_s)"
+
+
+class Relay:
+    """A TCP relay from a loopback port to ``upstream``, which can be cut (a database going
+    down under a running app: its port closed, its connections dropped)."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # cut
+                return
+            server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=_pipe, args=(source, target), daemon=True).start()
+
+    def cut(self) -> None:
+        """Close the port and every connection through it."""
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def _pipe(source: socket.socket, target: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            target.sendall(data)
+
+
+@pytest.mark.neo4j
+async def test_readyz_answers_503_soon_when_neo4j_goes_down(neo4j_settings: Settings) -> None:
+    address = urlsplit(neo4j_settings.neo4j_uri)
+    relay = Relay((address.hostname or "127.0.0.1", address.port or 7687))
+    through = neo4j_settings.model_copy(update={"neo4j_uri": f"bolt://127.0.0.1:{relay.port}"})
+    store = await asyncio.to_thread(open_store, through)
+    try:
+        async with client_for(store) as http:
+            up = await http.get("/readyz")
+            relay.cut()
+            down = await asyncio.wait_for(http.get("/readyz"), timeout=10)
+    finally:
+        await asyncio.to_thread(store.close)
+    assert up.status_code == 200
+    assert down.status_code == 503
+    assert down.json()["reason"] in {
+        "store unavailable: the graph database did not answer; try again later",
+        "the store did not answer within 2 s (api_ready_timeout_s)",
+    }
+    assert "bolt://" not in down.text
