@@ -35,6 +35,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -88,7 +89,7 @@ def read_in_simplified(text: str) -> str:
         '认真贯彻《中华人民共和国行政处罚法》'
     """
     marks = load_script_marks()
-    if marks.traditional.isdisjoint(text):
+    if not _has_traditional(text):
         return text
     lines = text.split("\n")
     chosen = traditional_lines(lines, marks)
@@ -98,6 +99,29 @@ def read_in_simplified(text: str) -> str:
     return "\n".join(
         next(converted) if pick else line for line, pick in zip(lines, chosen, strict=True)
     )
+
+
+def _has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a character only traditional text uses.
+
+    A character class over the marks scans ~5x faster than ``frozenset.isdisjoint``, which
+    makes a string object of every character. Marks beyond the BMP would make the class a
+    slow list of literals, so a text with such characters is left to ``isdisjoint``.
+    """
+    in_bmp, beyond_bmp = _mark_patterns()
+    if in_bmp.search(text) is not None:
+        return True
+    if beyond_bmp.search(text) is None:
+        return False
+    return not load_script_marks().traditional.isdisjoint(text)
+
+
+@functools.cache
+def _mark_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A class of the traditional marks in the BMP, and one of every character beyond it."""
+    marks = sorted(char for char in load_script_marks().traditional if ord(char) <= 0xFFFF)
+    in_bmp = "[" + "".join(map(re.escape, marks)) + "]" if marks else "(?!)"
+    return re.compile(in_bmp), re.compile("[\U00010000-\U0010ffff]")
 
 
 def traditional_lines(lines: Sequence[str], marks: ScriptMarks) -> list[bool]:

@@ -83,3 +83,15 @@ def test_only_the_traditional_line_of_a_simplified_report_is_converted() -> None
 
 def test_cached_marks_are_opencc_marks() -> None:
     assert load_script_marks() == marks_from_opencc()
+
+
+def test_marks_beyond_the_bmp_are_found_and_other_rare_characters_leave_the_text_alone() -> None:
+    beyond_bmp = sorted(c for c in load_script_marks().traditional if ord(c) > 0xFFFF)
+    assert beyond_bmp, "OpenCC's t2s changes some ideographs of the CJK extensions"
+    mark = beyond_bmp[0]
+    assert read_in_simplified(f"法治{mark}") != f"法治{mark}"  # its only mark, past the BMP
+    rare = next(
+        chr(c) for c in range(0x20000, 0x2A6E0) if chr(c) not in load_script_marks().traditional
+    )
+    text = f"某县{rare}报告"
+    assert read_in_simplified(text) is text
