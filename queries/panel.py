@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Annotated, Any, TypedDict
 
@@ -90,8 +91,9 @@ ORDER BY region_code, year, report_id
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
+    place = functools.cache(lambda region: _place(graph, region))
     rows = [
-        _row(graph, region, report, attrs, _mentions(graph, report, params.policy_ids))
+        {**place(region), **_of_report(graph, report, attrs, params.policy_ids)}
         for report, attrs in _reports(graph, params)
         for region in targets(graph, report, Rel.ABOUT)
         if _region_ok(graph, region, params)
@@ -129,19 +131,26 @@ def _up_to(graph: nx.MultiDiGraph, region: str, level: RegionLevel) -> str | Non
     return min(found, default=None)
 
 
-def _row(
-    graph: nx.MultiDiGraph, region: str, report: str, attrs: Attrs, mentions: list[int]
-) -> dict[str, Any]:
+def _place(graph: nx.MultiDiGraph, region: str) -> dict[str, Any]:
+    """The region's columns of a row (the same for all its reports)."""
     return {
         "region_code": key_of(graph, region),
         "region_name": prop(graph, region, "name"),
         "level": prop(graph, region, "level"),
         "province_code": _up_to(graph, region, RegionLevel.PROVINCE),
         "prefecture_code": _up_to(graph, region, RegionLevel.PREFECTURE),
+    }
+
+
+def _of_report(
+    graph: nx.MultiDiGraph, report: str, attrs: Attrs, policy_ids: list[str]
+) -> dict[str, Any]:
+    """The report's columns of a row."""
+    return {
         "year": attrs["year"],
         "report_id": key_of(graph, report, attrs),
         "published": attrs.get("published"),
-        "mentions": mentions,
+        "mentions": _mentions(graph, report, policy_ids),
     }
 
 

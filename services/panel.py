@@ -290,18 +290,14 @@ def _years(reports: pd.DataFrame, filters: PanelFilters) -> list[int]:
 def _per_region_year(reports: pd.DataFrame, policies: list[PanelPolicy]) -> pd.DataFrame:
     """Reports added up per region and year: count, ids, earliest date, summed mentions."""
     sums = {p.mentions_column: (p.mentions_column, "sum") for p in policies}
-    grouped = reports.groupby(["region_code", "year"], as_index=False, sort=True)
+    ordered = reports.sort_values(["region_code", "year", "report_id"], kind="stable")
+    grouped = ordered.groupby(["region_code", "year"], as_index=False, sort=True)
     return grouped.agg(
         reports=("report_id", "size"),
-        report_id=("report_id", lambda ids: ";".join(sorted(ids))),
-        published=("published", _earliest),
+        report_id=("report_id", ";".join),
+        published=("published", "min"),  # ISO dates: the earliest; unknown ones skipped
         **sums,
     )
-
-
-def _earliest(dates: pd.Series) -> str | None:
-    known = sorted(str(d) for d in dates.dropna())
-    return known[0] if known else None
 
 
 def _long(wide: pd.DataFrame, policies: list[PanelPolicy]) -> pd.DataFrame:
