@@ -7,6 +7,13 @@ national policies are shared, as in a real corpus.
 
 Run: ``uv run python -m bench.corpus --reports 10000`` (writes bench/out/corpus-10000.pkl: the
 extractions, so benchmarks measure storing, not extracting).
+
+A full corpus (``--reports 100000 --distinct 3000``) extracts only ``distinct`` reports and
+derives the rest from them (:mod:`bench.retarget`): every report is re-targeted to a slot of
+the plan a real corpus follows — each current county-level region (~2,800) reports every
+year of ten, and departments of the same counties (司法局, 公安局 …) fill the rest — its
+region, year, author, local document and 文号 rewritten, its text shared with its base
+(cached as ``corpus-<n>-d<distinct>.pkl``). ``--text DIR`` writes the reports as text files too.
 """
 
 from __future__ import annotations
@@ -116,28 +123,76 @@ def generate(count: int, *, seed: int = 2019) -> Iterator[tuple[str, str]]:
         yield f"synthetic/{index:06d}_{region.code}.txt", text
 
 
-def build_extractions(count: int) -> list[Extraction]:
-    """Extractions of the synthetic corpus, cached in bench/out."""
-    cache = OUT / f"corpus-{count}.pkl"
+def corpus_path(count: int, distinct: int | None = None) -> Path:
+    """Where the corpus of ``count`` reports (``distinct`` of them extracted) is cached."""
+    derived = distinct is not None and distinct < count
+    return OUT / (f"corpus-{count}-d{distinct}.pkl" if derived else f"corpus-{count}.pkl")
+
+
+def build_extractions(count: int, distinct: int | None = None) -> list[Extraction]:
+    """Extractions of the synthetic corpus, cached in bench/out; ``distinct``: extract only so
+    many reports and derive the others (:func:`bench.retarget.derive_corpus`)."""
+    cache = corpus_path(count, distinct)
     if cache.exists():
         with cache.open("rb") as f:
             cached: list[Extraction] = pickle.load(f)
             return cached
-    started = time.perf_counter()
-    extractions = [extract_text(text, source=source) for source, text in generate(count)]
-    print(f"extracted {count} synthetic reports in {time.perf_counter() - started:.1f} s")
+    if distinct is not None and distinct < count:
+        from bench.retarget import derive_corpus
+
+        extractions = derive_corpus(extracted(distinct), count)
+    else:
+        started = time.perf_counter()
+        extractions = [extract_text(text, source=source) for source, text in generate(count)]
+        print(f"extracted {count} synthetic reports in {time.perf_counter() - started:.1f} s")
     OUT.mkdir(parents=True, exist_ok=True)
     with cache.open("wb") as f:
         pickle.dump(extractions, f, protocol=pickle.HIGHEST_PROTOCOL)
     return extractions
 
 
+def write_generated(count: int, directory: Path) -> int:
+    """Write the :func:`generate` reports as text files in ``directory``; how many."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for source, text in generate(count):
+        (directory / Path(source).name).write_text(text, encoding="utf-8")
+    return count
+
+
+def extracted(count: int) -> list[Extraction]:
+    """The first ``count`` extracted reports, from a larger cached corpus when there is one
+    (:func:`generate` is deterministic: a larger corpus starts with the smaller one)."""
+    larger = sorted(
+        (int(path.stem.split("-")[1]), path)
+        for path in OUT.glob("corpus-*.pkl")
+        if path.stem.split("-")[1].isdigit() and "-d" not in path.stem
+    )
+    for size, path in larger:
+        if size >= count:
+            with path.open("rb") as f:
+                cached: list[Extraction] = pickle.load(f)
+            return cached[:count]
+    return build_extractions(count)
+
+
 def main() -> None:
     """Build (or load) the corpus and print its size and entity counts."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--distinct", type=int, default=None, help="extract only so many")
+    parser.add_argument("--text", type=Path, default=None, help="also write the reports here")
     args = parser.parse_args()
-    extractions = build_extractions(args.reports)
+    started = time.perf_counter()
+    extractions = build_extractions(args.reports, args.distinct)
+    print(f"corpus ready in {time.perf_counter() - started:.1f} s")
+    if args.text is not None:
+        from bench.retarget import write_texts
+
+        if args.distinct is not None and args.distinct < args.reports:
+            written = write_texts(extracted(args.distinct), args.reports, args.text)
+        else:
+            written = write_generated(args.reports, args.text)
+        print(f"wrote {written} text files to {args.text}")
     print(f"reports: {len(extractions)}")
     print(f"characters: {sum(len(x.text) for x in extractions):,}")
     for kind in ("policies", "institutions", "programs", "regions", "doc_numbers"):
