@@ -37,7 +37,7 @@ from ingest.vocabulary import PolicyKind
 from queries.panel import MAX_POLICIES
 from queries.panel import QUERY as PANEL_QUERY
 from services.errors import UserInputError
-from services.lookups import find_policy
+from services.lookups import require_policy
 from services.querying import bind, run_named
 
 PanelShape = Literal["wide", "long"]
@@ -173,7 +173,7 @@ def select_policies(
         >>> from graph.memory import MemoryStore
         >>> select_policies(MemoryStore(None), PolicySelection(titles=["行政处罚法"]))
         Traceback (most recent call last):
-        services.errors.UserInputError: policy '行政处罚法': no policy with this title or 文号 ...
+        services.errors.NotFoundError: no policy titled '行政处罚法'
     """
     if selection.titles and (selection.kind is not None or selection.top is not None):
         raise UserInputError("choose policies by title, or by kind and / or top N: not both")
@@ -185,10 +185,8 @@ def select_policies(
 
 
 def _policy_titled(store: GraphStore, title: str) -> str:
-    node = find_policy(store, title=title)
-    if node is None:
-        raise UserInputError(f"policy {title!r}: no policy with this title or 文号 in the graph")
-    return node.key
+    """The id of the policy titled (or numbered) ``title``; NotFoundError with the closest."""
+    return require_policy(store, title=title).key
 
 
 def _most_cited(store: GraphStore, selection: PolicySelection, filters: PanelFilters) -> list[str]:
