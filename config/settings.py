@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     api_max_page_size: int = 500
     api_query_timeout_s: float = 10.0  # one whole GraphQL request
     api_follow_every_s: float = 2.0  # embedded store: look for a newer saved graph (0: never)
-    api_max_cost: int = 200_000  # objects a query may return, estimated before it runs (api/cost.py)
+    api_max_cost: int = 200_000  # objects a query may return, estimated up front (api/cost.py)
     api_cost_list_size: int = 50  # the estimate's items of a list without first: or limit:
     api_request_threads: int = 4  # worker threads one GraphQL request may hold at once
     api_max_body_bytes: int = 1024 * 1024  # a request body above this gets 413
