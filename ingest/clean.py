@@ -278,8 +278,10 @@ def _title_before_header(line: str) -> str | None:
 # Mirror sites annotate characters with their pinyin: 規(guī)劃, 發(fā)〔2019〕. A gloss carries a
 # tone mark, which no bracketed word of a report does.
 _TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# Led by the literal "(" (the character before it checked behind): a pattern led by a
+# lookbehind gets no literal prefix to scan for and runs ~4x slower.
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u4e00-\u9fff])\((?=[a-z{_TONE_MARKS}]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
+    rf"\((?<=[\u4e00-\u9fff]\()(?=[a-z{_TONE_MARKS}]*[{_TONE_MARKS}])[a-z{_TONE_MARKS}ü]{{1,7}}\)"
 )
 
 
