@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from ingest.model import Attribution, AttributionSource, PageMeta
@@ -103,6 +103,11 @@ class ReportHead:
     salutation: Line | None
     opening: Line | None
     page: PageMeta
+    # The year read from this head, by publication date: it is asked before the regions are
+    # read and again with them (see report_year.report_year).
+    years: dict[str | None, Candidate[int] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def read_head(text: str, page: PageMeta) -> ReportHead:
