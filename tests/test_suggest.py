@@ -20,14 +20,22 @@ from client import Fazhi
 from config.settings import Settings, get_settings
 from graph.factory import open_store
 from graph.memory import MemoryStore
+from graph.model import Label
 from graph.store import GraphStore
 from services.errors import NotFoundError
 from services.lookups import find_policy, require_policy, require_region_written
 from services.querying import run_named
-from services.suggest import NameIndex
+from services.suggest import NameIndex, cached_index
 from tests.api_support import filled_memory_store, post_graphql
 from tests.neo4j_server import wipe_all_nodes
-from tests.store_fixtures import LAW, PROVINCE_PLAN, PROVINCE_PLAN_NUMBER, all_reports
+from tests.store_fixtures import (
+    LAW,
+    PROVINCE_PLAN,
+    PROVINCE_PLAN_NUMBER,
+    all_reports,
+    report_a,
+    report_b,
+)
 
 TYPO_PLAN = "湖北省法治政府建设实施方安"  # 案 mistyped as 安
 
@@ -181,3 +189,12 @@ def test_chinese_typos_and_partial_names_score_close() -> None:
     assert index.closest("《行政处罚》")[0].text == "中华人民共和国行政处罚法"
     assert index.closest("xyz") == []
     assert index.closest("重大行政决策", limit=1)[0].text in titles[:2]
+
+
+def test_the_name_index_is_read_again_after_a_write_adds_names() -> None:
+    store = filled_memory_store([report_a()])
+    first = cached_index(store, [Label.REGION])
+    assert cached_index(store, [Label.REGION]) is first
+    assert not first.holds(["房县"])
+    store.upsert_report(report_b())
+    assert cached_index(store, [Label.REGION]).holds(["房县"])
