@@ -60,7 +60,9 @@ class _IssuerIndex:
             for name in _names(inst):
                 if name and (name not in self.named or inst.canonical > self.named[name]):
                     self.named[name] = inst.canonical
-        self.longest = max(map(len, self.named), default=0)
+        # Only prefixes as long as some name, of titles that start as some name does, can hit.
+        self.lengths = sorted({len(name) for name in self.named if len(name) >= _MIN_ISSUER_NAME})
+        self.first_chars = {name[0] for name in self.named}
 
     def issuer(self, policy: PolicyRef) -> str | None:
         if policy.refers_to:
@@ -79,7 +81,11 @@ class _IssuerIndex:
 
     def by_name(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
         for title in (policy.canonical, policy.title):
-            for length in range(_MIN_ISSUER_NAME, min(len(title), self.longest) + 1):
+            if title[:1] not in self.first_chars:
+                continue
+            for length in self.lengths:
+                if length > len(title):
+                    break
                 if (canonical := self.named.get(title[:length])) is not None:
                     yield length, canonical
 
