@@ -36,6 +36,7 @@ SEARCHED_LABELS = (Label.POLICY, Label.REGION, Label.PROGRAM, Label.INSTITUTION)
 SEARCH_LIMIT = 50
 CO_CITED_SHOWN = 15
 SIMILAR_SHOWN = 10
+CITATIONS_SHOWN = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ class PolicyView:
     """Everything the policy page shows."""
 
     policy: Node
-    citations: list[CitingReport]
+    citations: list[CitingReport]  # the newest :data:`CITATIONS_SHOWN`
+    citation_count: int  # every citing report
     first_citations: list[FirstCitation]
     diffusion: list[Row]
     co_cited: list[Row]
@@ -192,6 +194,7 @@ def policy_view(store: GraphStore, written: str) -> PolicyView | None:
     return PolicyView(
         policy=policy,
         citations=_citing_reports(store, policy.key, rows),
+        citation_count=len(rows),
         first_citations=_first_citations(store, rows),
         diffusion=run_named(store, "policy_diffusion", asked),
         co_cited=run_named(store, "co_cited_policies", asked | {"limit": CO_CITED_SHOWN}),
@@ -199,13 +202,15 @@ def policy_view(store: GraphStore, written: str) -> PolicyView | None:
 
 
 def _citing_reports(store: GraphStore, policy_id: str, rows: list[Row]) -> list[CitingReport]:
-    """The rows of ``regions_citing_policy``, newest first, with titles and evidence."""
+    """The first :data:`CITATIONS_SHOWN` rows of ``regions_citing_policy``, newest first, with
+    titles and evidence (a policy may be cited by thousands of reports)."""
+    rows = sorted(rows, key=lambda r: (-(r["year"] or 0), r["region_code"], r["report_id"]))
+    rows = rows[:CITATIONS_SHOWN]
     report_ids = [row["report_id"] for row in rows]
     reports = dict(zip(report_ids, store.get_nodes(Label.REPORT, report_ids), strict=True))
     cites = store.edges_of(Label.REPORT, report_ids, Rel.CITES, "out")
     evidence = {rid: _evidence(es, policy_id) for rid, es in zip(report_ids, cites, strict=True)}
-    citing = [_citing(row, reports[row["report_id"]], evidence[row["report_id"]]) for row in rows]
-    return sorted(citing, key=lambda c: (-(c.year or 0), c.region_code, c.report_id))
+    return [_citing(row, reports[row["report_id"]], evidence[row["report_id"]]) for row in rows]
 
 
 def _evidence(edges: Sequence[Edge], policy_id: str) -> tuple[str, ...]:

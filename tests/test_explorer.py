@@ -11,14 +11,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import plotly.graph_objects as go
 import pytest
 
 from api.app import create_app
+from api.explorer.figures import citation_map, cumulative_curve
+from api.explorer.maps import province_rings
 from config.settings import Settings, get_settings
 from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.store import GraphStore, StoreError
 from ingest.pipeline import extract_file
+from services.browsing import cumulative_by_level, policy_view
 from services.querying import run_named
 from tests.api_support import CountingStore
 from tests.browser import SAMPLES
@@ -185,6 +189,18 @@ async def test_plotly_js_is_served_from_the_installed_package(http: httpx.AsyncC
     missing = await http.get("/static/nothing.js")
     assert missing.status_code == 404
     assert missing.json()["detail"] == "no static file 'nothing.js'"
+
+
+def test_the_figures_are_valid_plotly_figures(samples_store: MemoryStore) -> None:
+    """The pages build plain dicts (fast); plotly's own validation accepts every property."""
+    view = policy_view(samples_store, TITLE)
+    assert view is not None
+    total = [(row["year"], row["cumulative_regions"]) for row in view.diffusion]
+    curve = cumulative_curve(cumulative_by_level(view.first_citations), total)
+    for figure in (citation_map(view.first_citations, province_rings()), curve):
+        validated = go.Figure(figure)
+        assert len(validated.data) == len(figure["data"])
+    assert [t["y"][-1] for t in curve["data"]] == [2, 1, 1]  # all levels, county, prefecture
 
 
 @pytest.mark.parametrize("path", ["/search?q=x", "/policy/x", "/region/420304"])
