@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 import networkx as nx
 
+from graph.memory_index import index_of
 from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, out_edges, prop
@@ -53,10 +54,16 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     anchors = set(matching_policies(graph, params.spellings()))
     reports = {report for anchor in anchors for report, _ in in_edges(graph, anchor, Rel.CITES)}
     companions: dict[str, list[int]] = {}
+    index = index_of(graph)
     for report in reports:
-        for other, cites in out_edges(graph, report, Rel.CITES):
+        cited = (
+            index.contributions[report].cites.items()
+            if index is not None
+            else ((o, c.get("count") or 0) for o, c in out_edges(graph, report, Rel.CITES))
+        )
+        for other, count in cited:
             if other not in anchors:
-                companions.setdefault(other, []).append(cites.get("count") or 0)
+                companions.setdefault(other, []).append(count)
     rows = [_row(graph, policy, counts) for policy, counts in companions.items()]
     return most_cited_first(rows)[: params.limit]
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.memory_index import index_of
 from graph.model import KEYS, Label, Rel, split_node_id
 from graph.nxgraph import typed_neighbours
 
@@ -26,7 +27,12 @@ Attrs = dict[str, Any]
 
 
 def nodes_of(graph: nx.MultiDiGraph, label: Label) -> Iterator[tuple[str, Attrs]]:
-    """Every ``(node id, attributes)`` with this label."""
+    """Every ``(node id, attributes)`` with this label (from the store's index when it keeps
+    one: :mod:`graph.memory_index`)."""
+    index = index_of(graph)
+    if index is not None:
+        yield from index.nodes(label)
+        return
     for nid, attrs in graph.nodes(data=True):
         if attrs.get("label") == label:
             yield nid, attrs

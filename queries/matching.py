@@ -22,6 +22,7 @@ from typing import Annotated, Any, ClassVar, Self
 import networkx as nx
 from pydantic import Field, model_validator
 
+from graph.memory_index import index_of
 from graph.model import Label
 from ingest.normalize import canonical_doc_number, canonical_title
 from queries.base import QueryParams
@@ -69,6 +70,9 @@ def policy_keys(raw: str) -> list[str]:
 
 def matching_policies(graph: nx.MultiDiGraph, keys: list[str]) -> list[str]:
     """Ids of the policy nodes :data:`POLICY_MATCH` selects."""
+    index = index_of(graph)
+    if index is not None:
+        return index.policies_spelled(keys)
     wanted = set(keys)
     found = []
     for nid, attrs in nodes_of(graph, Label.POLICY):

@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import networkx as nx
 
+from graph.memory_index import index_of
 from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, prop, targets
@@ -73,6 +74,13 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 def _citing_years(graph: nx.MultiDiGraph, keys: list[str]) -> dict[str, set[int]]:
     """Region code → the years of the reports about it that cite the policy."""
     years: dict[str, set[int]] = {}
+    index = index_of(graph)
+    if index is not None:  # the per-policy aggregates of graph/memory_index.py
+        for policy in matching_policies(graph, keys):
+            tally = index.policies.get(policy)
+            for region, year in tally.region_years if tally else ():
+                years.setdefault(key_of(graph, region), set()).add(year)
+        return years
     for policy in matching_policies(graph, keys):
         for report, _ in in_edges(graph, policy, Rel.CITES):
             year = prop(graph, report, "year")

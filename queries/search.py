@@ -25,6 +25,7 @@ import networkx as nx
 from pydantic import Field, field_validator
 
 from graph.cypher import FULLTEXT_INDEX
+from graph.memory_index import index_of
 from graph.model import Label
 from queries.base import NamedQuery, QueryParams, Row
 from queries.embedded import display_name, key_of
@@ -102,13 +103,23 @@ LIMIT $limit
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
     wanted = set(params.labels or Label)
+    index = index_of(graph)  # the embedded store's text index narrows the candidates
+    nodes = (
+        graph.nodes(data=True)
+        if index is None
+        else _attributes(graph, index.candidates(params.text))
+    )
     hits = [
         {"label": attrs["label"], "key": key_of(graph, nid), "name": display_name(graph, nid)}
-        for nid, attrs in graph.nodes(data=True)
+        for nid, attrs in nodes
         if attrs.get("label") in wanted and _contains(graph, nid, attrs, params.text)
     ]
     hits.sort(key=lambda hit: (hit["label"], hit["key"]))
     return hits[: params.limit]
+
+
+def _attributes(graph: nx.MultiDiGraph, nids: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    return [(nid, graph.nodes[nid]) for nid in nids]
 
 
 def _contains(graph: nx.MultiDiGraph, nid: str, attrs: dict[str, Any], text: str) -> bool:

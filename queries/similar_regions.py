@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import index_of
 from graph.model import Label, Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import key_of, nodes_of, prop, targets
@@ -70,6 +71,9 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 
 def _policies_by_region(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     """For each region with a citing report, the policies its reports cite."""
+    index = index_of(graph)
+    if index is not None:
+        return {region: set(cited) for region, cited in index.region_policies.items() if cited}
     cited: dict[str, set[str]] = {}
     for report, _ in nodes_of(graph, Label.REPORT):
         policies = set(targets(graph, report, Rel.CITES))

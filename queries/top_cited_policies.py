@@ -19,6 +19,7 @@ from typing import Any, Literal, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import GraphIndex, index_of
 from graph.model import Label, Rel
 from ingest.model import PolicyKind, RegionLevel
 from queries.base import NamedQuery, QueryParams, Row
@@ -92,6 +93,10 @@ class _Tally:
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
+    index = index_of(graph)
+    if index is not None and _unfiltered(params):
+        ranked = index.derived("top_cited_policies", lambda: _ranking(graph, index))
+        return [dict(row) for row in ranked[: params.limit]]
     tallies: dict[tuple[str | None, str], _Tally] = {}
     for report, cites, policy, region, group in _citations(graph, params):
         tally = tallies.setdefault((group, policy), _Tally())
@@ -102,6 +107,30 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     rows = [_row(graph, group, policy, tally) for (group, policy), tally in tallies.items()]
     rows.sort(key=lambda r: (nulls_last(r["group"]), *most_cited_first_key(r)))
     return _top_per_group(rows, params.limit)
+
+
+def _unfiltered(params: Params) -> bool:
+    """Whether the question is the overall ranking, which the store's aggregates answer."""
+    filters = (params.province_code, params.level, params.kind, params.year_from, params.year_to)
+    return params.group_by == "none" and all(f is None for f in filters)
+
+
+def _ranking(graph: nx.MultiDiGraph, index: GraphIndex) -> list[Row]:
+    """Every cited policy, most cited first, from the per-policy aggregates (kept until the
+    next write; :mod:`graph.memory_index`)."""
+    rows = [
+        {
+            "group": None,
+            "policy_id": key_of(graph, policy),
+            "title": prop(graph, policy, "title"),
+            "regions": len(tally.regions),
+            "reports": len(tally.reports),
+            "mentions": tally.mentions,
+        }
+        for policy, tally in index.policies.items()
+    ]
+    rows.sort(key=most_cited_first_key)
+    return rows
 
 
 def _citations(

@@ -1,0 +1,235 @@
+"""Indexes and aggregates the embedded store keeps beside its graph, up to date at write time.
+
+The named queries' networkx twins read the whole graph; at 100,000 reports (a million nodes)
+that is seconds per request. :class:`GraphIndex` keeps what they need instead:
+
+* nodes by label, policies by every spelling (id, 文号, aliases);
+* a text index: each 1- and 2-character piece of a node's key, name, title and full name →
+  the nodes holding it, so ``search`` verifies a few candidates instead of every node;
+* per report, what it contributes to the citation aggregates (its year, regions and cited
+  policies with their counts), and per policy the sum of those: citing reports, mentions,
+  reports per region and per (region, year); per region the policies its reports cite.
+
+:class:`graph.memory.MemoryStore` builds it when it loads a graph and, after every write that
+succeeds, refreshes the nodes the write touched (:meth:`GraphIndex.refresh`); a rolled-back
+write leaves the graph as it was, so there is nothing to refresh. Rankings derived from the
+aggregates (most cited) are computed on the first read after a write and kept until the next.
+The index is never saved: it is rebuilt on load.
+
+The queries find it with :func:`index_of`; a graph no store indexes (one built by hand)
+answers None and the queries read the graph itself, with the same result.
+
+Example:
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("Policy:行政处罚法", label="Policy", title="行政处罚法")
+    >>> index = attach_index(g)
+    >>> sorted(index.candidates("处罚"))
+    ['Policy:行政处罚法']
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.model import KEYS, Label, Rel, split_node_id
+from graph.nxgraph import node_attributes, typed_neighbours
+
+SEARCHED = ("name", "title", "full_name")  # besides the key (queries/search.py)
+
+_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
+
+
+def index_of(graph: nx.MultiDiGraph) -> GraphIndex | None:
+    """The index a store keeps for ``graph``, None when none does."""
+    return _INDEXES.get(graph)
+
+
+def attach_index(graph: nx.MultiDiGraph) -> GraphIndex:
+    """Build the index of ``graph`` and keep it with it (until the graph is gone)."""
+    index = GraphIndex(graph)
+    index.refresh(list(graph.nodes))
+    _INDEXES[graph] = index
+    return index
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one report adds to the citation aggregates."""
+
+    year: int | None
+    regions: tuple[str, ...]
+    cites: dict[str, int]  # policy node id → the CITES count
+
+
+@dataclass(slots=True)
+class PolicyTally:
+    """The citations of one policy, summed over its citing reports."""
+
+    reports: dict[str, int | None] = field(default_factory=dict)  # report node id → year
+    mentions: int = 0
+    regions: Counter[str] = field(default_factory=Counter)  # region → citing reports
+    region_years: Counter[tuple[str, int]] = field(default_factory=Counter)
+
+
+class GraphIndex:
+    """See the module docstring."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.by_label: dict[str, dict[str, None]] = {label: {} for label in Label}
+        self.spellings: dict[str, set[str]] = {}  # policy spelling → policy node ids
+        self.grams: dict[str, set[str]] = {}
+        self._indexed: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self.contributions: dict[str, Contribution] = {}
+        self.policies: dict[str, PolicyTally] = {}
+        self.region_policies: dict[str, Counter[str]] = {}
+        self.version = 0
+        self._derived: dict[Any, tuple[int, Any]] = {}
+
+    # --- writes ---------------------------------------------------------------------------
+    def refresh(self, nids: Iterable[str]) -> None:
+        """Bring the index up to date for nodes whose attributes or relationships changed."""
+        todo = list(dict.fromkeys(nids))
+        for nid in todo:
+            self._unindex(nid)
+            attrs = node_attributes(self.graph, nid)
+            if attrs is not None:
+                self._index(nid, attrs)
+            if nid.startswith("Report:"):
+                self._recount(nid, attrs)
+        self.version += 1
+
+    def _index(self, nid: str, attrs: dict[str, Any]) -> None:
+        label = attrs["label"]
+        self.by_label.setdefault(label, {})[nid] = None
+        texts = tuple(
+            v for v in (_key(nid, attrs), *map(attrs.get, SEARCHED)) if isinstance(v, str)
+        )
+        for gram in _grams(texts):
+            self.grams.setdefault(gram, set()).add(nid)
+        spellings: tuple[str, ...] = ()
+        if label == Label.POLICY:
+            found = {_key(nid, attrs), attrs.get("doc_number"), *(attrs.get("aliases") or ())}
+            spellings = tuple(s for s in found if isinstance(s, str))
+            for spelling in spellings:
+                self.spellings.setdefault(spelling, set()).add(nid)
+        self._indexed[nid] = (label, texts, spellings)
+
+    def _unindex(self, nid: str) -> None:
+        indexed = self._indexed.pop(nid, None)
+        if indexed is None:
+            return
+        label, texts, spellings = indexed
+        self.by_label[label].pop(nid, None)
+        for gram in _grams(texts):
+            _discard(self.grams, gram, nid)
+        for spelling in spellings:
+            _discard(self.spellings, spelling, nid)
+
+    def _recount(self, report: str, attrs: dict[str, Any] | None) -> None:
+        old = self.contributions.pop(report, None)
+        if old is not None:
+            self._add(report, old, -1)
+        if attrs is None:
+            return
+        new = Contribution(
+            attrs.get("year"),
+            tuple(far for far, _ in typed_neighbours(self.graph, report, Rel.ABOUT, "out")),
+            {
+                far: e.get("count") or 0
+                for far, e in typed_neighbours(self.graph, report, Rel.CITES, "out")
+            },
+        )
+        self.contributions[report] = new
+        self._add(report, new, +1)
+
+    def _add(self, report: str, c: Contribution, sign: int) -> None:
+        for policy, count in c.cites.items():
+            tally = self.policies.setdefault(policy, PolicyTally())
+            if sign > 0:
+                tally.reports[report] = c.year
+            else:
+                tally.reports.pop(report, None)
+            tally.mentions += sign * count
+            for region in c.regions:
+                _count(tally.regions, region, sign)
+                if c.year is not None:
+                    _count(tally.region_years, (region, c.year), sign)
+                _count(self.region_policies.setdefault(region, Counter()), policy, sign)
+            if not tally.reports:
+                del self.policies[policy]
+
+    # --- reads ----------------------------------------------------------------------------
+    def nodes(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(node id, attributes)`` of every node with ``label``."""
+        node = self.graph._node
+        for nid in self.by_label.get(label, {}):
+            yield nid, node[nid]
+
+    def policies_spelled(self, spellings: Iterable[str]) -> list[str]:
+        """Policy node ids with any of these spellings (id, 文号 or alias)."""
+        found: set[str] = set()
+        for spelling in spellings:
+            found |= self.spellings.get(spelling, set())
+        return sorted(found)
+
+    def candidates(self, text: str) -> set[str]:
+        """Nodes whose indexed strings hold every 1- or 2-character piece of ``text`` (a
+        superset of those containing ``text``)."""
+        pieces = sorted(
+            (self.grams.get(g, set()) for g in _grams((text,), single=len(text) == 1)), key=len
+        )
+        if not pieces:
+            return set()
+        found = set(pieces[0])
+        for more in pieces[1:]:
+            found &= more
+            if not found:
+                break
+        return found
+
+    def derived(self, key: Any, compute: Any) -> Any:
+        """``compute()``, kept until the next write (rankings over the aggregates)."""
+        held = self._derived.get(key)
+        if held is not None and held[0] == self.version:
+            return held[1]
+        value = compute()
+        self._derived[key] = (self.version, value)
+        return value
+
+
+def _key(nid: str, attrs: dict[str, Any]) -> str:
+    label, key = split_node_id(nid)
+    return str(attrs.get(KEYS[label], key))
+
+
+def _grams(texts: Iterable[str], *, single: bool = True) -> set[str]:
+    """The 2-character pieces of ``texts`` (and single characters unless told not to)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(text[i : i + 2] for i in range(len(text) - 1))
+        if single:
+            found.update(text)
+    return found
+
+
+def _discard(postings: dict[str, set[str]], key: str, nid: str) -> None:
+    held = postings.get(key)
+    if held is not None:
+        held.discard(nid)
+        if not held:
+            del postings[key]
+
+
+def _count(counts: Counter[Any], key: Any, sign: int) -> None:
+    """Add ``sign`` to ``counts[key]``, dropping the key at zero."""
+    counts[key] += sign
+    if counts[key] <= 0:
+        del counts[key]
