@@ -11,6 +11,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -60,9 +61,9 @@ def main() -> None:
         read = median_ms(lambda: NameIndex.read(store, [Label.POLICY]), args.runs)
         print(f"read and index the policy spellings (once per snapshot): {read:.0f} ms")
         for typo in TYPOS:
-            narrowed = median_ms(lambda t=typo: index.closest(t), args.runs)
-            everything = median_ms(lambda t=typo: scan_all(index, t), args.runs)
-            whole = median_ms(lambda t=typo: not_found(store, t), args.runs)
+            narrowed = median_ms(partial(index.closest, typo), args.runs)
+            everything = median_ms(partial(scan_all, index, typo), args.runs)
+            whole = median_ms(partial(not_found, store, typo), args.runs)
             shown = ", ".join(not_found(store, typo)[:3])
             print(
                 f"{typo}: closest {narrowed:.0f} ms (WRatio over all: {everything:.0f} ms), "
