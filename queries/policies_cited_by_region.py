@@ -12,10 +12,10 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
-from graph.model import Label, Rel
+from graph.model import Rel
 from ingest.model import PolicyKind
 from queries.base import NamedQuery, Row
-from queries.embedded import ancestors, key_of, nodes_of, out_edges, prop, targets
+from queries.embedded import in_edges, key_of, out_edges, prop
 from queries.matching import (
     REGION_MATCH,
     YEAR_FILTER,
@@ -79,21 +79,29 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 
 
 def _reports(graph: nx.MultiDiGraph, params: Params) -> set[str]:
-    """Reports about the region (or within it, when asked), in the year range."""
-    wanted = set(matching_regions(graph, params.region))
+    """Reports about the region (or within it, when asked), in the year range: read from the
+    regions' ABOUT relationships, not from every report."""
+    regions = set(matching_regions(graph, params.region))
+    if params.include_subregions:
+        regions = _below(graph, regions)
     return {
         report
-        for report, attrs in nodes_of(graph, Label.REPORT)
-        if year_ok(attrs.get("year"), params.year_from, params.year_to)
-        and any(
-            _inside(graph, about, wanted, params.include_subregions)
-            for about in targets(graph, report, Rel.ABOUT)
-        )
+        for region in regions
+        for report, _ in in_edges(graph, region, Rel.ABOUT)
+        if year_ok(prop(graph, report, "year"), params.year_from, params.year_to)
     }
 
 
-def _inside(graph: nx.MultiDiGraph, region: str, wanted: set[str], deep: bool) -> bool:
-    return bool(ancestors(graph, region) & wanted) if deep else region in wanted
+def _below(graph: nx.MultiDiGraph, regions: set[str]) -> set[str]:
+    """The regions and every region within them along ``PART_OF``."""
+    seen = set(regions)
+    todo = list(regions)
+    while todo:
+        for child, _ in in_edges(graph, todo.pop(), Rel.PART_OF):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
 
 
 def _row(graph: nx.MultiDiGraph, policy: str, uses: list[tuple[Any, int]]) -> dict[str, Any]:
