@@ -31,14 +31,24 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from functools import partial
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 
 from api.errors import RequestStoppedError, StoreUnavailableError
 from config.settings import Settings
 from graph.model import Label, Rel
-from graph.store import Direction, Edge, GraphStats, GraphStore, Node, Page, QuerySpec, StoreError
+from graph.store import (
+    CitationPage,
+    Direction,
+    Edge,
+    GraphStats,
+    GraphStore,
+    Node,
+    Page,
+    QuerySpec,
+    StoreError,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -303,6 +313,17 @@ def _retrieved(future: asyncio.Future[None]) -> None:
         future.exception()
 
 
+class CitationAsk(NamedTuple):
+    """Which page of a policy's citations is asked for (the arguments of
+    ``GraphStore.citations`` besides the policies)."""
+
+    limit: int
+    offset: int = 0
+    year_from: int | None = None
+    year_to: int | None = None
+    province: str | None = None
+
+
 class StoreGateway:
     """The store as resolvers see it; create one per request (its caches live that long).
 
@@ -320,6 +341,7 @@ class StoreGateway:
         self._hops = ThreadHops(shared=not reads_in_parallel, work=self.work)
         self._node_loaders: dict[Label, BatchLoader[str, Node | None]] = {}
         self._edge_loaders: dict[EdgeKey, BatchLoader[str, list[Edge]]] = {}
+        self._citation_loaders: dict[CitationAsk, BatchLoader[str, CitationPage]] = {}
 
     def stop(self) -> None:
         """The request has ended: no more store calls, pending loads and hops cancelled."""
@@ -329,6 +351,8 @@ class StoreGateway:
             node_loader.cancel()
         for edge_loader in self._edge_loaders.values():
             edge_loader.cancel()
+        for citation_loader in self._citation_loaders.values():
+            citation_loader.cancel()
 
     def node(self, label: Label, key: str) -> Awaitable[Node | None]:
         """One node, batched with every other node of ``label`` asked for in the same tick."""
@@ -350,6 +374,17 @@ class StoreGateway:
     ) -> Awaitable[list[list[Edge]]]:
         """:meth:`edges` of many nodes at once, in the order asked (queued when called)."""
         return self._edge_loader((label, rel, direction)).load_many(keys)
+
+    def citations(self, policy: str, ask: CitationAsk) -> Awaitable[CitationPage]:
+        """One page of a policy's citations (``GraphStore.citations``), batched with the
+        other policies asking for the same page in the same tick."""
+        if ask not in self._citation_loaders:
+
+            async def load(keys: list[str]) -> list[CitationPage]:
+                return await self.call(self.store.citations, keys, **ask._asdict())
+
+            self._citation_loaders[ask] = BatchLoader(load)
+        return self._citation_loaders[ask].load(policy)
 
     async def call(self, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Any synchronous function of the store (``lookups.find_region(store, …)``) in a

@@ -56,22 +56,19 @@ class ReferenceRoutes:
         policy = await call_store(lookups.find_policy, self.store, title=title)
         if policy is None:
             raise HTTPException(404, f"no policy titled {title!r}")
-        [edges] = await call_store(self.store.edges_of, Label.POLICY, [policy.key], Rel.CITES, "in")
-        reports = await self._nodes(Label.REPORT, [e.source[1] for e in edges])
-        years = {r.key: r.props.get("year") for r in reports if r is not None}
-        ordered = sorted(edges, key=lambda e: (-(years.get(e.source[1]) or 0), e.source[1]))
-        page = ordered[:first]
-        regions = await self._regions_of([e.source[1] for e in page])
+        [found] = await call_store(self.store.citations, [policy.key], limit=first)
+        regions = await self._regions_of([e.source[1] for e in found.edges])
         rows = [
             {
-                "year": years.get(e.source[1]),
+                "year": year,
                 "region": _region_json(region),
                 "evidence": [{"text": text} for text, _, _ in evidence_triples(e.props)],
             }
-            for e, region in zip(page, regions, strict=True)
+            for e, year, region in zip(found.edges, found.years, regions, strict=True)
         ]
         kind = policy.props.get("kind")
-        return {"title": policy.props.get("title"), "kind": kind, "total": len(edges), "rows": rows}
+        heading = policy.props.get("title")
+        return {"title": heading, "kind": kind, "total": found.total, "rows": rows}
 
     async def region_cited_policies(self, code: str, first: int = 20) -> Json:
         """A region, its parent and the policies its reports cite, most cited first."""

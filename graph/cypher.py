@@ -178,6 +178,32 @@ EDGES_OF: dict[tuple[Label, Rel, str], str] = {
     for direction in ("out", "in")
 }
 
+# --- a policy's citations, paged in the server ------------------------------------------------
+# Newest report year first (unknown last), then report id: only the page's evidence is read.
+_CITATION_FILTER = (
+    "($year_from IS NULL OR rep.year >= $year_from) AND ($year_to IS NULL OR rep.year <= $year_to) "
+    "AND ($province IS NULL OR left(COLLECT { MATCH (rep)-[:ABOUT]->(g:Region) "
+    "RETURN g.code ORDER BY g.code LIMIT 1 }[0], 2) = $province)"
+)
+CITATIONS_PAGE = (
+    "UNWIND $policies AS policy CALL (policy) { "
+    "MATCH (:Policy {id: policy})<-[c:CITES]-(rep:Report) "
+    f"WHERE {_CITATION_FILTER} "
+    "WITH c, rep ORDER BY coalesce(rep.year, 0) DESC, rep.id SKIP $offset LIMIT $limit "
+    "RETURN collect({report: rep.id, year: rep.year, props: properties(c)}) AS rows } "
+    "RETURN policy, rows"
+)
+CITATIONS_TOTAL = (
+    "UNWIND $policies AS policy RETURN policy, "
+    f"COUNT {{ MATCH (:Policy {{id: policy}})<-[:CITES]-(rep:Report) WHERE {_CITATION_FILTER} }} "
+    "AS total"
+)
+# Unfiltered, the total is the policy's CITES degree (Neo4j keeps it: no relationship read).
+CITATIONS_COUNT = (
+    "UNWIND $policies AS policy OPTIONAL MATCH (p:Policy {id: policy}) "
+    "RETURN policy, COUNT { (p)<-[:CITES]-(:Report) } AS total"
+)
+
 # --- generic reads ----------------------------------------------------------------------------
 _WHERE = (
     "all(k IN keys($where) WHERE CASE WHEN $where[k] IS NULL THEN n[k] IS NULL "

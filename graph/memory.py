@@ -52,10 +52,11 @@ import networkx as nx
 
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
-from graph.order import matches, order_far_edges, order_nodes, sort_nodes
+from graph.order import citation_page, matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
 from graph.store import (
+    CitationPage,
     ClosesOnExit,
     Direction,
     Edge,
@@ -274,6 +275,49 @@ class MemoryStore(ClosesOnExit):
             found = list(self._nodes_of(label, where or {}))
         ordered = order_nodes(found, order_by, descending=descending)
         return Page(items=ordered[offset : offset + limit], total=len(found))
+
+    def citations(
+        self,
+        policies: Sequence[str],
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        province: str | None = None,
+    ) -> list[CitationPage]:
+        """For each policy, one page of its citations, newest report year first (see
+        :meth:`graph.store.GraphStore.citations`)."""
+        pages = []
+        with self._lock:
+            for key in policies:
+                edges, years, regions = self._citations_of(key, province)
+                page = citation_page(
+                    edges,
+                    years,
+                    regions,
+                    limit=limit,
+                    offset=offset,
+                    year_from=year_from,
+                    year_to=year_to,
+                    province=province,
+                )
+                pages.append(page)
+        return pages
+
+    def _citations_of(
+        self, policy: str, province: str | None
+    ) -> tuple[list[Edge], dict[str, Any], dict[str, str | None]]:
+        """A policy's CITES edges, its citing reports' years and (for a province) regions."""
+        [edges] = self.edges_of(Label.POLICY, [policy], Rel.CITES, "in")
+        reports = [edge.source[1] for edge in edges]
+        found = [n for n in self.get_nodes(Label.REPORT, reports) if n is not None]
+        years = {node.key: node.props.get("year") for node in found}
+        if province is None:
+            return edges, years, {}
+        about = self.edges_of(Label.REPORT, reports, Rel.ABOUT, "out")
+        lowest = [min((edge.target[1] for edge in a), default=None) for a in about]
+        return edges, years, dict(zip(reports, lowest, strict=True))
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Answer a named research question on the graph, under the lock."""

@@ -49,6 +49,7 @@ from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
 from graph.store import (
+    CitationPage,
     ClosesOnExit,
     Direction,
     Edge,
@@ -205,6 +206,37 @@ class Neo4jStore(ClosesOnExit):
             return Page([_node(label, row["props"]) for row in rows], total)
 
         return self._read(page)
+
+    def citations(
+        self,
+        policies: Sequence[str],
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        province: str | None = None,
+    ) -> list[CitationPage]:
+        """For each policy, one page of its citations, ordered and cut in the server (see
+        :meth:`graph.store.GraphStore.citations`); one read transaction for all."""
+        params = {
+            "policies": list(dict.fromkeys(policies)),
+            "limit": max(0, limit),
+            "offset": max(0, offset),
+            "year_from": year_from,
+            "year_to": year_to,
+            "province": province,
+        }
+        filtered = year_from is not None or year_to is not None or province is not None
+        count = cypher.CITATIONS_TOTAL if filtered else cypher.CITATIONS_COUNT
+
+        def pages(tx: ManagedTransaction) -> dict[str, CitationPage]:
+            totals = {row["policy"]: row["total"] for row in tx.run(count, params)}
+            rows = {row["policy"]: row["rows"] for row in tx.run(cypher.CITATIONS_PAGE, params)}
+            return {key: _citation_page(key, rows[key], totals[key]) for key in totals}
+
+        found = self._read(pages) if policies else {}
+        return [found[key] for key in policies]
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Answer a named research question with its Cypher (a read transaction limited to
@@ -437,6 +469,14 @@ def _clean(props: Mapping[str, Any], key: str | None = None) -> dict[str, Any]:
 def _node(label: Label, props: Mapping[str, Any]) -> Node:
     key = KEYS[label]
     return Node(label, str(props[key]), _clean(props, key))
+
+
+def _citation_page(policy: str, rows: Sequence[Mapping[str, Any]], total: int) -> CitationPage:
+    target = (Label.POLICY, policy)
+    edges = [
+        Edge(Rel.CITES, (Label.REPORT, row["report"]), target, _clean(row["props"])) for row in rows
+    ]
+    return CitationPage(edges, [row["year"] for row in rows], int(total))
 
 
 def _edge(rel: Rel, row: Mapping[str, Any]) -> Edge:

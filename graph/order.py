@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.store import Direction, Edge, Node
+from graph.store import CitationPage, Direction, Edge, Node
 
 
 def matches(props: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
@@ -62,3 +62,48 @@ def order_far_edges(edges: Sequence[Edge], direction: Direction) -> list[Edge]:
         return (key, edge.type, label)  # StrEnum members compare as their values, no lookup
 
     return sorted(edges, key=far)
+
+
+def citation_page(
+    edges: Sequence[Edge],
+    years: Mapping[str, int | None],
+    regions: Mapping[str, str | None],
+    *,
+    limit: int,
+    offset: int = 0,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    province: str | None = None,
+) -> CitationPage:
+    """The page :meth:`graph.store.GraphStore.citations` answers, from all of a policy's CITES
+    ``edges``, the year of each citing report and its region code (by report id).
+
+    Example:
+        >>> from graph.model import Label, Rel
+        >>> cites = [Edge(Rel.CITES, (Label.REPORT, r), (Label.POLICY, "p")) for r in "abc"]
+        >>> page = citation_page(cites, {"a": 2020, "b": None, "c": 2023}, {}, limit=2)
+        >>> [e.source[1] for e in page.edges], page.years, page.total
+        (['c', 'a'], [2023, 2020], 3)
+    """
+
+    def kept(edge: Edge) -> bool:
+        report = edge.source[1]
+        if not _year_within(years.get(report), year_from, year_to):
+            return False
+        code = regions.get(report)
+        return province is None or (code is not None and code[:2] == province)
+
+    ordered = sorted(
+        filter(kept, edges), key=lambda e: (-(years.get(e.source[1]) or 0), e.source[1])
+    )
+    shown = ordered[max(0, offset) : max(0, offset) + max(0, limit)]
+    return CitationPage(shown, [years.get(e.source[1]) for e in shown], len(ordered))
+
+
+def _year_within(year: int | None, year_from: int | None, year_to: int | None) -> bool:
+    """Whether ``year`` lies in the closed range; unknown years only when no bound is given."""
+    if year_from is None and year_to is None:
+        return True
+    if year is None:
+        return False
+    return (year_from is None or year >= year_from) and (year_to is None or year <= year_to)

@@ -60,6 +60,16 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class CitationPage:
+    """One page of a policy's citations: CITES edges, the year of each citing report (None
+    when unknown), and how many citations matched in all."""
+
+    edges: Sequence[Edge]
+    years: Sequence[int | None]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class UpsertResult:
     """What one ``upsert_report`` did."""
 
@@ -174,6 +184,25 @@ class GraphStore(Protocol):
         offset: int = 0,
     ) -> Page:
         """Nodes of ``label`` whose properties equal ``where``, ordered (key breaks ties)."""
+        ...
+
+    def citations(
+        self,
+        policies: Sequence[str],
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        province: str | None = None,
+    ) -> list[CitationPage]:
+        """For each policy key, the reports citing it as one page of CITES edges:
+        newest report year first (unknown years last), then report id; only years within
+        ``year_from``..``year_to`` when either is given (unknown years then never match);
+        only reports whose region code (the lowest they are ABOUT) starts with the two-digit
+        ``province`` prefix when given. Ordered and paged inside the store, evidence read for
+        the page only (:func:`graph.order.citation_page` is the reference); one call for
+        many policies (a nested GraphQL list asks for all of its items' pages at once)."""
         ...
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ import httpx
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.store import (
+    CitationPage,
     Direction,
     Edge,
     GraphStats,
@@ -35,7 +36,7 @@ from ingest.model import Extraction, Mention, PolicyRef, RegionInfo, ReportMeta
 from ingest.vocabulary import PolicyKind, RegionLevel
 from tests.store_fixtures import all_reports
 
-READS = ("ping", "stats", "get_nodes", "edges_of", "find_nodes", "run", "dump")
+READS = ("ping", "stats", "get_nodes", "edges_of", "find_nodes", "citations", "run", "dump")
 
 
 def filled_memory_store(reports: Sequence[Extraction] | None = None) -> MemoryStore:
@@ -117,6 +118,10 @@ class CountingStore:
         return self.inner.find_nodes(
             label, where=where, order_by=order_by, descending=descending, limit=limit, offset=offset
         )
+
+    def citations(self, policies: Sequence[str], **page: Any) -> list[CitationPage]:
+        self._count("citations")
+        return self.inner.citations(policies, **page)
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         self._count("run")

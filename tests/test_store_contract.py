@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from itertools import permutations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,8 @@ import graph.resolve
 from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
-from graph.store import Edge, GraphStore, Node, StoreError
+from graph.order import citation_page
+from graph.store import CitationPage, Edge, GraphStore, Node, StoreError
 from ingest.model import Attribution, Extraction, Provenance
 from tests import store_fixtures as fx
 
@@ -462,3 +464,49 @@ def test_a_fetched_report_keeps_its_url_fetch_time_and_archive_record(store: Gra
         "fetched_at": fetched.fetched_at,
         "archive_record": fetched.archive_record,
     }
+
+
+# --- a policy's citations, paged in the store --------------------------------------------------
+CITATION_ASKS: list[dict[str, Any]] = [
+    {"limit": 50},
+    {"limit": 1},
+    {"limit": 1, "offset": 1},
+    {"limit": 5, "offset": 7},
+    {"limit": 50, "year_from": 2020},
+    {"limit": 50, "year_to": 2019},
+    {"limit": 50, "province": "42"},
+    {"limit": 50, "province": "11"},
+]
+
+
+def reference_citations(store: GraphStore, policy: str, ask: dict[str, Any]) -> CitationPage:
+    """The page :func:`graph.order.citation_page` makes from the whole dump."""
+    nodes, edges = store.dump()
+    cites = [e for e in edges if e.type == Rel.CITES and e.target == (Label.POLICY, policy)]
+    years = {n.key: n.props.get("year") for n in nodes if n.label == Label.REPORT}
+    regions: dict[str, str | None] = {}
+    for edge in edges:
+        if edge.type == Rel.ABOUT:
+            known = regions.get(edge.source[1])
+            regions[edge.source[1]] = min(edge.target[1], known or edge.target[1])
+    return citation_page(cites, years, regions, **ask)
+
+
+def test_citations_are_paged_newest_first(store: GraphStore) -> None:
+    ingest(store, fx.all_reports())
+    [page, missing] = store.citations([fx.PROVINCE_PLAN, "no such policy"], limit=1)
+    assert (page.total, page.years) == (3, [2020])
+    assert [e.source for e in page.edges] == [(Label.REPORT, "c" * 16)]
+    assert (
+        page.edges[0].props
+        == reference_citations(store, fx.PROVINCE_PLAN, {"limit": 1}).edges[0].props
+    )
+    assert missing == CitationPage([], [], 0)
+
+
+@pytest.mark.parametrize("ask", CITATION_ASKS, ids=str)
+def test_citations_answer_as_the_reference(store: GraphStore, ask: dict[str, Any]) -> None:
+    ingest(store, fx.all_reports())
+    policies = sorted(keys(store, Label.POLICY))
+    expected = [reference_citations(store, policy, ask) for policy in policies]
+    assert store.citations(policies, **ask) == expected

@@ -8,10 +8,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import strawberry
 
+from api.loaders import CitationAsk
 from api.schema import mentions as mention_types
 from api.schema import region as region_types
 from api.schema import report as report_types
@@ -20,16 +19,14 @@ from api.schema.common import (
     described,
     gateway,
     province_prefix,
-    region_code,
     related,
     window,
-    year_in,
 )
 from api.schema.pagination import Connection, connection_from_slice
 from api.schema.refs import CitationRef, InstitutionRef, RegionRef
 from api.schema.vocabulary import PolicyKind, member_or_other
 from graph.model import Label, Rel
-from graph.store import Edge, Node
+from graph.store import Node
 
 
 @strawberry.type(description="A law, regulation, plan or normative document cited in 《》.")
@@ -69,18 +66,16 @@ class Policy:
         province_code: str | None = None,
     ) -> Connection[CitationRef]:
         page = window(info, first, after)
-        province = province_prefix(province_code)
-        edges = await gateway(info).edges(Label.POLICY, self.id, Rel.CITES, "in")
-        years = await report_years(info, edges)
-        kept = newest_edges_first(edges, years)
-        if year_from is not None or year_to is not None:  # a policy may have thousands
-            kept = [e for e in kept if year_in(years.get(e.source[1]), year_from, year_to)]
-        if province is not None:
-            kept = await in_province(info, kept, province)
-        shown = page.slice(kept)
-        citations = [report_types.Citation.from_edge(e, years.get(e.source[1])) for e in shown]
+        ask = CitationAsk(
+            page.limit, page.offset, year_from, year_to, province_prefix(province_code)
+        )  # ordered and paged in the store: a policy may have thousands
+        found = await gateway(info).citations(self.id, ask)
+        citations = [
+            report_types.Citation.from_edge(edge, year)
+            for edge, year in zip(found.edges, found.years, strict=True)
+        ]
         await report_types.fetch_citation_ends(info, citations)
-        return connection_from_slice(citations, total=len(kept), window=page)
+        return connection_from_slice(citations, total=found.total, window=page)
 
     @described(description="Documents this one implements (nested 〈〉 titles).")
     async def implements(self, info: Info) -> list[Policy]:
@@ -101,28 +96,3 @@ class Policy:
         return await related(
             info, Label.POLICY, self.id, Rel.ISSUED_IN, "out", region_types.Region.from_node
         )
-
-
-async def report_years(info: Info, edges: Sequence[Edge]) -> dict[str, int | None]:
-    """The year of each report at the source end of ``edges``."""
-    reports = await gateway(info).nodes(Label.REPORT, [edge.source[1] for edge in edges])
-    return {r.key: r.props.get("year") for r in reports if r is not None}
-
-
-def newest_edges_first(edges: Sequence[Edge], years: Mapping[str, int | None]) -> list[Edge]:
-    """CITES edges ordered by their report: newest year first, then report and policy id.
-
-    Only the page asked for becomes :class:`Citation` objects (a policy may have thousands).
-    """
-    return sorted(edges, key=lambda e: (-(years.get(e.source[1]) or 0), e.source[1], e.target[1]))
-
-
-async def in_province(info: Info, edges: list[Edge], prefix: str) -> list[Edge]:
-    """The CITES edges whose report is about a region of the province with code ``prefix``."""
-    reports = [edge.source[1] for edge in edges]
-    about = await gateway(info).edges_many(Label.REPORT, reports, Rel.ABOUT, "out")
-    return [
-        edge
-        for edge, regions in zip(edges, about, strict=True)
-        if (code := region_code(regions)) is not None and code[:2] == prefix
-    ]
