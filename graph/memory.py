@@ -50,6 +50,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from graph.memory_index import attach_index
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
 from graph.order import citation_page, matches, order_far_edges, order_nodes, sort_nodes
@@ -126,6 +127,7 @@ class MemoryStore(ClosesOnExit):
         else:
             self.graph, self._aliases, self._loaded = read_graph_file(self._path)
         self._sources = source_index(self.graph)
+        self._index = attach_index(self.graph)  # graph/memory_index.py: kept up to date on writes
 
     @property
     def path(self) -> Path | None:
@@ -216,15 +218,18 @@ class MemoryStore(ClosesOnExit):
             self.graph = nx.MultiDiGraph()
             self._aliases = {}
             self._sources = {}
+            self._index = attach_index(self.graph)
             self._changed()
 
     def _in_tx(self, work: Callable[[MemoryTx], _T], what: str) -> _T:
         tx = MemoryTx(self.graph, self._aliases, self._sources)
         try:
-            return work(tx)
+            done = work(tx)
         except Exception as exc:
             tx.rollback()
             raise StoreError(f"could not write {what}: {exc}") from exc
+        self._index.refresh(tx.touched)
+        return done
 
     def _changed(self) -> None:
         self._unsaved += 1
@@ -385,6 +390,7 @@ class MemoryTx:
         self.aliases = aliases
         self.sources = sources  # Report.source → report ids, kept in step with the graph
         self._undo: list[Callable[[], None]] = []
+        self.touched: list[str] = []  # nodes whose attributes or relationships changed
 
     def rollback(self) -> None:
         """Undo every change made through this transaction, newest first."""
@@ -502,6 +508,7 @@ class MemoryTx:
 
     # --- journalled primitives ------------------------------------------------------------
     def _set_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        self.touched.append(nid)
         current = self.graph.nodes.get(nid)
         if current is not None:
             self._index_source(nid, current, add=False)
@@ -515,6 +522,7 @@ class MemoryTx:
         current.update(attrs)
 
     def _set_edge(self, u: str, v: str, key: str, attrs: dict[str, Any]) -> None:
+        self.touched += (u, v)
         if not self.graph.has_edge(u, v, key):
             self.graph.add_edge(u, v, key=key, **attrs)
             self._undo.append(lambda: self.graph.remove_edge(u, v, key))
@@ -530,6 +538,7 @@ class MemoryTx:
             *self.graph.in_edges(nid, keys=True, data=True),
             *self.graph.out_edges(nid, keys=True, data=True),
         ]
+        self.touched += (nid, *(u for u, _, _, _ in edges), *(v for _, v, _, _ in edges))
         saved = [(u, v, k, dict(data)) for u, v, k, data in edges]
         self._index_source(nid, attrs, add=False)
         self.graph.remove_node(nid)

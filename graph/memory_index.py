@@ -76,6 +76,7 @@ class PolicyTally:
     mentions: int = 0
     regions: Counter[str] = field(default_factory=Counter)  # region → citing reports
     region_years: Counter[tuple[str, int]] = field(default_factory=Counter)
+    newest_first: list[str] | None = None  # citing reports in citation order, until a change
 
 
 class GraphIndex:
@@ -153,6 +154,7 @@ class GraphIndex:
     def _add(self, report: str, c: Contribution, sign: int) -> None:
         for policy, count in c.cites.items():
             tally = self.policies.setdefault(policy, PolicyTally())
+            tally.newest_first = None
             if sign > 0:
                 tally.reports[report] = c.year
             else:
@@ -179,6 +181,29 @@ class GraphIndex:
         for spelling in spellings:
             found |= self.spellings.get(spelling, set())
         return sorted(found)
+
+    def citing_reports(self, policy: str) -> list[tuple[str, int | None]]:
+        """``(report node id, year)`` of the reports citing ``policy`` (a node id): newest
+        year first, unknown years last, then report id; sorted once after a change.
+
+        Example:
+            >>> g = nx.MultiDiGraph()
+            >>> for rid, year in (("a", 2020), ("b", 2023), ("c", None)):
+            ...     g.add_node(f"Report:{rid}", label="Report", year=year)
+            ...     _ = g.add_edge(f"Report:{rid}", "Policy:p", key="CITES", type="CITES")
+            >>> g.add_node("Policy:p", label="Policy")
+            >>> attach_index(g).citing_reports("Policy:p")
+            [('Report:b', 2023), ('Report:a', 2020), ('Report:c', None)]
+        """
+        tally = self.policies.get(policy)
+        if tally is None:
+            return []
+        if tally.newest_first is None:
+            years = tally.reports
+            tally.newest_first = sorted(
+                years, key=lambda r: (years[r] is None, -(years[r] or 0), r)
+            )
+        return [(report, tally.reports[report]) for report in tally.newest_first]
 
     def candidates(self, text: str) -> set[str]:
         """Nodes whose indexed strings hold every 1- or 2-character piece of ``text`` (a

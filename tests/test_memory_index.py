@@ -1,0 +1,125 @@
+"""The embedded store's indexes and aggregates (graph/memory_index.py) stay true to the graph.
+
+Every named query answered from the index equals the same query scanning a copy of the graph
+(which no store indexes) after new reports, a replaced report, a deleted one, a write that
+failed half-way and a reload from disk; and on both stores the aggregates follow a delete and
+a replacement (most cited, search, diffusion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import graph.resolve
+from config.settings import Settings
+from graph.memory import MemoryStore
+from graph.memory_index import index_of
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore, StoreError
+from queries import QUERIES, run_query
+from tests.neo4j_server import wipe_all_nodes
+from tests.store_fixtures import LAW, PROVINCE_PLAN, all_reports, report_a_changed, report_b
+from tests.test_queries_contract import CASES
+
+
+def scanned(store: MemoryStore, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query's rows read from a copy of the graph, which has no index."""
+    copy = store.graph.copy()
+    assert index_of(copy) is None
+    query = QUERIES[name]
+    return query.run_networkx(copy, query.bind(params))
+
+
+def assert_index_agrees(store: MemoryStore) -> None:
+    assert index_of(store.graph) is not None
+    for name, params in CASES:
+        assert run_query(store, name, params) == scanned(store, name, params), (name, params)
+
+
+def test_indexed_answers_equal_a_scan_after_every_kind_of_write(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    for extraction in all_reports():
+        store.upsert_report(extraction)
+    assert_index_agrees(store)
+    assert store.upsert_report(report_a_changed()).status == "replaced"
+    assert_index_agrees(store)
+    assert store.delete_report(report_b().report_id)
+    assert_index_agrees(store)
+    store.close()
+    with MemoryStore(tmp_path) as reloaded:
+        assert_index_agrees(reloaded)
+        reloaded.clear()
+        assert run_query(reloaded, "top_cited_policies", {}) == []
+        assert run_query(reloaded, "search", {"text": "法"}) == []
+
+
+def test_a_failed_write_leaves_the_aggregates_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = MemoryStore(None)
+    for extraction in all_reports()[:2]:
+        store.upsert_report(extraction)
+    before = {name: run_query(store, name, params) for name, params in CASES}
+    written = graph.resolve.write_rows
+
+    def write_then_fail(*args: object, **kwargs: object) -> int:
+        written(*args, **kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(graph.resolve, "write_rows", write_then_fail)
+    with pytest.raises(StoreError, match="disk on fire"):
+        store.upsert_report(report_a_changed())  # replaces A: its deletion is rolled back too
+    monkeypatch.undo()
+    assert {name: run_query(store, name, params) for name, params in CASES} == before
+    assert_index_agrees(store)
+
+
+# --- both stores: the aggregates follow deletes and replacements ---------------------------
+
+
+@pytest.fixture
+def memory() -> GraphStore:
+    return MemoryStore(data_dir=None)
+
+
+@pytest.fixture
+def neo4j(neo4j_settings: Settings) -> Iterator[GraphStore]:
+    wipe_all_nodes(neo4j_settings)
+    with Neo4jStore(neo4j_settings) as store:
+        yield store
+    wipe_all_nodes(neo4j_settings)
+
+
+@pytest.fixture(params=["memory", "neo4j"])
+def store(request: pytest.FixtureRequest) -> GraphStore:
+    found: GraphStore = request.getfixturevalue(request.param)
+    return found
+
+
+def top(store: GraphStore) -> list[tuple[str, int, int, int]]:
+    rows = run_query(store, "top_cited_policies", {"limit": 3})
+    return [(r["policy_id"], r["regions"], r["reports"], r["mentions"]) for r in rows]
+
+
+@pytest.mark.neo4j
+def test_aggregates_follow_a_delete_and_a_replacement(store: GraphStore) -> None:
+    for extraction in all_reports():
+        store.upsert_report(extraction)
+    assert top(store)[:2] == [(PROVINCE_PLAN, 3, 3, 3), (LAW, 2, 2, 2)]
+    assert store.delete_report(report_b().report_id)
+    assert top(store)[0] == (PROVINCE_PLAN, 2, 2, 2)
+    assert "420325" not in {
+        code
+        for step in run_query(store, "policy_diffusion", {"policy": PROVINCE_PLAN})
+        for code in step["regions"]
+    }
+    assert run_query(store, "search", {"text": "房县", "labels": "Region"}) == []
+    store.upsert_report(report_b())
+    assert top(store)[:2] == [(PROVINCE_PLAN, 3, 3, 3), (LAW, 2, 2, 2)]
+    assert [r["key"] for r in run_query(store, "search", {"text": "房县", "labels": "Region"})] == [
+        "420325"
+    ]
