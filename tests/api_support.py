@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
+import pytest
 
+from config.settings import Settings
+from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.store import (
@@ -34,6 +37,7 @@ from graph.store import (
 )
 from ingest.model import Extraction, Mention, PolicyRef, RegionInfo, ReportMeta
 from ingest.vocabulary import PolicyKind, RegionLevel
+from tests.neo4j_server import wipe_all_nodes
 from tests.store_fixtures import all_reports
 
 READS = ("ping", "stats", "get_nodes", "edges_of", "find_nodes", "citations", "run", "dump")
@@ -45,6 +49,23 @@ def filled_memory_store(reports: Sequence[Extraction] | None = None) -> MemorySt
     for extraction in reports if reports is not None else all_reports():
         store.upsert_report(extraction)
     return store
+
+
+@pytest.fixture(
+    name="store", scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+)
+def abc_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """A real store of each kind holding reports A, B and C (import it into a test module)."""
+    if request.param == "memory":
+        yield filled_memory_store()
+        return
+    settings: Settings = request.getfixturevalue("neo4j_settings")
+    wipe_all_nodes(settings)
+    with open_store(settings) as neo4j:
+        for extraction in all_reports():
+            neo4j.upsert_report(extraction)
+        yield neo4j
+        neo4j.clear()
 
 
 class CountingStore:

@@ -28,9 +28,10 @@ from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from ingest.pipeline import extract_file
-from tests.api_support import (
+from tests.api_support import (  # noqa: F401 (abc_store: the `store` fixture)
     UNREACHABLE,
     CountingStore,
+    abc_store,
     error_messages,
     filled_memory_store,
     post_graphql,
@@ -55,21 +56,6 @@ EXAMPLE_QUERY = (
 def api_settings() -> Settings:
     """Settings for the app under test (GraphiQL off: the tests speak JSON)."""
     return get_settings(api_graphiql=False)
-
-
-@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
-    """A real store of each kind holding reports A, B and C."""
-    if request.param == "memory":
-        yield filled_memory_store()
-        return
-    settings: Settings = request.getfixturevalue("neo4j_settings")
-    wipe_all_nodes(settings)
-    with open_store(settings) as neo4j:
-        for extraction in all_reports():
-            neo4j.upsert_report(extraction)
-        yield neo4j
-        neo4j.clear()
 
 
 STORE_DOWN = "store unavailable: the graph database did not answer; try again later"

@@ -12,7 +12,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,15 +25,14 @@ from api.schema.pagination import encode_cursor
 from config.settings import Settings, get_settings
 from graph.factory import open_store
 from graph.store import GraphStore
-from tests.api_support import (
+from tests.api_support import (  # noqa: F401 (abc_store: the `store` fixture)
     UNREACHABLE,
     CountingStore,
+    abc_store,
     error_messages,
     filled_memory_store,
     post_graphql,
 )
-from tests.neo4j_server import wipe_all_nodes
-from tests.store_fixtures import all_reports
 
 NESTED = "{ reports(first: 5) { nodes { title region { name } cites { totalCount } } } }"
 
@@ -59,21 +58,6 @@ def client_for(store: GraphStore, **overrides: Any) -> httpx.AsyncClient:
     """An HTTP client for an app with these settings over ``store``."""
     app = create_app(get_settings(api_graphiql=False, **overrides), store=store)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-
-@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
-    """A real store of each kind holding reports A, B and C."""
-    if request.param == "memory":
-        yield filled_memory_store()
-        return
-    settings: Settings = request.getfixturevalue("neo4j_settings")
-    wipe_all_nodes(settings)
-    with open_store(settings) as neo4j:
-        for extraction in all_reports():
-            neo4j.upsert_report(extraction)
-        yield neo4j
-        neo4j.clear()
 
 
 @pytest.fixture

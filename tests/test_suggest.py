@@ -6,7 +6,6 @@ an empty answer."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from api.app import create_app
 from cli import app as fazhi_app
 from client import Fazhi
 from config.settings import Settings, get_settings
-from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.model import Label
 from graph.store import GraphStore
@@ -26,8 +24,7 @@ from services.errors import NotFoundError
 from services.lookups import find_policy, require_policy, require_region_written
 from services.querying import run_named
 from services.suggest import NameIndex, cached_index
-from tests.api_support import filled_memory_store, post_graphql
-from tests.neo4j_server import wipe_all_nodes
+from tests.api_support import abc_store, filled_memory_store, post_graphql  # noqa: F401
 from tests.store_fixtures import (
     LAW,
     PROVINCE_PLAN,
@@ -38,21 +35,6 @@ from tests.store_fixtures import (
 )
 
 TYPO_PLAN = "湖北省法治政府建设实施方安"  # 案 mistyped as 安
-
-
-@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
-    """A real store of each kind holding reports A, B and C."""
-    if request.param == "memory":
-        yield filled_memory_store()
-        return
-    settings: Settings = request.getfixturevalue("neo4j_settings")
-    wipe_all_nodes(settings)
-    with open_store(settings) as neo4j:
-        for extraction in all_reports():
-            neo4j.upsert_report(extraction)
-        yield neo4j
-        neo4j.clear()
 
 
 def not_found(store: GraphStore, query: str, **params: Any) -> NotFoundError:

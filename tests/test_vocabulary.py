@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,14 @@ import pytest
 
 from api.app import create_app
 from client import Fazhi
-from config.settings import Settings, get_settings
-from graph.factory import open_store
+from config.settings import get_settings
 from graph.model import Label
 from graph.store import GraphStore
 from ingest.vocabulary import PolicyKind, RegionLevel
 from services.exporting import export_store
 from services.querying import run_named
-from tests.api_support import filled_memory_store, post_graphql
-from tests.neo4j_server import wipe_all_nodes
-from tests.store_fixtures import PROVINCE_PLAN, all_reports
+from tests.api_support import abc_store, filled_memory_store, post_graphql  # noqa: F401
+from tests.store_fixtures import PROVINCE_PLAN
 
 VOCABULARY: dict[str, type[StrEnum]] = {
     "PolicyKind": PolicyKind,
@@ -37,21 +34,6 @@ VOCABULARY: dict[str, type[StrEnum]] = {
 
 def values(enum: type[StrEnum]) -> set[str]:
     return {member.value for member in enum}
-
-
-@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
-    """A real store of each kind holding reports A, B and C."""
-    if request.param == "memory":
-        yield filled_memory_store()
-        return
-    settings: Settings = request.getfixturevalue("neo4j_settings")
-    wipe_all_nodes(settings)
-    with open_store(settings) as neo4j:
-        for extraction in all_reports():
-            neo4j.upsert_report(extraction)
-        yield neo4j
-        neo4j.clear()
 
 
 def graphql(store: GraphStore, query: str) -> dict[str, Any]:
