@@ -53,7 +53,7 @@ import networkx as nx
 from graph.memory_index import attach_index
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
-from graph.order import citation_page, matches, order_far_edges, order_nodes, sort_nodes
+from graph.order import matches, order_far_edges, order_nodes, sort_nodes
 from graph.resolve import ENTITY_LINKS, REGION_ANCHORS, write_report
 from graph.rows import sort_edges
 from graph.store import (
@@ -293,36 +293,33 @@ class MemoryStore(ClosesOnExit):
     ) -> list[CitationPage]:
         """For each policy, one page of its citations, newest report year first (see
         :meth:`graph.store.GraphStore.citations`)."""
-        pages = []
         with self._lock:
-            for key in policies:
-                edges, years, regions = self._citations_of(key, province)
-                page = citation_page(
-                    edges,
-                    years,
-                    regions,
-                    limit=limit,
-                    offset=offset,
-                    year_from=year_from,
-                    year_to=year_to,
-                    province=province,
-                )
-                pages.append(page)
-        return pages
+            return [
+                self._citations_page(key, limit, offset, year_from, year_to, province)
+                for key in policies
+            ]
 
-    def _citations_of(
-        self, policy: str, province: str | None
-    ) -> tuple[list[Edge], dict[str, Any], dict[str, str | None]]:
-        """A policy's CITES edges, its citing reports' years and (for a province) regions."""
-        [edges] = self.edges_of(Label.POLICY, [policy], Rel.CITES, "in")
-        reports = [edge.source[1] for edge in edges]
-        found = [n for n in self.get_nodes(Label.REPORT, reports) if n is not None]
-        years = {node.key: node.props.get("year") for node in found}
-        if province is None:
-            return edges, years, {}
-        about = self.edges_of(Label.REPORT, reports, Rel.ABOUT, "out")
-        lowest = [min((edge.target[1] for edge in a), default=None) for a in about]
-        return edges, years, dict(zip(reports, lowest, strict=True))
+    def _citations_page(
+        self,
+        policy: str,
+        limit: int,
+        offset: int,
+        year_from: int | None,
+        year_to: int | None,
+        province: str | None,
+    ) -> CitationPage:
+        """One page from the index's year-ordered citing reports: only the page's CITES
+        relationships are read (:func:`graph.order.citation_page` is the reference)."""
+        pid = node_id(Label.POLICY, policy)
+        cited = self._index.citing_reports(pid)
+        if year_from is not None or year_to is not None:
+            cited = [(r, y) for r, y in cited if _year_in(y, year_from, year_to)]
+        if province is not None:
+            regions = self._index.contributions
+            cited = [(r, y) for r, y in cited if _in_province(regions[r].regions, province)]
+        shown = cited[max(0, offset) : max(0, offset) + max(0, limit)]
+        edges = [_edge(self.graph, rid, pid, Rel.CITES.value) for rid, _ in shown]
+        return CitationPage(edges, [year for _, year in shown], len(cited))
 
     def run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Answer a named research question on the graph, under the lock."""
@@ -575,6 +572,21 @@ class MemoryTx:
                 self.aliases.pop(alias, None)
 
         self._undo.append(restore)
+
+
+def _year_in(year: int | None, year_from: int | None, year_to: int | None) -> bool:
+    """A known year within the bounds given (as :func:`graph.order.citation_page` keeps)."""
+    return (
+        year is not None
+        and (year_from is None or year >= year_from)
+        and (year_to is None or year <= year_to)
+    )
+
+
+def _in_province(regions: Sequence[str], province: str) -> bool:
+    """Whether the lowest region code a report is about starts with ``province``."""
+    codes = [split_node_id(region)[1] for region in regions]
+    return bool(codes) and min(codes)[:2] == province
 
 
 def _restorer(attrs: dict[str, Any]) -> Callable[[], None]:
