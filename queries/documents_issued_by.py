@@ -12,9 +12,10 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import index_of
 from graph.model import Label, Rel
 from queries.base import NamedQuery, QueryParams, Row
-from queries.embedded import key_of, nodes_of, nulls_last, prop, targets
+from queries.embedded import in_edges, key_of, nodes_of, nulls_last, prop, targets
 
 
 class Params(QueryParams):
@@ -65,14 +66,40 @@ _ISSUER_FIELDS = {Label.INSTITUTION: ("name",), Label.REGION: ("name", "short_na
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
-    """The networkx twin of :data:`CYPHER`."""
-    rows = []
-    for policy, _ in nodes_of(graph, Label.POLICY):
-        institutions = _issuers(graph, policy, Rel.ISSUED_BY, Label.INSTITUTION)
-        regions = _issuers(graph, policy, Rel.ISSUED_IN, Label.REGION)
-        if any(_named(graph, node, params.issuer) for node in institutions + regions):
-            rows.append(_row(graph, policy, institutions, regions))
+    """The networkx twin of :data:`CYPHER`: the issuers named so, then what they issued."""
+    policies = {
+        policy
+        for issuer, rel in _issuers_named(graph, params.issuer)
+        for policy, _ in in_edges(graph, issuer, rel)
+        if graph.nodes[policy].get("label") == Label.POLICY
+    }
+    rows = [
+        _row(
+            graph,
+            policy,
+            _issuers(graph, policy, Rel.ISSUED_BY, Label.INSTITUTION),
+            _issuers(graph, policy, Rel.ISSUED_IN, Label.REGION),
+        )
+        for policy in policies
+    ]
     return sorted(rows, key=lambda r: (nulls_last(r["year"]), r["policy_id"]))
+
+
+def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]:
+    """Institutions and regions with ``issuer`` as key or name, with the relationship that
+    points to them from what they issued. Institutions come from the store's text index when
+    it keeps one (their key and name are indexed), else from every institution."""
+    index = index_of(graph)
+    institutions = (
+        nodes_of(graph, Label.INSTITUTION)
+        if index is None
+        else ((n, graph.nodes[n]) for n in index.candidates(issuer))
+    )
+    found = [
+        (n, Rel.ISSUED_BY) for n, attrs in institutions if attrs.get("label") == Label.INSTITUTION
+    ]
+    found += [(n, Rel.ISSUED_IN) for n, _ in nodes_of(graph, Label.REGION)]
+    return [(n, rel) for n, rel in found if _named(graph, n, issuer)]
 
 
 def _issuers(graph: nx.MultiDiGraph, policy: str, rel: Rel, label: Label) -> list[str]:

@@ -9,6 +9,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, TypedDict
 
 import networkx as nx
@@ -62,18 +64,20 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     mine = set().union(*(cited.get(region, set()) for region in wanted))
     rows = []
     for region, theirs in cited.items():
-        shared = len(mine & theirs)
+        shared = len(mine & theirs)  # the size of the union follows: no union built
         if region not in wanted and shared >= params.min_shared:
-            rows.append(_row(graph, region, shared, shared / len(mine | theirs)))
+            union = len(mine) + len(theirs) - shared
+            rows.append(_row(graph, region, shared, shared / union))
     rows.sort(key=lambda r: (-r["jaccard"], -r["shared"], r["region_code"]))
     return rows[: params.limit]
 
 
-def _policies_by_region(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """For each region with a citing report, the policies its reports cite."""
+def _policies_by_region(graph: nx.MultiDiGraph) -> Mapping[str, AbstractSet[str]]:
+    """For each region with a citing report, the policies its reports cite (the store's
+    aggregates when it keeps them, read in place)."""
     index = index_of(graph)
     if index is not None:
-        return {region: set(cited) for region, cited in index.region_policies.items() if cited}
+        return {region: cited.keys() for region, cited in index.region_policies.items() if cited}
     cited: dict[str, set[str]] = {}
     for report, _ in nodes_of(graph, Label.REPORT):
         policies = set(targets(graph, report, Rel.CITES))
