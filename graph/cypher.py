@@ -20,7 +20,8 @@ from graph.model import KEYS, Label, Rel
 
 ALIAS_LABEL = "PolicyAlias"
 ALIAS_REL = "ALIAS_OF"
-FULLTEXT_INDEX = "fazhi_names"
+FULLTEXT_INDEX = "fazhi_names_v2"
+_FORMER_FULLTEXT = "fazhi_names"  # without Report: dropped when a store opens
 
 # --- schema -----------------------------------------------------------------------------------
 CONSTRAINTS: tuple[str, ...] = (
@@ -54,9 +55,11 @@ INDEXES: tuple[str, ...] = tuple(
 )
 
 # The 'cjk' analyzer splits Chinese into bigrams, so any two-character run of a name finds it.
+# Reports are in it for their titles (search scanned every report without).
+DROP_FORMER_FULLTEXT = f"DROP INDEX {_FORMER_FULLTEXT} IF EXISTS"
 FULLTEXT: str = (
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
-    "FOR (n:Policy|Region|Institution|Program) "
+    "FOR (n:Policy|Region|Institution|Program|Report) "
     "ON EACH [n.id, n.title, n.aliases, n.name, n.full_name] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
 )

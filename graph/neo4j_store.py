@@ -2,7 +2,7 @@
 
 At open it checks the server answers (a :class:`~graph.store.StoreError` naming the URI within
 ``neo4j_connect_timeout_s`` when it is unreachable or refuses the credentials), then creates
-the uniqueness constraints, indexes and the ``fazhi_names`` full-text index (``cjk`` analyzer)
+the uniqueness constraints, indexes and the ``fazhi_names_v2`` full-text index (``cjk`` analyzer)
 of :mod:`graph.cypher` if they are missing.
 
 Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``, over a
@@ -297,7 +297,12 @@ class Neo4jStore(ClosesOnExit):
             raise StoreError(f"Neo4j at {self._settings.neo4j_uri}: read failed: {exc}") from exc
 
     def _ensure_schema(self) -> None:
-        statements = [*cypher.CONSTRAINTS, *cypher.INDEXES, cypher.FULLTEXT]
+        statements = [
+            *cypher.CONSTRAINTS,
+            *cypher.INDEXES,
+            cypher.DROP_FORMER_FULLTEXT,
+            cypher.FULLTEXT,
+        ]
         try:
             with self._session() as session:
                 for statement in statements:

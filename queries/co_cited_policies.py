@@ -15,7 +15,7 @@ from graph.memory_index import index_of
 from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, out_edges, prop
-from queries.matching import POLICY_MATCH, Limit, PolicyParam, matching_policies
+from queries.matching import POLICY_NODES, Limit, PolicyParam, matching_policies
 from queries.ranking import MOST_CITED_ORDER, most_cited_first
 
 
@@ -36,8 +36,8 @@ class CoCitedPolicy(TypedDict):
 
 
 CYPHER = f"""
-MATCH (rep:Report)-[:CITES]->(p:Policy)
-WHERE {POLICY_MATCH}
+{POLICY_NODES}
+MATCH (rep:Report)-[:CITES]->(p)
 WITH collect(DISTINCT p) AS anchors, collect(DISTINCT rep) AS reps
 UNWIND reps AS rep
 MATCH (rep)-[c:CITES]->(other:Policy)

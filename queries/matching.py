@@ -22,6 +22,7 @@ from typing import Annotated, Any, ClassVar, Self
 import networkx as nx
 from pydantic import Field, model_validator
 
+from graph.cypher import FULLTEXT_INDEX
 from graph.memory_index import index_of
 from graph.model import Label
 from ingest.normalize import canonical_doc_number, canonical_title
@@ -40,6 +41,21 @@ POLICY_MATCH = """(
     OR p.doc_number IN $policy_keys
     OR any(alias IN coalesce(p.aliases, []) WHERE alias IN $policy_keys)
 )"""
+
+# The policies :data:`POLICY_MATCH` selects, found through indexes instead of a scan of every
+# Policy: id and doc_number by their range indexes, an alias (a list, which range indexes do
+# not look into) by the full-text index, whose phrase query for a spelling finds every node
+# holding it (and a few more, which the exact test then drops). Binds ``p``; ``$policy_phrases``
+# comes from :func:`lucene_phrases`.
+POLICY_NODES = f"""CALL () {{
+  MATCH (p:Policy) WHERE p.id IN $policy_keys RETURN p
+  UNION
+  MATCH (p:Policy) WHERE p.doc_number IN $policy_keys RETURN p
+  UNION
+  CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $policy_phrases) YIELD node AS p
+  WITH p WHERE p:Policy AND any(alias IN coalesce(p.aliases, []) WHERE alias IN $policy_keys)
+  RETURN p
+}}"""
 
 # The region variable is named by the query; this is the predicate for ``t``.
 REGION_MATCH = (
@@ -66,6 +82,17 @@ def policy_keys(raw: str) -> list[str]:
         if spelled and spelled not in keys:
             keys.append(spelled)
     return keys
+
+
+def lucene_phrases(keys: list[str]) -> str:
+    """A Lucene query of each spelling as an exact phrase, any of them.
+
+    Example:
+        >>> lucene_phrases(["《行政处罚法》", 'say "hi"'])
+        '"《行政处罚法》" OR "say \\\\"hi\\\\""'
+    """
+    quoted = (key.replace("\\", "\\\\").replace('"', '\\"') for key in keys)
+    return " OR ".join(f'"{key}"' for key in quoted)
 
 
 def matching_policies(graph: nx.MultiDiGraph, keys: list[str]) -> list[str]:
@@ -109,15 +136,16 @@ class PolicyParam(QueryParams):
 
     policy: str = Field(min_length=1, max_length=500, description="Policy title or 文号.")
 
-    derived_keys: ClassVar[frozenset[str]] = frozenset({"policy_keys"})
+    derived_keys: ClassVar[frozenset[str]] = frozenset({"policy_keys", "policy_phrases"})
 
     def spellings(self) -> list[str]:
         """The spellings the policy may be stored under (:func:`policy_keys`)."""
         return policy_keys(self.policy)
 
     def derived(self) -> dict[str, Any]:
-        """``policy_keys`` for :data:`POLICY_MATCH`."""
-        return {"policy_keys": self.spellings()}
+        """``policy_keys`` and ``policy_phrases`` for :data:`POLICY_NODES`."""
+        keys = self.spellings()
+        return {"policy_keys": keys, "policy_phrases": lucene_phrases(keys)}
 
 
 class RegionParam(QueryParams):

@@ -19,7 +19,7 @@ from graph.memory_index import index_of
 from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, prop, targets
-from queries.matching import POLICY_MATCH, PolicyParam, matching_policies
+from queries.matching import POLICY_NODES, PolicyParam, matching_policies
 
 
 class Params(PolicyParam):
@@ -37,9 +37,9 @@ class DiffusionStep(TypedDict):
 
 
 CYPHER = f"""
-MATCH (rep:Report)-[:CITES]->(p:Policy), (rep)-[:ABOUT]->(reg:Region)
-WHERE {POLICY_MATCH}
-  AND rep.year IS NOT NULL
+{POLICY_NODES}
+MATCH (rep:Report)-[:CITES]->(p), (rep)-[:ABOUT]->(reg:Region)
+WHERE rep.year IS NOT NULL
 WITH DISTINCT reg.code AS code, rep.year AS year
 WITH code, collect(year) AS years, min(year) AS first
 UNWIND years AS year

@@ -18,7 +18,7 @@ from ingest.model import RegionLevel
 from queries.base import NamedQuery, Row
 from queries.embedded import ancestors, in_edges, key_of, nulls_last, prop, targets
 from queries.matching import (
-    POLICY_MATCH,
+    POLICY_NODES,
     YEAR_FILTER,
     PolicyParam,
     RegionCode,
@@ -49,8 +49,8 @@ class RegionCitation(TypedDict):
 
 
 CYPHER = f"""
-MATCH (rep:Report)-[c:CITES]->(p:Policy)
-WHERE {POLICY_MATCH}
+{POLICY_NODES}
+MATCH (rep:Report)-[c:CITES]->(p)
 MATCH (rep)-[:ABOUT]->(reg:Region)
 WHERE ($level IS NULL OR reg.level = $level)
   AND {YEAR_FILTER}

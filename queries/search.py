@@ -3,11 +3,11 @@
 The result is defined by substring semantics — exactly the nodes where one of those properties
 contains ``text`` (case-sensitive), ordered by label then key — so both stores agree exactly.
 Neo4j uses the full-text index :data:`FULLTEXT_INDEX` of :mod:`graph.cypher` (Policy, Region,
-Institution, Program on id, title, aliases, name, full_name; cjk analyzer: Han characters indexed
-as bigrams) only to narrow the candidates: the longest run of two or more Han characters in the
-text, as a phrase query, finds every indexed node containing the text (and some more, which
-``CONTAINS`` then drops); reports, not in that index, are scanned. Text without such a run
-(digits, a single character) scans all nodes.
+Institution, Program, Report on id, title, aliases, name, full_name; cjk analyzer: Han characters
+indexed as bigrams) only to narrow the candidates: the longest run of two or more Han characters
+in the text, as a phrase query, finds every indexed node containing the text (and some more,
+which ``CONTAINS`` then drops); a region's code, the one searched property not indexed, never
+holds Han characters. Text without such a run (digits, a single character) scans all nodes.
 
 Example:
     >>> lucene_phrase("郧政办发〔2019〕29号")
@@ -77,11 +77,6 @@ CALL () {{
   WITH 1 AS go
   WHERE $lucene IS NOT NULL
   CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $lucene) YIELD node
-  RETURN node
-  UNION
-  WITH 1 AS go
-  WHERE $lucene IS NOT NULL
-  MATCH (node:{Label.REPORT})
   RETURN node
   UNION
   WITH 1 AS go
