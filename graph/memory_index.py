@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -42,6 +43,9 @@ from graph.model import KEYS, Label, Rel, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
 
 SEARCHED = ("name", "title", "full_name")  # besides the key (queries/search.py)
+# A report's key is a hex content hash: its pieces would fill the index with postings as long
+# as the corpus, so reports are found by key by a scan, only for text that could be in one.
+_HASH_PIECE = re.compile(r"[0-9a-f]+")
 
 _INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
 
@@ -97,31 +101,25 @@ class GraphIndex:
     # --- writes ---------------------------------------------------------------------------
     def refresh(self, nids: Iterable[str]) -> None:
         """Bring the index up to date for nodes whose attributes or relationships changed."""
-        todo = list(dict.fromkeys(nids))
-        for nid in todo:
-            self._unindex(nid)
+        for nid in dict.fromkeys(nids):
             attrs = node_attributes(self.graph, nid)
-            if attrs is not None:
-                self._index(nid, attrs)
+            indexed = None if attrs is None else _indexed_strings(nid, attrs)
+            if indexed != self._indexed.get(nid):  # a region a report names is written again
+                self._unindex(nid)
+                if attrs is not None and indexed is not None:
+                    self._index(nid, indexed)
             if nid.startswith("Report:"):
                 self._recount(nid, attrs)
         self.version += 1
 
-    def _index(self, nid: str, attrs: dict[str, Any]) -> None:
-        label = attrs["label"]
+    def _index(self, nid: str, indexed: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+        label, texts, spellings = indexed
         self.by_label.setdefault(label, {})[nid] = None
-        texts = tuple(
-            v for v in (_key(nid, attrs), *map(attrs.get, SEARCHED)) if isinstance(v, str)
-        )
         for gram in _grams(texts):
             self.grams.setdefault(gram, set()).add(nid)
-        spellings: tuple[str, ...] = ()
-        if label == Label.POLICY:
-            found = {_key(nid, attrs), attrs.get("doc_number"), *(attrs.get("aliases") or ())}
-            spellings = tuple(s for s in found if isinstance(s, str))
-            for spelling in spellings:
-                self.spellings.setdefault(spelling, set()).add(nid)
-        self._indexed[nid] = (label, texts, spellings)
+        for spelling in spellings:
+            self.spellings.setdefault(spelling, set()).add(nid)
+        self._indexed[nid] = indexed
 
     def _unindex(self, nid: str) -> None:
         indexed = self._indexed.pop(nid, None)
@@ -211,13 +209,14 @@ class GraphIndex:
         pieces = sorted(
             (self.grams.get(g, set()) for g in _grams((text,), single=len(text) == 1)), key=len
         )
-        if not pieces:
-            return set()
-        found = set(pieces[0])
+        found = set(pieces[0]) if pieces else set()
         for more in pieces[1:]:
             found &= more
             if not found:
                 break
+        if _HASH_PIECE.fullmatch(text):  # report keys (content hashes) are not in the index
+            node = self.graph._node
+            found.update(r for r in self.by_label[Label.REPORT] if text in _key(r, node[r]))
         return found
 
     def derived(self, key: Any, compute: Any) -> Any:
@@ -228,6 +227,20 @@ class GraphIndex:
         value = compute()
         self._derived[key] = (self.version, value)
         return value
+
+
+def _indexed_strings(
+    nid: str, attrs: dict[str, Any]
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """What the index holds of a node: its label, searched strings and (policies) spellings."""
+    label = attrs["label"]
+    key = None if label == Label.REPORT else _key(nid, attrs)  # hashes: see candidates()
+    texts = tuple(v for v in (key, *map(attrs.get, SEARCHED)) if isinstance(v, str))
+    spellings: tuple[str, ...] = ()
+    if label == Label.POLICY:
+        found = {_key(nid, attrs), attrs.get("doc_number"), *(attrs.get("aliases") or ())}
+        spellings = tuple(sorted(s for s in found if isinstance(s, str)))
+    return label, texts, spellings
 
 
 def _key(nid: str, attrs: dict[str, Any]) -> str:
