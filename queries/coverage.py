@@ -128,12 +128,15 @@ def _expected(region: RegionInfo, chain: list[RegionInfo]) -> dict[str, Any]:
     }
 
 
+# A report is ABOUT the region of its region_code (graph/rows.py writes both from the same
+# field): the indexed property finds a region's reports without expanding the region's many
+# MENTIONS relationships.
 CYPHER = """
 UNWIND $expected AS region
 WITH region
 WHERE ($level IS NULL OR region.level = $level)
   AND ($province IS NULL OR $province IN region.within)
-OPTIONAL MATCH (rep:Report)-[:ABOUT]->(:Region {code: region.code})
+OPTIONAL MATCH (rep:Report {region_code: region.code})
 WHERE rep.year = $year
 WITH region, count(rep) AS reports,
      min(CASE WHEN rep.published =~ $iso_date THEN rep.published END) AS first_published

@@ -39,16 +39,16 @@ class IssuedDocument(TypedDict):
 
 
 CYPHER = """
-MATCH (p:Policy)
-WHERE EXISTS {
-        MATCH (p)-[:ISSUED_BY]->(i:Institution)
-        WHERE i.id = $issuer OR i.name = $issuer
-      }
-   OR EXISTS {
-        MATCH (p)-[:ISSUED_IN]->(r:Region)
-        WHERE r.code = $issuer OR r.name = $issuer OR r.short_name = $issuer
-           OR r.full_name = $issuer
-      }
+CALL () {
+  MATCH (i:Institution) WHERE i.id = $issuer OR i.name = $issuer
+  MATCH (p:Policy)-[:ISSUED_BY]->(i)
+  RETURN p
+  UNION
+  MATCH (r:Region)
+  WHERE r.code = $issuer OR r.name = $issuer OR r.short_name = $issuer OR r.full_name = $issuer
+  MATCH (p:Policy)-[:ISSUED_IN]->(r)
+  RETURN p
+}
 OPTIONAL MATCH (p)-[:ISSUED_BY]->(i:Institution)
 WITH p, i
 ORDER BY i.id
