@@ -258,11 +258,9 @@ def _body_matches(text: str) -> list[tuple[int, int, Body]]:
     """(start, end, body) of every written form, overlapping, by end and then longest first."""
     automaton, bodies = _scanner()
     found = automaton.find_matches_as_indexes(text, overlapping=True)
-    return sorted(((start, end, bodies[i]) for i, start, end in found), key=_by_end)
-
-
-def _by_end(match: tuple[int, int, Body]) -> tuple[int, int]:
-    return match[1], match[0]
+    # Two forms never span the same characters, so (end, start) tuples sort without a key.
+    by_end = sorted((end, start, i) for i, start, end in found)
+    return [(start, end, bodies[i]) for end, start, i in by_end]
 
 
 class _Resolver:
@@ -466,8 +464,12 @@ def _dictionary_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
         if body.flag == "exclude":
             yield _Hit(start, end, ())
             continue
-        field = _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
-        if field is not None and body.written.startswith(_ENFORCEMENT_TEAM):
+        field = (
+            _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
+            if body.written.startswith(_ENFORCEMENT_TEAM)
+            else None
+        )
+        if field is not None:
             start, body = field.start(), _in_field(body, field.group())
         hit = _resolve(text, start, end, body, resolver)
         if hit is not None:
@@ -530,6 +532,8 @@ def _enumerated_levels(
 
 def _names_something_else(text: str, start: int, end: int, body: Body) -> bool:
     """公安部门 is a kind of department, 人大代表 a deputy, 集中办理 no 中办: not the body."""
+    if not _may_name_something_else(body.written):
+        return False
     after = text[end : end + 2]
     before = text[start - 1] if start > 0 else ""
     return (
@@ -541,6 +545,16 @@ def _names_something_else(text: str, start: int, end: int, body: Body) -> bool:
             body.written in _GENERAL_OFFICES
             and (before in _BEFORE_GENERAL_OFFICE_NOT_BODY or after[:1] in _AFTER_GENERAL_OFFICE)
         )
+    )
+
+
+@cache
+def _may_name_something_else(written: str) -> bool:
+    """Whether a neighbour can make ``written`` something else (most names it cannot)."""
+    return (
+        written.endswith(("部", *_CONGRESS, "委"))
+        or written.startswith("地")
+        or (written in _GENERAL_OFFICES)
     )
 
 
@@ -605,11 +619,11 @@ def _ends_with(text: str, position: int, word: str) -> bool:
 
 def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
     allowed = body.flag in ("bare", "pair", "league")
-    ruled = _RULED_LEVEL.search(body.written)
+    ruled = _ruled_level(body.written)
     if body.flag == "league":  # 行署 in a banner of 锡林郭勒盟 is the league's
         place = resolver.league_place
     else:
-        place = resolver.place_for_level(ruled.group(1)) if ruled else resolver.report_place
+        place = resolver.place_for_level(ruled) if ruled else resolver.report_place
     if not allowed or place is None or _generic_or_footer(text, start):
         return None
     clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
@@ -621,6 +635,13 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
             return None  # 在马山镇设立综合执法队: a township's, which the graph does not name
         place = resolver.place_of(named)  # 指导平度市组建行政审批局: 平度市's bureau
     return _Hit(start, end, resolver.canonicals(body, place))
+
+
+@cache
+def _ruled_level(written: str) -> str | None:
+    """The level a body of 全面依法治县 belongs to (县), whatever report names it."""
+    ruled = _RULED_LEVEL.search(written)
+    return ruled.group(1) if ruled else None
 
 
 def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) -> RegionRef | None:
@@ -654,6 +675,7 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
     return tuple((name.format(**fields), body.kind, place.code) for name in names)
 
 
+@cache  # asked for every canonical name built; a report names few places
 def _short_name(full_name: str) -> str:
     """锡林郭勒盟 → 锡林郭勒; 湖北省 → 湖北 (for names such as …人民检察院锡林郭勒分院)."""
     for suffix in ("自治区", "自治州", "自治县", "地区", "省", "市", "盟", "县", "区", "旗"):

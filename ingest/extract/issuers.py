@@ -30,7 +30,12 @@ def with_issuers(
 ) -> tuple[PolicyRef, ...]:
     """``policies`` with ``issuer`` set to the canonical institution that starts their title."""
     index = _IssuerIndex(institutions)
-    return tuple(replace(p, issuer=index.issuer(p)) for p in policies)
+    return tuple(_with_issuer(p, index.issuer(p)) for p in policies)
+
+
+def _with_issuer(policy: PolicyRef, issuer: str | None) -> PolicyRef:
+    # dataclasses.replace is slow, and most titles name no issuer
+    return policy if policy.issuer == issuer else replace(policy, issuer=issuer)
 
 
 def policy_issuer(policy: PolicyRef, institutions: Sequence[InstitutionRef]) -> str | None:
