@@ -142,11 +142,17 @@ def fill(store: GraphStore, extractions: Sequence[Extraction]) -> None:
         raise SystemExit(f"{measured['failed']} reports failed to store")
 
 
-def neo4j_server() -> LocalServer:
+def neo4j_home(reports: int) -> Path:
+    """The benchmark server's home for a corpus of ``reports``: one per size above 10,000 (a
+    100,000-report graph takes long to load, and the smaller one stays loaded beside it)."""
+    return NEO4J_HOME if reports <= 10_000 else NEO4J_HOME.with_name(f"{NEO4J_HOME.name}-{reports}")
+
+
+def neo4j_server(reports: int = 10_000) -> LocalServer:
     """The benchmark's own Neo4j server, reusing the jars of the project's server if fetched."""
     # A page cache holding the store, as a production server is sized: the project's 128 MB
     # default (enough for tests) made every read of a 10,000-report graph (178 MB) go to disk.
-    server = LocalServer(home=NEO4J_HOME, pagecache=NEO4J_PAGECACHE)
+    server = LocalServer(home=neo4j_home(reports), pagecache=NEO4J_PAGECACHE)
     project_lib = LocalServer().lib
     if not server.lib.exists() and (project_lib / ".pom-sha256").exists():
         server.home.mkdir(parents=True, exist_ok=True)
@@ -156,7 +162,7 @@ def neo4j_server() -> LocalServer:
 
 def prepare_neo4j(extractions: Sequence[Extraction]) -> Neo4jConnection:
     """Start the benchmark's Neo4j and fill it with the corpus unless it holds it already."""
-    server = neo4j_server()
+    server = neo4j_server(len(extractions))
     port = _stored_port(server) or free_port()
     connection = ensure_running(get_settings(neo4j_uri=f"bolt://127.0.0.1:{port}"), server=server)
     marker = server.home / "corpus-reports"

@@ -66,7 +66,7 @@ def open_bench_store(kind: str, reports: int) -> GraphStore:
     """The store :mod:`bench.api` filled with ``reports`` synthetic reports."""
     if kind == "memory":
         return open_store(get_settings(data_dir=memory_dir(reports)))
-    server = neo4j_server()
+    server = neo4j_server(reports)
     running = running_server(server)
     port = running.port if running else free_port()
     connection = ensure_running(get_settings(neo4j_uri=f"bolt://127.0.0.1:{port}"), server=server)
