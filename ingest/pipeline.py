@@ -28,7 +28,7 @@ from ingest.extract.issuers import author_institution, with_issuers
 from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
-from ingest.extract.regions import extract_regions
+from ingest.extract.regions import scan_regions
 from ingest.extract.report import (
     attribution_warnings,
     extract_report_meta,
@@ -151,12 +151,13 @@ def _regions_and_report(
     """
     head = read_head(body, page)
     year = year_of_head(head)
-    regions = extract_regions(body, gazetteer=gazetteer, year=year)
+    scan = scan_regions(body, gazetteer=gazetteer, year=year)  # both passes read its matches
+    regions = scan.resolve()
     report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
     if report.region_code is None or all(region.code for region in regions):
         return regions, report
     context = (*(info.code for info in gazetteer.ancestors(report.region_code)), report.region_code)
-    regions = extract_regions(body, gazetteer=gazetteer, year=year, context_codes=context)
+    regions = scan.resolve(context)
     return regions, report
 
 

@@ -67,6 +67,10 @@ class _Match:
     options: tuple[RegionInfo, ...]
     chosen: RegionInfo | None = None
 
+    def undecided(self) -> _Match:
+        """A copy to decide afresh (deciding sets ``chosen``)."""
+        return _Match(self.start, self.end, self.name, self.suffixed, self.options)
+
 
 @dataclass(slots=True)
 class _Evidence:
@@ -104,16 +108,46 @@ def extract_regions(
         >>> [r.code for r in extract_regions("海州区", gazetteer=gaz, context_codes=["210900"])]
         ['210902']
     """
-    evidence = _Evidence(frozenset(_with_ancestors(context_codes, gazetteer)))
+    return scan_regions(text, gazetteer=gazetteer, year=year).resolve(context_codes)
+
+
+def scan_regions(text: str, *, gazetteer: Gazetteer, year: int | None = None) -> RegionScan:
+    """The part of :func:`extract_regions` no context changes, to resolve with several contexts.
+
+    Example:
+        >>> from ingest.gazetteer import load_gazetteer
+        >>> scan = scan_regions("海州区法治建设", gazetteer=load_gazetteer())
+        >>> [r.code for r in scan.resolve()], [r.code for r in scan.resolve(["210900"])]
+        ([None], ['210902'])
+    """
     raw = list(gazetteer.find_all(text, overlapping=True))
     options = _options(gazetteer, year)
-    suffixed = list(_suffixed_matches(text, raw, options))
-    provinces = _province_short_matches(text, raw, options, _Taken(suffixed))
-    _resolve(suffixed + provinces, evidence, gazetteer)
-    taken = _Taken(suffixed + provinces)
-    shorts = _short_matches(text, raw, options, taken, evidence)
-    _resolve(suffixed + provinces + shorts, evidence, gazetteer)
-    return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
+    suffixed = tuple(_suffixed_matches(text, raw, options))
+    provinces = tuple(_province_short_matches(text, raw, options, _Taken(suffixed)))
+    return RegionScan(text, raw, options, suffixed, provinces)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionScan:
+    """A text's gazetteer matches, and the suffixed names and province short names accepted."""
+
+    text: str
+    raw: list[tuple[int, int, str]]
+    options: _Options
+    suffixed: tuple[_Match, ...]
+    provinces: tuple[_Match, ...]
+
+    def resolve(self, context_codes: Sequence[str] = ()) -> tuple[RegionRef, ...]:
+        """The regions, shared names decided with ``context_codes`` (see extract_regions)."""
+        gazetteer = self.options.gazetteer
+        evidence = _Evidence(frozenset(_with_ancestors(context_codes, gazetteer)))
+        suffixed = [match.undecided() for match in self.suffixed]
+        provinces = [match.undecided() for match in self.provinces]
+        _resolve(suffixed + provinces, evidence, gazetteer)
+        taken = _Taken(suffixed + provinces)
+        shorts = _short_matches(self.text, self.raw, self.options, taken, evidence)
+        _resolve(suffixed + provinces + shorts, evidence, gazetteer)
+        return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
 
 
 def _with_ancestors(codes: Iterable[str], gazetteer: Gazetteer) -> set[str]:
