@@ -4,8 +4,9 @@ The named queries' networkx twins read the whole graph; at 100,000 reports (a mi
 that is seconds per request. :class:`GraphIndex` keeps what they need instead:
 
 * nodes by label, policies by every spelling (id, 文号, aliases);
-* a text index: each 1- and 2-character piece of a node's key, name, title and full name →
-  the nodes holding it, so ``search`` verifies a few candidates instead of every node;
+* a text index: per label, the key, name, title and full name of every node joined into one
+  string (rebuilt on the first search after a change), which ``str.find`` runs through in C
+  and whose hits map back to their nodes, instead of testing every node in Python;
 * per report, what it contributes to the citation aggregates (its year, regions and cited
   policies with their counts), and per policy the sum of those: citing reports, mentions,
   reports per region and per (region, year); per region the policies its reports cite.
@@ -30,8 +31,8 @@ Example:
 
 from __future__ import annotations
 
-import re
 import weakref
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,9 +44,7 @@ from graph.model import KEYS, Label, Rel, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
 
 SEARCHED = ("name", "title", "full_name")  # besides the key (queries/search.py)
-# A report's key is a hex content hash: its pieces would fill the index with postings as long
-# as the corpus, so reports are found by key by a scan, only for text that could be in one.
-_HASH_PIECE = re.compile(r"[0-9a-f]+")
+_SEPARATOR, _END = "\x1f", "\x1e"  # between a node's strings, between nodes: never searched
 
 _INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
 
@@ -90,7 +89,9 @@ class GraphIndex:
         self.graph = graph
         self.by_label: dict[str, dict[str, None]] = {label: {} for label in Label}
         self.spellings: dict[str, set[str]] = {}  # policy spelling → policy node ids
-        self.grams: dict[str, set[str]] = {}
+        self.texts: dict[str, dict[str, str]] = {label: {} for label in Label}
+        self._joined: dict[str, tuple[int, str, list[int], list[str]]] = {}
+        self._text_versions: dict[str, int] = {}
         self._indexed: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
         self.contributions: dict[str, Contribution] = {}
         self.policies: dict[str, PolicyTally] = {}
@@ -115,8 +116,8 @@ class GraphIndex:
     def _index(self, nid: str, indexed: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
         label, texts, spellings = indexed
         self.by_label.setdefault(label, {})[nid] = None
-        for gram in _grams(texts):
-            self.grams.setdefault(gram, set()).add(nid)
+        self.texts.setdefault(label, {})[nid] = _SEPARATOR.join(texts)
+        self._text_versions[label] = self._text_versions.get(label, 0) + 1
         for spelling in spellings:
             self.spellings.setdefault(spelling, set()).add(nid)
         self._indexed[nid] = indexed
@@ -125,10 +126,10 @@ class GraphIndex:
         indexed = self._indexed.pop(nid, None)
         if indexed is None:
             return
-        label, texts, spellings = indexed
+        label, _, spellings = indexed
         self.by_label[label].pop(nid, None)
-        for gram in _grams(texts):
-            _discard(self.grams, gram, nid)
+        self.texts[label].pop(nid, None)
+        self._text_versions[label] = self._text_versions.get(label, 0) + 1
         for spelling in spellings:
             _discard(self.spellings, spelling, nid)
 
@@ -203,21 +204,36 @@ class GraphIndex:
             )
         return [(report, tally.reports[report]) for report in tally.newest_first]
 
-    def candidates(self, text: str) -> set[str]:
-        """Nodes whose indexed strings hold every 1- or 2-character piece of ``text`` (a
-        superset of those containing ``text``)."""
-        pieces = sorted(
-            (self.grams.get(g, set()) for g in _grams((text,), single=len(text) == 1)), key=len
-        )
-        found = set(pieces[0]) if pieces else set()
-        for more in pieces[1:]:
-            found &= more
-            if not found:
-                break
-        if _HASH_PIECE.fullmatch(text):  # report keys (content hashes) are not in the index
-            node = self.graph._node
-            found.update(r for r in self.by_label[Label.REPORT] if text in _key(r, node[r]))
+    def candidates(self, text: str, labels: Iterable[str] = tuple(Label)) -> set[str]:
+        """Nodes of ``labels`` whose key, name, title or full name contains ``text``."""
+        if _SEPARATOR in text or _END in text:
+            return {
+                n for label in labels for n, t in self.texts.get(label, {}).items() if text in t
+            }
+        found: set[str] = set()
+        for label in labels:
+            joined, starts, nids = self._joined_texts(label)
+            at = joined.find(text)
+            while at >= 0:
+                node = bisect_right(starts, at) - 1
+                found.add(nids[node])
+                at = joined.find(text, starts[node + 1]) if node + 1 < len(starts) else -1
         return found
+
+    def _joined_texts(self, label: str) -> tuple[str, list[int], list[str]]:
+        """The label's texts as one string, where each starts, and whose each is."""
+        version = self._text_versions.get(label, 0)
+        held = self._joined.get(label)
+        if held is None or held[0] != version:
+            texts = self.texts.get(label, {})
+            nids = list(texts)
+            starts, at = [], 0
+            for value in texts.values():
+                starts.append(at)
+                at += len(value) + 1
+            held = (version, _END.join(texts.values()), starts, nids)
+            self._joined[label] = held
+        return held[1], held[2], held[3]
 
     def derived(self, key: Any, compute: Any) -> Any:
         """``compute()``, kept until the next write (rankings over the aggregates)."""
@@ -234,8 +250,7 @@ def _indexed_strings(
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """What the index holds of a node: its label, searched strings and (policies) spellings."""
     label = attrs["label"]
-    key = None if label == Label.REPORT else _key(nid, attrs)  # hashes: see candidates()
-    texts = tuple(v for v in (key, *map(attrs.get, SEARCHED)) if isinstance(v, str))
+    texts = tuple(v for v in (_key(nid, attrs), *map(attrs.get, SEARCHED)) if isinstance(v, str))
     spellings: tuple[str, ...] = ()
     if label == Label.POLICY:
         found = {_key(nid, attrs), attrs.get("doc_number"), *(attrs.get("aliases") or ())}
@@ -246,16 +261,6 @@ def _indexed_strings(
 def _key(nid: str, attrs: dict[str, Any]) -> str:
     label, key = split_node_id(nid)
     return str(attrs.get(KEYS[label], key))
-
-
-def _grams(texts: Iterable[str], *, single: bool = True) -> set[str]:
-    """The 2-character pieces of ``texts`` (and single characters unless told not to)."""
-    found: set[str] = set()
-    for text in texts:
-        found.update(text[i : i + 2] for i in range(len(text) - 1))
-        if single:
-            found.update(text)
-    return found
 
 
 def _discard(postings: dict[str, set[str]], key: str, nid: str) -> None:

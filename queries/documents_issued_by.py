@@ -93,7 +93,7 @@ def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]
     institutions = (
         nodes_of(graph, Label.INSTITUTION)
         if index is None
-        else ((n, graph.nodes[n]) for n in index.candidates(issuer))
+        else ((n, graph.nodes[n]) for n in index.candidates(issuer, [Label.INSTITUTION]))
     )
     found = [
         (n, Rel.ISSUED_BY) for n, attrs in institutions if attrs.get("label") == Label.INSTITUTION

@@ -102,7 +102,7 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     nodes = (
         graph.nodes(data=True)
         if index is None
-        else _attributes(graph, index.candidates(params.text))
+        else _attributes(graph, index.candidates(params.text, wanted))
     )
     hits = [
         {"label": attrs["label"], "key": key_of(graph, nid), "name": display_name(graph, nid)}
