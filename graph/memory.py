@@ -341,9 +341,10 @@ class MemoryStore(ClosesOnExit):
         return Node(label, key, _props(attrs, "label"))
 
     def _nodes_of(self, label: Label, where: Mapping[str, Any]) -> Iterator[Node]:
-        """The nodes of ``label`` matching ``where`` (filtered before any Node is built)."""
-        for nid, attrs in self.graph.nodes(data=True):
-            if attrs["label"] == label and matches(attrs, where):
+        """The nodes of ``label`` matching ``where`` (filtered before any Node is built; the
+        index lists the label's nodes)."""
+        for nid, attrs in self._index.nodes(label):
+            if matches(attrs, where):
                 yield Node(label, split_node_id(nid)[1], _props(attrs, "label"))
 
     def _edges_of(self, nid: str, rel: Rel, direction: Direction) -> list[Edge]:
