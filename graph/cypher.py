@@ -16,6 +16,9 @@ Example:
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from graph.model import KEYS, Label, Rel
 
 ALIAS_LABEL = "PolicyAlias"
@@ -208,23 +211,38 @@ CITATIONS_COUNT = (
 )
 
 # --- generic reads ----------------------------------------------------------------------------
-_WHERE = (
-    "all(k IN keys($where) WHERE CASE WHEN $where[k] IS NULL THEN n[k] IS NULL "
-    "ELSE n[k] = $where[k] END)"
-)
-COUNT_NODES: dict[Label, str] = {
-    label: f"MATCH (n:{label.value}) WHERE {_WHERE} RETURN count(n) AS total" for label in Label
-}
-FIND_NODES: dict[tuple[Label, bool], str] = {
-    (label, descending): (
-        f"MATCH (n:{label.value}) WHERE {_WHERE} "
-        f"RETURN properties(n) AS props "
+_PROPERTY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@cache
+def find_nodes_statements(
+    label: Label, where: tuple[tuple[str, bool], ...], descending: bool
+) -> tuple[str, str]:
+    """The (count, page) statements for nodes of ``label`` whose properties in ``where``
+    (name, absent) equal ``$w0``, ``$w1`` … in order (absent: the property is missing).
+
+    Each condition is spelled out, ``n.kind = $w0``, so the planner seeks the property's index
+    instead of testing every node; names come from the code (resolvers, services), are checked
+    to be plain names, and the statements are cached by shape.
+
+    Example:
+        >>> find_nodes_statements(Label.POLICY, (("kind", False),), False)[0]
+        'MATCH (n:Policy) WHERE n.kind = $w0 RETURN count(n) AS total'
+    """
+    conditions = []
+    for index, (name, absent) in enumerate(where):
+        if not _PROPERTY.fullmatch(name):
+            raise ValueError(f"not a property name: {name!r}")
+        conditions.append(f"n.{name} IS NULL" if absent else f"n.{name} = $w{index}")
+    match = f"MATCH (n:{label.value})" + (f" WHERE {' AND '.join(conditions)}" if where else "")
+    count = f"{match} RETURN count(n) AS total"
+    page = (
+        f"{match} RETURN properties(n) AS props "
         f"ORDER BY n[$order_by] {'DESC' if descending else 'ASC'}, n.{KEYS[label]} ASC "
         "SKIP $offset LIMIT $limit"
     )
-    for label in Label
-    for descending in (False, True)
-}
+    return count, page
+
 
 STATS: str = " UNION ALL ".join(
     [

@@ -193,16 +193,19 @@ class Neo4jStore(ClosesOnExit):
         """Nodes of ``label`` whose properties equal ``where`` (None: property absent),
         ordered by ``order_by`` (missing values last ascending, first descending; key breaks
         ties, ascending)."""
+        conditions = sorted((where or {}).items())
+        shape = tuple((name, value is None) for name, value in conditions)
+        counting, paging = cypher.find_nodes_statements(label, shape, descending)
         params = {
-            "where": dict(where or {}),
+            **{f"w{i}": value for i, (_, value) in enumerate(conditions)},
             "order_by": order_by or KEYS[label],
             "offset": max(0, offset),
             "limit": max(0, limit),
         }
 
         def page(tx: ManagedTransaction) -> Page:
-            total = tx.run(cypher.COUNT_NODES[label], params).single(strict=True)["total"]
-            rows = tx.run(cypher.FIND_NODES[(label, descending)], params).data()
+            total = tx.run(counting, params).single(strict=True)["total"]
+            rows = tx.run(paging, params).data()
             return Page([_node(label, row["props"]) for row in rows], total)
 
         return self._read(page)

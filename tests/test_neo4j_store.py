@@ -148,7 +148,7 @@ def test_statements_take_data_only_as_parameters() -> None:
         cypher.REPORTS_WITH_SOURCES,
         *cypher.READ_NODES.values(),
         *cypher.EDGES_OF.values(),
-        *cypher.FIND_NODES.values(),
+        *cypher.find_nodes_statements(Label.POLICY, (("kind", False), ("year", True)), True),
         cypher.POLICY_ALIASES,
         cypher.SET_POLICY_ALIASES,
         cypher.REPORT_REACH,
@@ -160,6 +160,19 @@ def test_statements_take_data_only_as_parameters() -> None:
         assert not re.search(r"[\u4e00-\u9fff]", statement)  # no Chinese data baked in
     assert set(cypher.WRITE_EDGES) == set(cypher.SCHEMA)
     assert {rel for rel, _, _ in cypher.SCHEMA} == set(Rel)
+
+
+def test_find_nodes_names_only_plain_properties() -> None:
+    with pytest.raises(ValueError, match="not a property name"):
+        cypher.find_nodes_statements(Label.POLICY, (("kind) OR true //", False),), False)
+
+
+def test_find_nodes_seeks_the_property_index(store: Neo4jStore) -> None:
+    count, _ = cypher.find_nodes_statements(Label.POLICY, (("kind", False),), False)
+    with store._driver.session(database=store._database) as session:
+        plan = session.run(f"EXPLAIN {count}", w0="law").consume().plan
+    assert plan is not None
+    assert "NodeIndexSeek" in str(plan), plan
 
 
 def test_a_batch_costs_a_few_statements_not_a_few_per_report(
