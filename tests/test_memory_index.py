@@ -128,3 +128,52 @@ def test_aggregates_follow_a_delete_and_a_replacement(store: GraphStore) -> None
     assert [r["key"] for r in run_query(store, "search", {"text": "房县", "labels": "Region"})] == [
         "420325"
     ]
+
+
+def breadth_first_path(store: MemoryStore, start: str, end: str, cutoff: int) -> list[str]:
+    """The path the embedded path_between gave before it grew from both ends: distances to
+    ``end`` of everything within ``cutoff``, then the greedy walk from ``start``."""
+    undirected = store.graph.to_undirected(as_view=True)
+    distance, todo = {end: 0}, [end]
+    while todo:
+        here = todo.pop(0)
+        for near in undirected[here] if distance[here] < cutoff else ():
+            if near not in distance:
+                distance[near] = distance[here] + 1
+                todo.append(near)
+    if start not in distance:
+        return []
+    path = [start]
+    while path[-1] != end:
+        here = path[-1]
+        path.append(min(n for n in undirected[here] if distance.get(n) == distance[here] - 1))
+    return path
+
+
+@pytest.mark.parametrize("cutoff", [1, 2, 4])
+def test_path_between_grown_from_both_ends_equals_one_from_the_end(cutoff: int) -> None:
+    store = MemoryStore(None)
+    for extraction in all_reports():
+        store.upsert_report(extraction)
+    nodes = sorted(store.graph.nodes)
+    found = 0
+    for start in nodes[::3]:
+        for end in nodes[1::4]:
+            if start == end:
+                continue
+            (from_label, from_key), (to_label, to_key) = (n.split(":", 1) for n in (start, end))
+            rows = run_query(
+                store,
+                "path_between",
+                {
+                    "from_label": from_label,
+                    "from_key": from_key,
+                    "to_label": to_label,
+                    "to_key": to_key,
+                    "max_hops": cutoff,
+                },
+            )
+            path = [f"{row['label']}:{row['key']}" for row in rows]
+            assert path == breadth_first_path(store, start, end, cutoff), (start, end)
+            found += bool(path)
+    assert found >= 5  # pairs joined within the cutoff were compared, not only empty answers
