@@ -162,9 +162,14 @@ def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> Non
 # --- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's headless chromium, driven by playwright (never a downloaded browser)."""
+    """Debian's headless chromium, driven by playwright (never a downloaded browser).
+
+    One per test module, not per session: playwright's sync API keeps an event loop running
+    in the main thread while it is open, and every later ``asyncio.run`` (the API and loader
+    tests) would fail with "cannot be called from a running event loop".
+    """
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
