@@ -10,7 +10,10 @@ The corpus is :mod:`bench.corpus` with ``--distinct`` reports extracted and the 
 (:mod:`bench.retarget`). The embedded graph is ingested once per size by a child process that
 measures it (``bench/out/scale-memory-<n>/``, its figures in ``ingest.json``) and reused after;
 ``--rebuild`` ingests again. Load time and the RSS of a loaded store are measured in a fresh
-child; the API server's own peak RSS (``VmHWM``) is read after its queries. Neo4j uses
+child; the API server's own peak RSS (``VmHWM``) is read after its queries, and the CPU time
+the server process spends per request is printed beside the latencies (on a loaded, shared
+machine wall-clock latency includes waiting for a core; with Neo4j the database's own CPU is
+in the JVM, not in this figure). Neo4j uses
 :func:`bench.api.prepare_neo4j`'s server home, which keeps a loaded graph between runs.
 
 Run: ``uv run python -m bench.scale --reports 10000,100000 --store memory``.
@@ -41,6 +44,7 @@ from bench.api import (
     prepare_neo4j,
     probes,
     running_api,
+    send,
     sequential_ms,
 )
 from bench.corpus import OUT, build_extractions
@@ -188,8 +192,8 @@ def describe_memory(
 # ----------------------------------------------------------------------------- timing
 
 
-def server_peak_rss_mb() -> float | None:
-    """VmHWM of this process's ``bench.api serve`` child (the API server), in MB."""
+def server_pid() -> int | None:
+    """The pid of this process's ``bench.api serve`` child (the API server)."""
     me = str(os.getpid())
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -199,14 +203,33 @@ def server_peak_rss_mb() -> float | None:
             continue
         fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
         if fields.get("PPid", "").strip() == me and b"serve" in cmdline:
-            return int(fields["VmHWM"].split()[0]) / 1024
+            return int(status.parent.name)
     return None
 
 
+def server_peak_rss_mb(pid: int | None) -> float | None:
+    """VmHWM (peak resident set) of the API server, in MB."""
+    status = Path(f"/proc/{pid}/status")
+    for text in status.read_text(encoding="utf-8").splitlines() if pid else ():
+        if text.startswith("VmHWM:"):
+            return int(text.split()[1]) / 1024
+    return None
+
+
+def cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) the process has used so far; 0 when unknown."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_requests(
-    base: str, requests: Sequence[Request], args: argparse.Namespace
-) -> list[tuple[int, list[float]]]:
-    """(rows of the first answer, latencies in ms) of each request, sent alone in turns."""
+    base: str, requests: Sequence[Request], args: argparse.Namespace, pid: int | None
+) -> list[tuple[int, list[float], float]]:
+    """(rows of the first answer, latencies in ms, server CPU ms per request) of each
+    request, sent one after another. The server's CPU time per request is what a loaded,
+    shared machine changes least (wall-clock latency there includes waiting for a core)."""
     results = []
     with httpx.Client(base_url=base, timeout=600.0) as client:
         for request in requests:
@@ -214,8 +237,12 @@ def time_requests(
             if first.get("errors"):
                 raise RuntimeError(f"{request.name}: {first['errors']}")
             call = {"url": "/graphql", "json": request.body}
-            latencies = sequential_ms(client, [call], args.requests, args.warmup, args.seconds)[0]
-            results.append((rows_in(first), latencies))
+            for _ in range(args.warmup):
+                send(client, call)
+            used = cpu_s(pid)
+            latencies = sequential_ms(client, [call], args.requests, 0, args.seconds)[0]
+            cpu_ms = (cpu_s(pid) - used) * 1000 / len(latencies)
+            results.append((rows_in(first), latencies, cpu_ms))
     return results
 
 
@@ -230,7 +257,9 @@ def rows_in(body: dict[str, Any]) -> int:
     return 1
 
 
-def line(store: str, reports: int, request: Request, rows: int, ms: list[float]) -> str:
+def line(
+    store: str, reports: int, request: Request, rows: int, ms: list[float], cpu_ms: float
+) -> str:
     """One printed row: p50 / p99 and the reference beside them."""
     reference = REFERENCE_MS.get((request.name, store)) if reports == 10_000 else None
     beside = f"{reference:>8.0f}" if reference else f"{'':>8}"
@@ -238,13 +267,13 @@ def line(store: str, reports: int, request: Request, rows: int, ms: list[float])
     p99 = percentile(ms, 99) if len(ms) > 1 else ms[0]
     return (
         f"{store:7} {reports:>7} {request.name:26} {rows:>5} {len(ms):>5} "
-        f"{p50:>9.1f} {p99:>9.1f} {beside}"
+        f"{p50:>9.1f} {p99:>9.1f} {cpu_ms:>8.1f} {beside}"
     )
 
 
 HEADER = (
     f"{'store':7} {'reports':>7} {'query':26} {'rows':>5} {'n':>5} "
-    f"{'p50 ms':>9} {'p99 ms':>9} {'issue ms':>8}"
+    f"{'p50 ms':>9} {'p99 ms':>9} {'cpu ms':>8} {'issue ms':>8}"
 )
 
 
@@ -271,12 +300,14 @@ def bench_size(store: str, reports: int, args: argparse.Namespace) -> list[str]:
     for text in lines:
         print(text, flush=True)
     with running_api(store, data_dir, env) as base:
-        for request, (rows, ms) in zip(
-            requests := requests_for(region), time_requests(base, requests, args), strict=True
+        pid = server_pid()
+        requests = requests_for(region)
+        for request, (rows, ms, cpu_ms) in zip(
+            requests, time_requests(base, requests, args, pid), strict=True
         ):
-            lines.append(line(store, reports, request, rows, ms))
+            lines.append(line(store, reports, request, rows, ms, cpu_ms))
             print(lines[-1], flush=True)
-        peak = server_peak_rss_mb()
+        peak = server_peak_rss_mb(pid)
     lines.append(f"{store} {reports}: API server peak RSS {peak or 0:.0f} MB")
     return lines
 

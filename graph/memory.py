@@ -342,10 +342,20 @@ class MemoryStore(ClosesOnExit):
 
     def _nodes_of(self, label: Label, where: Mapping[str, Any]) -> Iterator[Node]:
         """The nodes of ``label`` matching ``where`` (filtered before any Node is built; the
-        index lists the label's nodes)."""
-        for nid, attrs in self._index.nodes(label):
-            if matches(attrs, where):
-                yield Node(label, split_node_id(nid)[1], _props(attrs, "label"))
+        nodes matching a filter are listed once and kept until the next write)."""
+        for nid in self._matching(label, where):
+            yield Node(label, split_node_id(nid)[1], _props(self.graph._node[nid], "label"))
+
+    def _matching(self, label: Label, where: Mapping[str, Any]) -> list[str]:
+        def find() -> list[str]:
+            return [nid for nid, attrs in self._index.nodes(label) if matches(attrs, where)]
+
+        try:
+            key = ("find_nodes", label, frozenset(where.items()))
+        except TypeError:  # a value that cannot be a key (a list): no keeping
+            return find()
+        found: list[str] = self._index.derived(key, find)
+        return found
 
     def _edges_of(self, nid: str, rel: Rel, direction: Direction) -> list[Edge]:
         if nid not in self.graph:

@@ -18,6 +18,7 @@ import graph.resolve
 from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.memory_index import index_of
+from graph.model import Label
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore, StoreError
 from queries import QUERIES, run_query
@@ -177,3 +178,25 @@ def test_path_between_grown_from_both_ends_equals_one_from_the_end(cutoff: int) 
             assert path == breadth_first_path(store, start, end, cutoff), (start, end)
             found += bool(path)
     assert found >= 5  # pairs joined within the cutoff were compared, not only empty answers
+
+
+def test_nodes_found_by_property_follow_writes() -> None:
+    store = MemoryStore(None)
+
+    def laws() -> list[str]:
+        return [n.key for n in store.find_nodes(Label.POLICY, where={"kind": "law"}).items]
+
+    def scanned_laws() -> list[str]:
+        return sorted(
+            nid.split(":", 1)[1]
+            for nid, attrs in store.graph.nodes(data=True)
+            if attrs["label"] == Label.POLICY and attrs.get("kind") == "law"
+        )
+
+    assert laws() == []  # kept until the next write
+    for extraction in all_reports():
+        store.upsert_report(extraction)
+    assert laws() == scanned_laws() != []
+    for extraction in all_reports():
+        assert store.delete_report(extraction.report_id)
+    assert laws() == scanned_laws() == []
