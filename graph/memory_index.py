@@ -9,7 +9,8 @@ that is seconds per request. :class:`GraphIndex` keeps what they need instead:
   and whose hits map back to their nodes, instead of testing every node in Python;
 * per report, what it contributes to the citation aggregates (its year, regions and cited
   policies with their counts), and per policy the sum of those: citing reports, mentions,
-  reports per region and per (region, year); per region the policies its reports cite.
+  reports per region and per (region, year); per region its reports (with their year) and the
+  policies they cite.
 
 :class:`graph.memory.MemoryStore` builds it when it loads a graph and, after every write that
 succeeds, refreshes the nodes the write touched (:meth:`GraphIndex.refresh`); a rolled-back
@@ -96,6 +97,7 @@ class GraphIndex:
         self.contributions: dict[str, Contribution] = {}
         self.policies: dict[str, PolicyTally] = {}
         self.region_policies: dict[str, Counter[str]] = {}
+        self.about: dict[str, dict[str, int | None]] = {}  # region → its reports → their year
         self.version = 0
         self._derived: dict[Any, tuple[int, Any]] = {}
 
@@ -151,6 +153,12 @@ class GraphIndex:
         self._add(report, new, +1)
 
     def _add(self, report: str, c: Contribution, sign: int) -> None:
+        for region in c.regions:
+            about = self.about.setdefault(region, {})
+            if sign > 0:
+                about[report] = c.year
+            elif about.pop(report, None) is not None and not about:
+                del self.about[region]
         for policy, count in c.cites.items():
             tally = self.policies.setdefault(policy, PolicyTally())
             tally.newest_first = None

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import index_of
 from graph.model import Label, Rel, node_id
 from ingest.gazetteer import load_gazetteer
 from ingest.model import RegionInfo, RegionLevel
@@ -182,6 +183,10 @@ def _publication_dates(graph: nx.MultiDiGraph, code: str, year: int) -> list[str
     region = node_id(Label.REGION, code)
     if region not in graph:
         return []
+    index = index_of(graph)
+    if index is not None:  # the region's reports with their year, kept by the store
+        about = index.about.get(region, {})
+        return [prop(graph, r, "published") for r, y in about.items() if y == year]
     reports = [report for report, _ in in_edges(graph, region, Rel.ABOUT)]
     return [prop(graph, r, "published") for r in reports if prop(graph, r, "year") == year]
 
