@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import heapq
 from typing import Any, TypedDict
 
 import networkx as nx
@@ -16,7 +17,7 @@ from graph.model import Rel
 from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, out_edges, prop
 from queries.matching import POLICY_NODES, Limit, PolicyParam, matching_policies
-from queries.ranking import MOST_CITED_ORDER, most_cited_first
+from queries.ranking import MOST_CITED_ORDER, most_cited_first, most_cited_key
 
 
 class Params(PolicyParam):
@@ -64,8 +65,13 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
         for other, count in cited:
             if other not in anchors:
                 companions.setdefault(other, []).append(count)
-    rows = [_row(graph, policy, counts) for policy, counts in companions.items()]
-    return most_cited_first(rows)[: params.limit]
+    # rank on plain tuples, then build the rows shown only (a policy has thousands of companions)
+    ranked = heapq.nsmallest(
+        params.limit,
+        companions.items(),
+        key=lambda item: most_cited_key(len(item[1]), sum(item[1]), key_of(graph, item[0])),
+    )
+    return most_cited_first(_row(graph, policy, counts) for policy, counts in ranked)
 
 
 def _row(graph: nx.MultiDiGraph, policy: str, counts: list[int]) -> dict[str, Any]:

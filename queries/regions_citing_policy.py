@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import index_of
 from graph.model import Rel
 from ingest.model import RegionLevel
 from queries.base import NamedQuery, Row
@@ -66,9 +67,15 @@ ORDER BY year, region_code, report_id
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    index = index_of(graph)
     for policy in matching_policies(graph, params.spellings()):
         for report, cites in in_edges(graph, policy, Rel.CITES):
-            for region in targets(graph, report, Rel.ABOUT):
+            about = (
+                targets(graph, report, Rel.ABOUT)
+                if index is None
+                else index.contributions[report].regions  # kept by the store: no edge scan
+            )
+            for region in about:
                 if _wanted(graph, region, report, params):
                     counts[region, report] += cites.get("count") or 0
     rows = [_row(graph, region, report, count) for (region, report), count in counts.items()]
