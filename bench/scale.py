@@ -22,6 +22,7 @@ Run: ``uv run python -m bench.scale --reports 10000,100000 --store memory``.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -111,6 +112,7 @@ def memory_dir(reports: int) -> Path:
 def child_ingest(reports: int, distinct: int, data_dir: Path) -> dict[str, Any]:
     """Ingest the corpus into a new embedded store in ``data_dir`` and save it (a child's work)."""
     extractions = build_extractions(reports, distinct)
+    gc.freeze()  # the corpus is input, not the store: collections need not scan it
     baseline = peak_rss_mb()
     store = MemoryStore(data_dir, flush_every=10**9)
     result = ingest(store, extractions, get_settings().ingest_batch_reports)
