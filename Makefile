@@ -13,7 +13,8 @@ GRAPHIQL := web/graphiql/node_modules/.installed
 .PHONY: help setup browser test lint typecheck pytest run serve neo4j neo4j-stop bench clean
 
 help:
-	@echo "make run   — ingest the bundled sample reports and serve GraphQL on http://127.0.0.1:8000/graphql"
+	@echo "make run   — ingest the bundled sample reports and serve the explorer on http://127.0.0.1:8000/"
+	@echo "            and GraphQL (GraphiQL in a browser) on http://127.0.0.1:8000/graphql"
 	@echo "make test  — ruff, mypy (strict) and the whole pytest suite, Neo4j included"
 
 setup: .venv/.synced $(GRAPHIQL)
