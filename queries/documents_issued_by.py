@@ -96,20 +96,22 @@ def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]
         else ((n, graph.nodes[n]) for n in index.candidates(issuer, [Label.INSTITUTION]))
     )
     found = [
-        (n, Rel.ISSUED_BY) for n, attrs in institutions if attrs.get("label") == Label.INSTITUTION
+        (n, Rel.ISSUED_BY)
+        for n, attrs in institutions
+        if attrs.get("label") == Label.INSTITUTION and _named(graph, n, attrs, issuer)
     ]
-    found += [(n, Rel.ISSUED_IN) for n, _ in nodes_of(graph, Label.REGION)]
-    return [(n, rel) for n, rel in found if _named(graph, n, issuer)]
+    regions = nodes_of(graph, Label.REGION)
+    return found + [(n, Rel.ISSUED_IN) for n, a in regions if _named(graph, n, a, issuer)]
 
 
 def _issuers(graph: nx.MultiDiGraph, policy: str, rel: Rel, label: Label) -> list[str]:
     return [n for n in targets(graph, policy, rel) if graph.nodes[n].get("label") == label]
 
 
-def _named(graph: nx.MultiDiGraph, node: str, issuer: str) -> bool:
-    label = Label(graph.nodes[node]["label"])
-    fields = _ISSUER_FIELDS[label]
-    return key_of(graph, node) == issuer or any(prop(graph, node, f) == issuer for f in fields)
+def _named(graph: nx.MultiDiGraph, node: str, attrs: dict[str, Any], issuer: str) -> bool:
+    """Whether the node's key or one of its name fields is ``issuer`` (none is a key)."""
+    fields = _ISSUER_FIELDS[attrs["label"]]
+    return key_of(graph, node, attrs) == issuer or any(attrs.get(f) == issuer for f in fields)
 
 
 def _row(
