@@ -10,17 +10,37 @@ constraint on ``alias`` (MERGE on it takes the constraint's lock, so two writers
 the same alias twice); it is not part of the graph model and every read below leaves it out.
 
 Example:
-    >>> WRITE_NODES[Label.REGION]
-    'UNWIND $rows AS row MERGE (n:Region {code: row.key}) SET n = row.props'
+    >>> NODE_PARTS[(Label.REGION, False)].body
+    'UNWIND $rows.merge_region AS row MERGE (n:Region {code: row.code}) SET n = row'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 from graph.model import KEYS, Label, Rel
 
+
+class WritePart(NamedTuple):
+    """One subquery of the batch write statement (:data:`WRITE_ROWS`): it takes its rows as
+    ``$rows.<param>`` and, when it ``counts`` something, returns that count as ``<param>``.
+
+    All rows travel in the one map ``$rows``: a parameter's type is part of the plan cache's
+    key, so lists that are empty here and full there would plan this long statement again
+    (seconds) for each new combination."""
+
+    param: str
+    body: str
+    counts: str | None = None
+
+
+# Planning the long batch statements takes seconds; their plans are index seeks whatever the
+# counts, so they are kept when the graph grows (by default a plan is made again when the
+# statistics drift, which an ingest into an empty database causes every few batches).
+NO_REPLAN = "CYPHER replan=skip "
 ALIAS_LABEL = "PolicyAlias"
 ALIAS_REL = "ALIAS_OF"
 FULLTEXT_INDEX = "fazhi_names_v2"
@@ -105,12 +125,21 @@ POLICY_ALIASES = (
     f"UNWIND $aliases AS alias MATCH (:{ALIAS_LABEL} {{alias: alias}})-[:{ALIAS_REL}]->(p:Policy) "
     "RETURN alias, p.id AS id"
 )
-SET_POLICY_ALIASES = (
-    f"UNWIND $rows AS row MERGE (a:{ALIAS_LABEL} {{alias: row.alias}}) "
-    f"WITH a, row OPTIONAL MATCH (a)-[old:{ALIAS_REL}]->() DELETE old "
-    "WITH DISTINCT a, row MATCH (p:Policy {id: row.id}) "
-    f"MERGE (a)-[:{ALIAS_REL}]->(p)"
-)
+# Aliases the transaction knows to be absent are created; the others are (re-)pointed.
+ALIAS_PARTS: dict[bool, WritePart] = {
+    True: WritePart(
+        "new_aliases",
+        f"UNWIND $rows.new_aliases AS row CREATE (a:{ALIAS_LABEL} {{alias: row.alias}}) "
+        f"WITH a, row MATCH (p:Policy {{id: row.id}}) CREATE (a)-[:{ALIAS_REL}]->(p)",
+    ),
+    False: WritePart(
+        "aliases",
+        f"UNWIND $rows.aliases AS row MERGE (a:{ALIAS_LABEL} {{alias: row.alias}}) "
+        f"WITH a, row OPTIONAL MATCH (a)-[old:{ALIAS_REL}]->() DELETE old "
+        "WITH DISTINCT a, row MATCH (p:Policy {id: row.id}) "
+        f"MERGE (a)-[:{ALIAS_REL}]->(p)",
+    ),
+}
 
 # --- nodes ------------------------------------------------------------------------------------
 READ_NODES: dict[Label, str] = {
@@ -118,14 +147,43 @@ READ_NODES: dict[Label, str] = {
     "RETURN key, properties(n) AS props"
     for label in Label
 }
-WRITE_NODES: dict[Label, str] = {
-    label: f"UNWIND $rows AS row MERGE (n:{label.value} {{{KEYS[label]}: row.key}}) "
-    "SET n = row.props"
+
+# What writing a batch of reports reads first, in one round trip: the Reports of its sources,
+# the owners of its policy aliases, and the nodes it names (with the aliases' owners).
+# (One map parameter, $ask, for the same reason as $rows in WRITE_ROWS: stable plan-cache keys.)
+_PREFETCH_KEYS = {label: f"$ask.keys_{label.value.lower()}" for label in Label}
+_PREFETCH_KEYS[Label.POLICY] += " + [pair IN aliases | pair[1]]"
+PREFETCH: str = NO_REPLAN + " ".join(
+    [
+        "CALL () { UNWIND $ask.sources AS source MATCH (r:Report {source: source}) "
+        "RETURN collect([source, r.id]) AS sources }",
+        f"CALL () {{ UNWIND $ask.aliases AS alias MATCH (:{ALIAS_LABEL} {{alias: alias}})"
+        f"-[:{ALIAS_REL}]->(p:Policy) RETURN collect([alias, p.id]) AS aliases }}",
+        *(
+            f"CALL ({'aliases' if label == Label.POLICY else ''}) {{ UNWIND {keys} AS key "
+            "WITH DISTINCT key "
+            f"MATCH (n:{label.value} {{{KEYS[label]}: key}}) "
+            f"RETURN collect(properties(n)) AS {label.value.lower()} }}"
+            for label, keys in _PREFETCH_KEYS.items()
+        ),
+        "RETURN sources, aliases, "
+        + ", ".join(f"{label.value.lower()} AS `{label.value}`" for label in Label),
+    ]
+)
+# A node row is its whole property set, key included. ``True``: nodes known not to exist yet,
+# created (the uniqueness constraints still refuse a duplicate); ``False``: merged by key.
+NODE_PARTS: dict[tuple[Label, bool], WritePart] = {
+    (label, new): WritePart(
+        f"{'create' if new else 'merge'}_{label.value.lower()}",
+        f"UNWIND $rows.{'create' if new else 'merge'}_{label.value.lower()} AS row "
+        + (
+            f"CREATE (n:{label.value}) SET n = row"
+            if new
+            else f"MERGE (n:{label.value} {{{KEYS[label]}: row.{KEYS[label]}}}) SET n = row"
+        ),
+    )
     for label in Label
-}
-# For nodes known not to exist yet (the uniqueness constraints still refuse a duplicate).
-CREATE_NODES: dict[Label, str] = {
-    label: f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row.props" for label in Label
+    for new in (True, False)
 }
 DELETE_NODE: dict[Label, str] = {
     label: f"MATCH (n:{label.value} {{{KEYS[label]}: $key}}) "
@@ -157,20 +215,51 @@ SCHEMA: tuple[tuple[Rel, Label, Label], ...] = (
     (Rel.ISSUED_IN, Label.POLICY, Label.REGION),
     (Rel.IMPLEMENTS, Label.POLICY, Label.POLICY),
 )
-WRITE_EDGES: dict[tuple[Rel, Label, Label], str] = {
-    (rel, source, target): (
-        f"UNWIND $rows AS row MATCH (a:{source.value} {{{KEYS[source]}: row.source}}) "
-        f"MATCH (b:{target.value} {{{KEYS[target]}: row.target}}) "
-        f"MERGE (a)-[r:{rel.value}]->(b) SET r = row.props RETURN count(r) AS written"
+
+
+def _edge_part(shape: tuple[Rel, Label, Label], new: bool) -> WritePart:
+    """Relationship rows ``{s, t, p}`` (source key, target key, properties) of one shape.
+
+    Created when an end is new in the transaction (nothing can exist to merge with), else
+    merged; the part counts what it wrote, so a row whose end is missing is noticed.
+    """
+    rel, source, target = shape
+    param = f"{'create' if new else 'merge'}_{rel.value.lower()}_{source.value.lower()}"
+    param += f"_{target.value.lower()}"
+    body = (
+        f"UNWIND $rows.{param} AS row MATCH (a:{source.value} {{{KEYS[source]}: row.s}}) "
+        f"MATCH (b:{target.value} {{{KEYS[target]}: row.t}}) "
+        f"{'CREATE' if new else 'MERGE'} (a)-[r:{rel.value}]->(b) SET r = row.p "
+        f"RETURN count(r) AS {param}"
     )
-    for rel, source, target in SCHEMA
+    return WritePart(param, body, counts=f"{rel.value} relationships")
+
+
+EDGE_PARTS: dict[tuple[tuple[Rel, Label, Label], bool], WritePart] = {
+    (shape, new): _edge_part(shape, new) for new in (True, False) for shape in SCHEMA
 }
 
-# For relationships with an end created in the same transaction: there is nothing to merge with.
-CREATE_EDGES: dict[tuple[Rel, Label, Label], str] = {
-    shape: statement.replace("MERGE (a)-", "CREATE (a)-")
-    for shape, statement in WRITE_EDGES.items()
-}
+
+def write_statement(parts: Sequence[WritePart]) -> str:
+    """One statement running ``parts`` in order, each a ``CALL () { … }`` over its own rows
+    (an empty list costs nothing), returning the counts of the counting parts as ``written``.
+
+    Example:
+        >>> write_statement([WritePart("x", "UNWIND $rows.x AS row CREATE (:Program {id: row})")])
+        'CYPHER replan=skip CALL () { UNWIND $rows.x AS row CREATE (:Program {id: row}) } RETURN [] AS written'
+    """
+    calls = " ".join(f"CALL () {{ {part.body} }}" for part in parts)
+    counted = ", ".join(part.param for part in parts if part.counts)
+    return f"{NO_REPLAN}{calls} RETURN [{counted}] AS written"
+
+
+# A batch's writes in one round trip: nodes by label, then aliases, then relationships.
+WRITE_PARTS: tuple[WritePart, ...] = (
+    *NODE_PARTS.values(),
+    *ALIAS_PARTS.values(),
+    *EDGE_PARTS.values(),
+)
+WRITE_ROWS: str = write_statement(WRITE_PARTS)
 
 _ARROWS = {"out": ("-", "->"), "in": ("<-", "-")}
 EDGES_OF: dict[tuple[Label, Rel, str], str] = {

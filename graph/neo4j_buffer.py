@@ -4,9 +4,11 @@
 Reads go through a cache of what the database holds plus what this transaction has written
 (so a report sees the earlier reports of its batch, exactly as if they had committed); node,
 relationship and alias writes are held, merged by key, and sent by :meth:`BufferedTx.flush`
-as one ``UNWIND`` statement per label, alias batch and relationship shape. :meth:`prefetch`
-reads what a whole batch will ask for in a handful of statements, so a batch of a hundred
-reports costs tens of round trips instead of thousands.
+as one statement (:data:`graph.cypher.WRITE_ROWS`: an ``UNWIND`` per label, alias kind and
+relationship shape, each in a ``CALL`` subquery). :meth:`prefetch` reads what a whole batch
+will ask for in one statement too (:data:`graph.cypher.PREFETCH`), so a batch of a hundred
+reports costs a few round trips instead of thousands (each round trip costs the server a few
+milliseconds whatever its size).
 
 The rare operations that walk the graph — deleting a replaced report, merging a 文号-only
 policy into its titled one — first flush what is held, then run directly on the database,
@@ -20,6 +22,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.model import Label
@@ -31,6 +34,31 @@ if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jTx
 
 _Props = dict[str, Any]
+
+
+@dataclass
+class Prefetched:
+    """What the database holds for a batch: its sources' Reports, its aliases' owners, and
+    the properties of the nodes it names (key property included) by label and key."""
+
+    sources: dict[str, list[str]]
+    aliases: dict[str, str]
+    nodes: dict[Label, dict[str, _Props]]
+
+
+@dataclass
+class HeldWrites:
+    """Writes held until :meth:`BufferedTx.flush`, merged by key; ``created`` and
+    ``new_aliases`` are those the database does not have yet (created, not merged)."""
+
+    nodes: dict[NodeRef, _Props] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    edges: dict[EdgeKey, Mapping[str, Any]] = field(default_factory=dict)
+    created: set[NodeRef] = field(default_factory=set)
+    new_aliases: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.aliases or self.edges)
 
 
 class BufferedTx:
@@ -48,25 +76,24 @@ class BufferedTx:
         self._nodes: dict[NodeRef, _Props | None] = {}  # None: known to be absent
         self._aliases: dict[str, str | None] = {}
         self._sources: dict[str, set[str]] = {}
-        self._held_nodes: dict[NodeRef, _Props] = {}
-        self._held_aliases: dict[str, str] = {}
-        self._held_edges: dict[EdgeKey, Mapping[str, Any]] = {}
-        self._created: set[NodeRef] = set()  # held nodes the database does not have yet
+        self._held = HeldWrites()
 
     def prefetch(self, batch: Sequence[ReportRows]) -> None:
-        """Read, in one statement per kind, everything writing these reports will ask for."""
-        wanted: dict[Label, set[str]] = {label: set() for label in Label}
-        aliases: set[str] = set()
-        for rows in batch:
-            wanted[Label.REPORT].add(rows.report_id)
-            for node in rows.nodes:
-                wanted[node.label].add(node.key)
-                if node.label == Label.POLICY:
-                    aliases.update(resolution_aliases(node.props))
-        self._load_sources(sorted({rows.source for rows in batch}))
-        wanted[Label.POLICY].update(self.policy_aliases(sorted(aliases)).values())
-        for label, keys in wanted.items():
-            self.read_nodes(label, sorted(keys))
+        """Read, in one statement, everything writing these reports will ask for."""
+        wanted, wanted_aliases = _wanted(batch)
+        sources = sorted({rows.source for rows in batch} - self._sources.keys())
+        keys = {
+            label: [key for key in label_keys if (label, key) not in self._nodes]
+            for label, label_keys in wanted.items()
+        }
+        aliases = [alias for alias in wanted_aliases if alias not in self._aliases]
+        found = self.inner.prefetch(sources, aliases, keys)
+        self._remember_sources(sources, found.sources)
+        self._aliases.update({alias: found.aliases.get(alias) for alias in aliases})
+        for label, label_keys in keys.items():
+            props = found.nodes[label]  # the keys asked for, and the aliases' owners
+            for key in [*label_keys, *props]:
+                self._nodes.setdefault((label, key), props.get(key))
 
     # --- reads ------------------------------------------------------------------------
     def report_exists(self, report_id: str) -> bool:
@@ -105,20 +132,23 @@ class BufferedTx:
             if self._nodes.get(ref) == props:
                 continue  # already held, or held by the database, exactly so: most shared entities
             if ref in self._nodes and self._nodes[ref] is None:
-                self._created.add(ref)
-            self._nodes[ref] = self._held_nodes[ref] = props
+                self._held.created.add(ref)
+            self._nodes[ref] = self._held.nodes[ref] = props
             source = node.props.get("source") if label == Label.REPORT else None
             if isinstance(source, str) and source in self._sources:
                 self._sources[source].add(node.key)
 
     def write_edges(self, edges: Sequence[Edge]) -> None:
         for edge in edges:
-            self._held_edges[(edge.type, edge.source, edge.target)] = edge.props
+            self._held.edges[(edge.type, edge.source, edge.target)] = edge.props
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
         changed = {a: owner for a, owner in aliases.items() if self._aliases.get(a) != owner}
+        self._held.new_aliases.update(
+            a for a in changed if a in self._aliases and self._aliases[a] is None
+        )
         self._aliases.update(changed)
-        self._held_aliases.update(changed)
+        self._held.aliases.update(changed)
 
     def delete_node(self, label: Label, key: str) -> None:
         self.flush()
@@ -138,37 +168,40 @@ class BufferedTx:
         return deleted
 
     def flush(self) -> None:
-        """Send every held write: nodes by label, then aliases, then relationships.
+        """Send every held write in one statement (or one per ``batch_size`` rows): nodes by
+        label, then aliases, then relationships.
 
         Nodes the database did not have are created, not merged, and so are the relationships
-        touching them (nothing can exist to merge with); the rest are merged by key.
+        touching them (nothing can exist to merge with), and aliases it did not have; the rest
+        are merged by key.
         """
-        for label in Label:
-            held = [Node(label, k, p) for (lab, k), p in self._held_nodes.items() if lab == label]
-            fresh = [node for node in held if (label, node.key) in self._created]
-            known = [node for node in held if (label, node.key) not in self._created]
-            self.inner.write_nodes(label, fresh, new=True)
-            self.inner.write_nodes(label, known)
-        self.inner.set_policy_aliases(self._held_aliases)
-        edges: dict[bool, list[Edge]] = {True: [], False: []}
-        for key, props in self._held_edges.items():
-            edge = Edge(*key, props)
-            edges[edge.source in self._created or edge.target in self._created].append(edge)
-        self.inner.write_edges(edges[True], new=True)
-        self.inner.write_edges(edges[False])
-        self._held_nodes.clear()
-        self._held_aliases.clear()
-        self._held_edges.clear()
-        self._created.clear()
+        if self._held:
+            self.inner.write(self._held)
+        self._held = HeldWrites()
 
     def _load_sources(self, sources: Sequence[str]) -> None:
         """Source → report ids, from the database and from the Reports held here."""
         missing = [source for source in sources if source not in self._sources]
-        if not missing:
-            return
-        found = self.inner.reports_with_sources(missing)
-        for source in missing:
+        if missing:
+            self._remember_sources(missing, self.inner.reports_with_sources(missing))
+
+    def _remember_sources(self, sources: Sequence[str], found: Mapping[str, list[str]]) -> None:
+        for source in sources:
             self._sources[source] = set(found.get(source, ()))
-        for (label, key), props in self._held_nodes.items():
-            if label == Label.REPORT and props.get("source") in missing:
+        asked = set(sources)
+        for (label, key), props in self._held.nodes.items():
+            if label == Label.REPORT and props.get("source") in asked:
                 self._sources[props["source"]].add(key)
+
+
+def _wanted(batch: Sequence[ReportRows]) -> tuple[dict[Label, list[str]], list[str]]:
+    """The node keys by label and the policy aliases that writing ``batch`` reads."""
+    wanted: dict[Label, set[str]] = {label: set() for label in Label}
+    aliases: set[str] = set()
+    for rows in batch:
+        wanted[Label.REPORT].add(rows.report_id)
+        for node in rows.nodes:
+            wanted[node.label].add(node.key)
+            if node.label == Label.POLICY:
+                aliases.update(resolution_aliases(node.props))
+    return {label: sorted(keys) for label, keys in wanted.items()}, sorted(aliases)

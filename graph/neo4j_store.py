@@ -7,7 +7,7 @@ of :mod:`graph.cypher` if they are missing.
 
 Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``, over a
 :class:`~graph.neo4j_buffer.BufferedTx` (reads cached, writes held and sent as one
-``UNWIND … MERGE`` per label and relationship shape): the deletion of a replaced version, the
+statement of ``UNWIND … CREATE/MERGE`` subqueries): the deletion of a replaced version, the
 policy merges and the writes of one report — or of a batch of reports, with
 :meth:`Neo4jStore.upsert_reports` — commit together or not at all. The resolution reads run
 in the same transaction; run one ingesting writer per database (the pipeline does) —
@@ -36,6 +36,8 @@ from neo4j import (
     ManagedTransaction,
     NotificationDisabledClassification,
     Query,
+    Record,
+    Result,
     Session,
     unit_of_work,
 )
@@ -44,7 +46,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from config.settings import Settings
 from graph import cypher
 from graph.model import KEYS, Label, Rel
-from graph.neo4j_buffer import BufferedTx
+from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
 from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
@@ -66,6 +68,7 @@ _T = TypeVar("_T")
 _SECURITY_CODES = "Neo.ClientError.Security."
 _SOCKET_REASON = re.compile(r"\(reason (?:\[Errno -?\d+\] )?([^)]*)\)")
 _KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
+_Row = dict[str, Any]
 
 
 class Neo4jStore(ClosesOnExit):
@@ -120,13 +123,15 @@ class Neo4jStore(ClosesOnExit):
     ) -> list[UpsertResult]:
         cap = self._settings.evidence_per_relationship
         batch = [rows_for(x, evidence_cap=cap) for x in extractions]
-        buffered = BufferedTx(Neo4jTx(tx, self._batch))
+        inner = Neo4jTx(tx, self._batch)
+        buffered = BufferedTx(inner)
         buffered.prefetch(batch)
         results = [
             write_report(buffered, x, evidence_cap=cap, rows=rows)
             for x, rows in zip(extractions, batch, strict=True)
         ]
         buffered.flush()
+        inner.check_written()
         return results
 
     def delete_report(self, report_id: str) -> bool:
@@ -326,6 +331,7 @@ class Neo4jTx:
     def __init__(self, tx: ManagedTransaction, batch_size: int) -> None:
         self.tx = tx
         self.batch_size = batch_size
+        self._unchecked: list[tuple[Result, dict[str, list[_Row]]]] = []
 
     def reports_with_sources(self, sources: Sequence[str]) -> dict[str, list[str]]:
         """source → ids of its Reports, for the sources that have any."""
@@ -338,11 +344,6 @@ class Neo4jTx:
     def policy_aliases(self, aliases: Sequence[str]) -> dict[str, str]:
         rows = self.tx.run(cypher.POLICY_ALIASES, aliases=list(aliases))
         return {row["alias"]: row["id"] for row in rows}
-
-    def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
-        rows = [{"alias": alias, "id": owner} for alias, owner in sorted(aliases.items())]
-        for batch in self._batches(rows):
-            self.tx.run(cypher.SET_POLICY_ALIASES, rows=batch).consume()
 
     def read_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -360,30 +361,42 @@ class Neo4jTx:
             edges.append(Edge(Rel(row["type"]), source, target, _clean(row["props"])))
         return edges
 
-    def write_nodes(self, label: Label, nodes: Sequence[Node], *, new: bool = False) -> None:
-        """Merge nodes by key, or create them when the caller knows they are ``new``."""
-        rows = [{"key": n.key, "props": {**n.props, KEYS[label]: n.key}} for n in nodes]
-        statement = (cypher.CREATE_NODES if new else cypher.WRITE_NODES)[label]
-        for batch in self._batches(rows):
-            self.tx.run(statement, rows=batch).consume()
+    def prefetch(
+        self, sources: Sequence[str], aliases: Sequence[str], keys: Mapping[Label, Sequence[str]]
+    ) -> Prefetched:
+        """The Reports of ``sources``, the owners of ``aliases`` and the nodes with ``keys``
+        (and the aliases' owners), in one statement per ``batch_size`` keys of each kind."""
+        lists = {"sources": list(sources), "aliases": list(aliases)}
+        lists |= {f"keys_{label.value.lower()}": list(keys.get(label, ())) for label in Label}
+        found = Prefetched({}, {}, {label: {} for label in Label})
+        rounds = max(len(values) for values in lists.values())
+        for start in range(0, rounds, self.batch_size):
+            params = {name: v[start : start + self.batch_size] for name, v in lists.items()}
+            _add_prefetched(found, self.tx.run(cypher.PREFETCH, ask=params).single(strict=True))
+        return found
 
-    def write_edges(self, edges: Sequence[Edge], *, new: bool = False) -> None:
-        """Merge relationships by (type, ends), or create them when they are ``new``."""
-        statements = cypher.CREATE_EDGES if new else cypher.WRITE_EDGES
-        grouped: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = {}
-        for edge in edges:
-            shape = (edge.type, edge.source[0], edge.target[0])
-            if shape not in cypher.WRITE_EDGES:
-                raise StoreError(f"the graph model has no {shape[0]} from {shape[1]} to {shape[2]}")
-            row = {"source": edge.source[1], "target": edge.target[1], "props": dict(edge.props)}
-            grouped.setdefault(shape, []).append(row)
-        for shape, rows in grouped.items():
-            for batch in self._batches(rows):
-                written = _count(self.tx, statements[shape], rows=batch)
-                if written != len(batch):
-                    raise StoreError(
-                        f"{shape[0]} relationships: {len(batch) - written} lost an end"
-                    )
+    def write(self, held: HeldWrites) -> None:
+        """Send held writes through :data:`graph.cypher.WRITE_ROWS`, in statements of at most
+        ``batch_size`` rows (parts in order, so every relationship's ends come before it).
+
+        Nothing waits for the server here: :meth:`check_written` reads what was written."""
+        rows = _write_rows(held)
+        pending = [(part, rows.get(part.param, [])) for part in cypher.WRITE_PARTS]
+        for chunk in self._chunks(pending):
+            params = {part.param: chunk.get(part.param, []) for part in cypher.WRITE_PARTS}
+            self._unchecked.append((self.tx.run(cypher.WRITE_ROWS, rows=params), params))
+
+    def check_written(self) -> None:
+        """Raise :class:`StoreError` when a relationship sent by :meth:`write` lost an end (a
+        server error surfaces here, or at the next statement, as the driver's)."""
+        counted = [part for part in cypher.WRITE_PARTS if part.counts]
+        for result, params in self._unchecked:
+            written = result.single(strict=True)["written"]
+            for part, count in zip(counted, written, strict=True):
+                if count != len(params[part.param]):
+                    lost = len(params[part.param]) - count
+                    raise StoreError(f"{part.counts}: {lost} lost an end")
+        self._unchecked.clear()
 
     def delete_node(self, label: Label, key: str) -> None:
         self.tx.run(cypher.DELETE_NODE[label], key=key).consume()
@@ -402,6 +415,51 @@ class Neo4jTx:
     def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
         for start in range(0, len(rows), self.batch_size):
             yield rows[start : start + self.batch_size]
+
+    def _chunks(
+        self, pending: Sequence[tuple[cypher.WritePart, list[_Row]]]
+    ) -> Iterator[dict[str, list[_Row]]]:
+        """The parts' rows in order, cut into chunks of at most ``batch_size`` rows."""
+        chunk: dict[str, list[_Row]] = {}
+        room = self.batch_size
+        for part, rows in pending:
+            while rows:
+                chunk[part.param], rows = rows[:room], rows[room:]
+                room -= len(chunk[part.param])
+                if room == 0:
+                    yield chunk
+                    chunk, room = {}, self.batch_size
+        if chunk:
+            yield chunk
+
+
+def _write_rows(held: HeldWrites) -> dict[str, list[_Row]]:
+    """Held writes as the rows of each :data:`graph.cypher.WRITE_PARTS` part, by parameter."""
+    rows: dict[str, list[_Row]] = {}
+    for (label, key), props in held.nodes.items():
+        part = cypher.NODE_PARTS[(label, (label, key) in held.created)]
+        rows.setdefault(part.param, []).append({**props, KEYS[label]: key})
+    for alias, owner in held.aliases.items():
+        part = cypher.ALIAS_PARTS[alias in held.new_aliases]
+        rows.setdefault(part.param, []).append({"alias": alias, "id": owner})
+    for (rel, source, target), edge_props in held.edges.items():
+        new = source in held.created or target in held.created
+        edge_part = cypher.EDGE_PARTS.get(((rel, source[0], target[0]), new))
+        if edge_part is None:
+            raise StoreError(f"the graph model has no {rel} from {source[0]} to {target[0]}")
+        rows.setdefault(edge_part.param, []).append(
+            {"s": source[1], "t": target[1], "p": dict(edge_props)}
+        )
+    return rows
+
+
+def _add_prefetched(found: Prefetched, record: Record) -> None:
+    for source, report_id in record["sources"]:
+        found.sources.setdefault(source, []).append(report_id)
+    found.aliases.update(dict(record["aliases"]))
+    for label in Label:
+        key = KEYS[label]
+        found.nodes[label].update({props[key]: _clean(props, key) for props in record[label.value]})
 
 
 def _connect(settings: Settings) -> Driver:

@@ -89,11 +89,15 @@ def test_write_rolls_back_when_a_statement_fails(store: Neo4jStore) -> None:
     store.upsert_report(fx.report_a())
     before = store.dump()
     shape = (Rel.CITES, Label.REPORT, Label.POLICY)
+    failing = {cypher.EDGE_PARTS[(shape, new)].param for new in (True, False)}  # both fail
+    parts = [  # a server error after the nodes are written
+        cypher.WritePart(part.param, f"RETURN size($rows.{part.param}) / 0 AS {part.param}", "x")
+        if part.param in failing
+        else part
+        for part in cypher.WRITE_PARTS
+    ]
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("WRITE_EDGES", "CREATE_EDGES"):  # merged or created: both fail
-            broken = dict(getattr(cypher, name))
-            broken[shape] = "RETURN 1/0 AS written"  # a server error after the nodes are written
-            patch.setattr(cypher, name, broken)
+        patch.setattr(cypher, "WRITE_ROWS", cypher.write_statement(parts))
         with pytest.raises(StoreError, match="could not write report"):
             store.upsert_report(fx.report_b())
     assert store.dump() == before
@@ -141,16 +145,14 @@ def test_run_is_limited_by_the_store_query_timeout_not_the_api_one(
 
 def test_statements_take_data_only_as_parameters() -> None:
     statements = [
-        *cypher.WRITE_EDGES.values(),
-        *cypher.WRITE_NODES.values(),
-        *cypher.CREATE_EDGES.values(),
-        *cypher.CREATE_NODES.values(),
+        *(part.body for part in cypher.WRITE_PARTS),
+        cypher.WRITE_ROWS,
+        cypher.PREFETCH,
         cypher.REPORTS_WITH_SOURCES,
         *cypher.READ_NODES.values(),
         *cypher.EDGES_OF.values(),
         *cypher.find_nodes_statements(Label.POLICY, (("kind", False), ("year", True)), True),
         cypher.POLICY_ALIASES,
-        cypher.SET_POLICY_ALIASES,
         cypher.REPORT_REACH,
         cypher.DELETE_DEAD_ENTITIES,
         cypher.DELETE_DEAD_REGIONS,
@@ -158,7 +160,7 @@ def test_statements_take_data_only_as_parameters() -> None:
     for statement in statements:
         assert "$" in statement
         assert not re.search(r"[\u4e00-\u9fff]", statement)  # no Chinese data baked in
-    assert set(cypher.WRITE_EDGES) == set(cypher.SCHEMA)
+    assert {shape for shape, _ in cypher.EDGE_PARTS} == set(cypher.SCHEMA)
     assert {rel for rel, _, _ in cypher.SCHEMA} == set(Rel)
 
 
