@@ -7,6 +7,9 @@ beside the graph, not in it, so queries never see it.
 
 Writes: each report is written through an undo journal — when anything fails half-way the
 journal puts back every change, so the graph holds all of a report or nothing of it.
+After a write succeeds, the indexes and aggregates the named queries read
+(:mod:`graph.memory_index`: nodes by label, policies by spelling, a text index, citation
+counts per policy and region, citing reports by year) are refreshed for the nodes it touched.
 
 Persistence: ``<data_dir>/graph.pickle`` (pickle protocol 5 of the graph and the alias index),
 written to a temporary file, fsynced and renamed over the old one, so a crash while saving
@@ -332,6 +335,11 @@ class MemoryStore(ClosesOnExit):
             nodes = [n for n in (self._node(nid) for nid in self.graph.nodes) if n is not None]
             edges = [_edge(self.graph, u, v, k) for u, v, k in self.graph.edges(keys=True)]
         return sort_nodes(nodes), sort_edges(edges)
+
+    def policy_aliases(self) -> dict[str, str]:
+        """The policy alias index, alias → Policy id (a copy; for a bulk load into Neo4j)."""
+        with self._lock:
+            return dict(self._aliases)
 
     def _node(self, nid: str) -> Node | None:
         attrs = node_attributes(self.graph, nid)
