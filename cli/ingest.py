@@ -14,6 +14,10 @@ from cli.printing import literal
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from config import Settings
+    from ingest.pipeline import ReportSource
+    from services.ingesting import IngestSummary
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -42,6 +46,13 @@ def ingest(
             help="A corrections CSV (see README; default FAZHI_CORRECTIONS).",
         ),
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load into an EMPTY local Neo4j with neo4j-admin import (stops it a while).",
+        ),
+    ] = False,
 ) -> None:
     """Extract reports and write them to the store: new, unchanged or replaced, never duplicated."""
     from ingest.corrections import CorrectionsError
@@ -53,6 +64,9 @@ def ingest(
     if corrections is not None:
         settings = settings.model_copy(update={"corrections": corrections})
     files = find_report_sources(paths)
+    if bulk:
+        _bulk_load(files, settings, processes)
+        return
     with opened_store(settings) as graph, _progress() as progress:
         task = progress.add_task("ingesting", total=len(files))
         try:
@@ -66,13 +80,45 @@ def ingest(
         except CorrectionsError as error:
             err.print(f"[red]error[/red]: {literal(error)}")
             raise typer.Exit(code=2) from error
+    _print_outcome(summary, len(files))
+
+
+def _print_outcome(summary: IngestSummary, files: int) -> None:
+    """Failures and warnings on stderr, the summary line; exit 1 when every file failed."""
     for problem in summary.failed:
         err.print(f"[red]failed[/red]: {literal(problem)}")
     for warning in summary.warnings:
         err.print(f"[yellow]warning[/yellow]: {literal(warning)}")
     out.print(summary.line())
-    if files and len(summary.failed) == len(files):
+    if files and len(summary.failed) == files:
         raise typer.Exit(code=1)
+
+
+def _bulk_load(files: list[ReportSource], settings: Settings, jobs: int | None) -> None:
+    """``--bulk``: extract in memory, import into the empty local Neo4j, report as ingest does."""
+    from graph.store import StoreError
+    from ingest.corrections import CorrectionsError
+    from services.bulk_loading import bulk_load_files, local_target
+
+    if settings.store != "neo4j":
+        err.print("[red]error[/red]: --bulk loads Neo4j: add --store neo4j (or FAZHI_STORE=neo4j)")
+        raise typer.Exit(code=2)
+    try:
+        settings, server = local_target(settings, None)  # refused before the progress bar
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=len(files))
+            load = bulk_load_files(
+                files,
+                settings=settings,
+                jobs=jobs,
+                server=server,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    except (StoreError, CorrectionsError) as error:
+        err.print(f"[red]error[/red]: {literal(error)}")
+        raise typer.Exit(code=2) from error
+    _print_outcome(load.summary, len(files))
+    out.print(load.line())
 
 
 def jobs_option(value: str) -> int | None:

@@ -438,6 +438,22 @@ def _run_admin(server: LocalServer, *args: str) -> None:
         raise LocalNeo4jError(f"neo4j-admin {args[0]} {args[1]} failed:\n{result.stderr.strip()}")
 
 
+def run_admin(server: LocalServer, *args: str) -> str:
+    """Run ``neo4j-admin ARGS`` from the local server's jars, home and configuration (e.g.
+    ``database import full …`` while the server is stopped); its output.
+
+    Example:
+        run_admin(LocalServer(), "database", "info")
+    """
+    command = [_java(), "-cp", f"{server.lib}/*", ADMIN_TOOL, *args]
+    env = os.environ | {"NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.conf_dir)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()[-20:]
+        raise LocalNeo4jError(f"neo4j-admin {' '.join(args[:3])} failed:\n" + "\n".join(output))
+    return result.stdout
+
+
 def _write_private(path: Path, text: str) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
