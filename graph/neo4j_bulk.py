@@ -71,13 +71,14 @@ class ImportFiles:
             >>> files = ImportFiles([("Region", "n.csv")], [], "\\x1f", False)
             >>> arguments = files.arguments(Path("/x"), "neo4j")
             >>> arguments[3], arguments[-2:]
-            ('neo4j', ['--array-delimiter=U+001F', '--nodes=Region=/x/n.csv'])
+            ('neo4j', ['--report-file=/x/import.report', '--nodes=Region=/x/n.csv'])
         """
         options = [
             "--overwrite-destination=true",
             "--bad-tolerance=0",  # faithful or nothing: a bad row stops the import
             "--strict=true",
             f"--array-delimiter=U+{ord(self.array_delimiter):04X}",
+            f"--report-file={folder / 'import.report'}",  # not the caller's working directory
         ]
         if self.multiline:
             options.append("--multiline-fields=true")
