@@ -245,8 +245,8 @@ def write_statement(parts: Sequence[WritePart]) -> str:
     (an empty list costs nothing), returning the counts of the counting parts as ``written``.
 
     Example:
-        >>> write_statement([WritePart("x", "UNWIND $rows.x AS row CREATE (:Program {id: row})")])
-        'CYPHER replan=skip CALL () { UNWIND $rows.x AS row CREATE (:Program {id: row}) } RETURN [] AS written'
+        >>> write_statement([WritePart("x", "UNWIND $rows.x AS r CREATE (:P)")])
+        'CYPHER replan=skip CALL () { UNWIND $rows.x AS r CREATE (:P) } RETURN [] AS written'
     """
     calls = " ".join(f"CALL () {{ {part.body} }}" for part in parts)
     counted = ", ".join(part.param for part in parts if part.counts)
