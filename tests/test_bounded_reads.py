@@ -301,12 +301,16 @@ def test_an_unreadable_folder_is_reported_not_skipped_silently(folder: Path) -> 
 
 
 def _listed_without_privileges(folder: Path) -> list[str]:
-    """What find_report_files gives for ``folder``, as a user the folder's modes apply to
-    (root reads every folder, so as root the listing runs as ``nobody``)."""
+    """What find_report_files gives for ``folder``, as a user the folder's modes apply to.
+
+    Root reads every folder through two capabilities, so as root the listing runs without them
+    (still root: ``nobody`` could not read a checkout inside a private temporary folder).
+    """
     if os.geteuid() != 0:
         files = find_report_files([folder])
         return [str(try_extract_file(f)) if f.is_dir() else f.name for f in files]
-    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    caps = "-dac_override,-dac_read_search"
+    drop = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}"]
     command = [*drop, sys.executable, "-c", _LIST_AS_NOBODY, str(folder)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, check=False)
