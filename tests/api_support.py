@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,7 +20,8 @@ from typing import Any, Self
 import httpx
 import pytest
 
-from config.settings import Settings
+from api.app import create_app
+from config.settings import Settings, get_settings
 from graph.factory import open_store
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
@@ -210,6 +212,18 @@ async def post_graphql(
     response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
     body: dict[str, Any] = response.json()
     return response.status_code, body
+
+
+def graphql_body(store: GraphStore, query: str) -> dict[str, Any]:
+    """The body of one GraphQL request to a fresh app over ``store`` (from sync tests)."""
+
+    async def ask() -> dict[str, Any]:
+        app = create_app(get_settings(api_graphiql=False), store=store)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return (await post_graphql(client, query))[1]
+
+    return asyncio.run(ask())
 
 
 def error_messages(body: Mapping[str, Any]) -> list[str]:

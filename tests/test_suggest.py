@@ -5,18 +5,15 @@ an empty answer."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
-from api.app import create_app
 from cli import app as fazhi_app
 from client import Fazhi
-from config.settings import Settings, get_settings
+from config.settings import Settings
 from graph.memory import MemoryStore
 from graph.model import Label
 from graph.store import GraphStore
@@ -24,7 +21,12 @@ from services.errors import NotFoundError
 from services.lookups import find_policy, require_policy, require_region_written
 from services.querying import run_named
 from services.suggest import NameIndex, cached_index
-from tests.api_support import abc_store, filled_memory_store, post_graphql  # noqa: F401
+from tests.api_support import (  # noqa: F401 (abc_store: the `store` fixture)
+    abc_store,
+    filled_memory_store,
+    graphql_body,
+    post_graphql,
+)
 from tests.store_fixtures import (
     LAW,
     PROVINCE_PLAN,
@@ -94,26 +96,16 @@ def test_lookups_require_a_node_or_say_what_is_close(store: GraphStore) -> None:
         require_region_written(store, "郧杨区")
 
 
-def graphql(store: GraphStore, query: str) -> dict[str, Any]:
-    async def ask() -> dict[str, Any]:
-        app = create_app(get_settings(api_graphiql=False), store=store)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return (await post_graphql(client, query))[1]
-
-    return asyncio.run(ask())
-
-
 def test_graphql_answers_not_found_with_suggestions(store: GraphStore) -> None:
-    body = graphql(store, f'{{ policyDiffusion(policy: "{TYPO_PLAN}") {{ year }} }}')
+    body = graphql_body(store, f'{{ policyDiffusion(policy: "{TYPO_PLAN}") {{ year }} }}')
     [error] = body["errors"]
     assert error["message"].startswith(f"no policy titled '{TYPO_PLAN}'; did you mean: ")
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert error["extensions"]["suggestions"][0] == PROVINCE_PLAN
-    body = graphql(store, '{ region(name: "郧杨区") { code } }')
+    body = graphql_body(store, '{ region(name: "郧杨区") { code } }')
     assert body["data"] == {"region": None}
     assert body["errors"][0]["extensions"]["suggestions"][0] == "郧阳区"
-    body = graphql(store, '{ policy(title: "湖北省法治政府建设实施方案") { id } }')
+    body = graphql_body(store, '{ policy(title: "湖北省法治政府建设实施方案") { id } }')
     assert body == {"data": {"policy": {"id": PROVINCE_PLAN}}}
 
 

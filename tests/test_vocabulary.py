@@ -4,25 +4,25 @@ notebook client) and the exports, on both stores."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from api.app import create_app
 from client import Fazhi
-from config.settings import get_settings
 from graph.model import Label
 from graph.store import GraphStore
 from ingest.vocabulary import PolicyKind, RegionLevel
 from services.exporting import export_store
 from services.querying import run_named
-from tests.api_support import abc_store, filled_memory_store, post_graphql  # noqa: F401
+from tests.api_support import (  # noqa: F401 (abc_store: the `store` fixture)
+    abc_store,
+    filled_memory_store,
+    graphql_body,
+    post_graphql,
+)
 from tests.store_fixtures import PROVINCE_PLAN
 
 VOCABULARY: dict[str, type[StrEnum]] = {
@@ -36,21 +36,9 @@ def values(enum: type[StrEnum]) -> set[str]:
     return {member.value for member in enum}
 
 
-def graphql(store: GraphStore, query: str) -> dict[str, Any]:
-    """The body of one GraphQL request to a fresh app over ``store``."""
-
-    async def ask() -> dict[str, Any]:
-        app = create_app(get_settings(api_graphiql=False), store=store)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return (await post_graphql(client, query))[1]
-
-    return asyncio.run(ask())
-
-
 def test_graphql_enums_are_the_strenums_values(store: GraphStore) -> None:
     for name, enum in VOCABULARY.items():
-        body = graphql(store, f'{{ __type(name: "{name}") {{ enumValues {{ name }} }} }}')
+        body = graphql_body(store, f'{{ __type(name: "{name}") {{ enumValues {{ name }} }} }}')
         assert {v["name"] for v in body["data"]["__type"]["enumValues"]} == values(enum), name
 
 
@@ -59,7 +47,7 @@ def test_a_level_filter_answers_rows_of_that_very_value(
     store: GraphStore, level: RegionLevel
 ) -> None:
     rows = run_named(store, "regions_citing_policy", {"policy": PROVINCE_PLAN, "level": level})
-    body = graphql(
+    body = graphql_body(
         store, f'{{ regionsCitingPolicy(policy: "{PROVINCE_PLAN}", level: {level}) {{ level }} }}'
     )
     assert [row["level"] for row in rows] == [
@@ -82,7 +70,7 @@ def test_named_query_rows_speak_the_vocabulary(store: GraphStore) -> None:
     assert "law" in kinds
     assert kinds <= values(PolicyKind)
     assert {"Region", "Institution"} <= labels <= values(Label)
-    body = graphql(store, '{ search(text: "郧阳", labels: [Region, Policy]) { label } }')
+    body = graphql_body(store, '{ search(text: "郧阳", labels: [Region, Policy]) { label } }')
     assert {row["label"] for row in body["data"]["search"]} == labels & {"Region", "Policy"}
 
 
