@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,7 @@ _APPROXIMATION_ENDS = frozenset(word[-1] for word in _APPROXIMATIONS)
 _LOOKBACK = 120  # characters of the sentence read before a figure
 _SCALES = {"万": 10_000.0, "亿": 100_000_000.0}
 _CLAUSE_BREAK = re.compile(r"[\n,，;；、:：。!！?？(（)）]")
-_SENTENCE_BREAKS = "\n。!！?？"  # each one a clause break too
+_SENTENCE_BREAK = re.compile(r"[\n。!！?？]")  # each one a clause break too
 _LEADING = re.compile(
     r"^(?:其中|全年|一年来|今年以来|年内|截至\S{0,6}|共计|共|累计|总计|先后|全区|全县|全市|全盟|全旗"
     r"|我县|我区|我市|我盟|我旗|各级|各类|同比|\d{4}年度?)+"
@@ -91,23 +92,37 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
         [20000.0]
     """
     metrics: list[Metric] = []
+    breaks: _Breaks | None = None  # found once, when the text holds a figure at all
     for match in _FIGURE.finditer(text):
-        metric = _metric(text, match)
+        breaks = breaks or _Breaks(text)
+        metric = _metric(text, match, breaks)
         if metric is not None:
             metrics.append(metric)
     return tuple(metrics)
 
 
-def _sentence_and_clause(text: str, start: int) -> tuple[str, str]:
-    """The sentence so far (at most ``_LOOKBACK`` characters) and the clause before ``start``.
+class _Breaks:
+    """Where the text's sentences break, found in one pass over the whole text.
 
-    A few ``rfind`` calls find the sentence's start faster than a regex over the window; the
-    clause is the sentence's tail, every sentence break being a clause break too.
+    Looking up the break before a figure by bisection replaces scanning back from every
+    figure for each sentence mark (figures cluster: one sentence often holds several).
     """
-    window = text[max(0, start - _LOOKBACK) : start]
-    sentence = window[max(map(window.rfind, _SENTENCE_BREAKS)) + 1 :]
-    found = _CLAUSE_BREAK.search(sentence[::-1])  # read backwards: the last break comes first
-    return sentence, sentence if found is None else sentence[len(sentence) - found.start() :]
+
+    def __init__(self, text: str) -> None:
+        self.sentences = [match.start() for match in _SENTENCE_BREAK.finditer(text)]
+
+    def sentence_and_clause(self, text: str, start: int) -> tuple[str, str]:
+        """The sentence so far (at most ``_LOOKBACK`` characters) and the clause before ``start``.
+
+        The clause is the sentence's tail, every sentence break being a clause break too.
+        """
+        floor = max(0, start - _LOOKBACK)
+        index = bisect.bisect_left(self.sentences, start) - 1
+        if index >= 0 and self.sentences[index] >= floor:
+            floor = self.sentences[index] + 1
+        sentence = text[floor:start]
+        found = _CLAUSE_BREAK.search(sentence[::-1])  # read backwards: the last break comes first
+        return sentence, sentence if found is None else sentence[len(sentence) - found.start() :]
 
 
 def _figure_start(text: str, digits: int) -> int:
@@ -120,13 +135,15 @@ def _figure_start(text: str, digits: int) -> int:
     return digits
 
 
-def _metric(text: str, match: re.Match[str]) -> Metric | None:
+def _metric(text: str, match: re.Match[str], breaks: _Breaks) -> Metric | None:
     start = _figure_start(text, match.start())
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
-    sentence, clause = _sentence_and_clause(text, start)
+    sentence, clause = breaks.sentence_and_clause(text, start)
+    if not _about_rule_of_law(sentence, clause):  # cheaper than the subject
+        return None
     subject = subject_of(clause)
-    if not subject or not _about_rule_of_law(sentence, clause):
+    if not subject:
         return None
     number, scale, unit = match.group("number", "scale", "unit")
     value = parse_value(number, scale)
