@@ -3,14 +3,17 @@
 The named queries' networkx twins read the whole graph; at 100,000 reports (a million nodes)
 that is seconds per request. :class:`GraphIndex` keeps what they need instead:
 
-* nodes by label, policies by every spelling (id, 文号, aliases);
+* nodes by label, policies by every spelling (id, 文号, aliases), regions by code and names,
+  institutions by id and name; per issuer (institution or region), the policies it issued;
 * a text index: per label, the key, name, title and full name of every node joined into one
   string (rebuilt on the first search after a change), which ``str.find`` runs through in C
   and whose hits map back to their nodes, instead of testing every node in Python;
 * per report, what it contributes to the citation aggregates (its year, regions and cited
   policies with their counts), and per policy the sum of those: citing reports, mentions,
   reports per region and per (region, year); per region its reports (with their year) and the
-  policies they cite.
+  policies they cite; per report its cited policies as numpy arrays (policy numbers, counts)
+  for vectorised co-citation counts; per policy its citations in ``regions_citing_policy``
+  order (year, region code, report id), sorted on the first read after that policy changed.
 
 :class:`graph.memory.MemoryStore` builds it when it loads a graph and, after every write that
 succeeds, refreshes the nodes the write touched (:meth:`GraphIndex.refresh`); a rolled-back
@@ -40,12 +43,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from graph.model import KEYS, Label, Rel, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
 
 SEARCHED = ("name", "title", "full_name")  # besides the key (queries/search.py)
 _SEPARATOR, _END = "\x1f", "\x1e"  # between a node's strings, between nodes: never searched
+
+# Nodes found by exact name (besides policies' spellings): the fields each label is named by.
+NAMED_BY = {Label.REGION: ("name", "short_name", "full_name"), Label.INSTITUTION: ("name",)}
+ISSUER_RELS = (Rel.ISSUED_BY, Rel.ISSUED_IN)
+
+Numbers = npt.NDArray[np.int32]
+# A policy's citations in regions_citing_policy order: (year unknown, year, region code,
+# report key, region node id, report node id, CITES count).
+Citation = tuple[bool, int, str, str, str, str, int]
 
 _INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
 
@@ -70,6 +84,9 @@ class Contribution:
     year: int | None
     regions: tuple[str, ...]
     cites: dict[str, int]  # policy node id → the CITES count
+    published: Any = None  # the report's publication date as written (None when unknown)
+    numbers: Numbers = field(default_factory=lambda: np.zeros(0, np.int32))  # cited policies
+    counts: Numbers = field(default_factory=lambda: np.zeros(0, np.int32))  # their counts
 
 
 @dataclass(slots=True)
@@ -81,6 +98,7 @@ class PolicyTally:
     regions: Counter[str] = field(default_factory=Counter)  # region → citing reports
     region_years: Counter[tuple[str, int]] = field(default_factory=Counter)
     newest_first: list[str] | None = None  # citing reports in citation order, until a change
+    citations: list[Citation] | None = None  # see Citation; kept until a change
 
 
 class GraphIndex:
@@ -90,6 +108,11 @@ class GraphIndex:
         self.graph = graph
         self.by_label: dict[str, dict[str, None]] = {label: {} for label in Label}
         self.spellings: dict[str, set[str]] = {}  # policy spelling → policy node ids
+        self.names: dict[str, dict[str, set[str]]] = {label: {} for label in NAMED_BY}
+        self.issued: dict[tuple[Rel, str], set[str]] = {}  # (rel, issuer) → policies
+        self._issuers: dict[str, tuple[tuple[Rel, str], ...]] = {}  # policy → its issuers
+        self.policy_numbers: dict[str, int] = {}  # policy node id → its number in arrays
+        self.numbered: list[str] = []  # policy node ids by number
         self.texts: dict[str, dict[str, str]] = {label: {} for label in Label}
         self._joined: dict[str, tuple[int, str, list[int], list[str]]] = {}
         self._text_versions: dict[str, int] = {}
@@ -113,6 +136,8 @@ class GraphIndex:
                     self._index(nid, indexed)
             if nid.startswith("Report:"):
                 self._recount(nid, attrs)
+            elif nid.startswith("Policy:"):
+                self._reissue(nid, attrs)
         self.version += 1
 
     def _index(self, nid: str, indexed: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
@@ -121,7 +146,7 @@ class GraphIndex:
         self.texts.setdefault(label, {})[nid] = _SEPARATOR.join(texts)
         self._text_versions[label] = self._text_versions.get(label, 0) + 1
         for spelling in spellings:
-            self.spellings.setdefault(spelling, set()).add(nid)
+            self._postings(label).setdefault(spelling, set()).add(nid)
         self._indexed[nid] = indexed
 
     def _unindex(self, nid: str) -> None:
@@ -133,7 +158,29 @@ class GraphIndex:
         self.texts[label].pop(nid, None)
         self._text_versions[label] = self._text_versions.get(label, 0) + 1
         for spelling in spellings:
-            _discard(self.spellings, spelling, nid)
+            _discard(self._postings(label), spelling, nid)
+
+    def _postings(self, label: str) -> dict[str, set[str]]:
+        return self.spellings if label == Label.POLICY else self.names.setdefault(label, {})
+
+    def _reissue(self, policy: str, attrs: dict[str, Any] | None) -> None:
+        for issuer in self._issuers.pop(policy, ()):
+            held = self.issued.get(issuer)
+            if held is not None:
+                held.discard(policy)
+                if not held:
+                    del self.issued[issuer]
+        if attrs is None:
+            return
+        issuers = tuple(
+            (rel, far)
+            for rel in ISSUER_RELS
+            for far, _ in typed_neighbours(self.graph, policy, rel, "out")
+        )
+        for issuer in issuers:
+            self.issued.setdefault(issuer, set()).add(policy)
+        if issuers:
+            self._issuers[policy] = issuers
 
     def _recount(self, report: str, attrs: dict[str, Any] | None) -> None:
         old = self.contributions.pop(report, None)
@@ -141,16 +188,28 @@ class GraphIndex:
             self._add(report, old, -1)
         if attrs is None:
             return
+        cites = {
+            far: e.get("count") or 0
+            for far, e in typed_neighbours(self.graph, report, Rel.CITES, "out")
+        }
         new = Contribution(
             attrs.get("year"),
             tuple(far for far, _ in typed_neighbours(self.graph, report, Rel.ABOUT, "out")),
-            {
-                far: e.get("count") or 0
-                for far, e in typed_neighbours(self.graph, report, Rel.CITES, "out")
-            },
+            cites,
+            attrs.get("published"),
+            np.fromiter(map(self._number, cites), np.int32, len(cites)),
+            np.fromiter(cites.values(), np.int32, len(cites)),
         )
         self.contributions[report] = new
         self._add(report, new, +1)
+
+    def _number(self, policy: str) -> int:
+        """The policy's number in the per-report arrays (given once, never reused)."""
+        number = self.policy_numbers.get(policy)
+        if number is None:
+            number = self.policy_numbers[policy] = len(self.numbered)
+            self.numbered.append(policy)
+        return number
 
     def _add(self, report: str, c: Contribution, sign: int) -> None:
         for region in c.regions:
@@ -161,7 +220,7 @@ class GraphIndex:
                 del self.about[region]
         for policy, count in c.cites.items():
             tally = self.policies.setdefault(policy, PolicyTally())
-            tally.newest_first = None
+            tally.newest_first = tally.citations = None
             if sign > 0:
                 tally.reports[report] = c.year
             else:
@@ -211,6 +270,40 @@ class GraphIndex:
                 years, key=lambda r: (years[r] is None, -(years[r] or 0), r)
             )
         return [(report, tally.reports[report]) for report in tally.newest_first]
+
+    def citations(self, policy: str) -> list[Citation]:
+        """The citations of ``policy`` (a node id), one per citing report and region it is
+        about, ordered as ``regions_citing_policy`` orders its rows: year (unknown last),
+        region code, report id. Sorted once after the policy's citations change."""
+        tally = self.policies.get(policy)
+        if tally is None:
+            return []
+        if tally.citations is None:
+            tally.citations = sorted(self._citations_of(policy, tally))
+        return tally.citations
+
+    def _citations_of(self, policy: str, tally: PolicyTally) -> Iterator[Citation]:
+        for report, year in tally.reports.items():
+            contribution = self.contributions[report]
+            count = contribution.cites[policy]
+            report_key = self.key(report)
+            for region in contribution.regions:
+                yield (year is None, year or 0, self.key(region), report_key, region, report, count)
+
+    def key(self, nid: str) -> str:
+        """The key property value (id or code) of an indexed node."""
+        indexed = self._indexed.get(nid)
+        if indexed is None:
+            return _key(nid, self.graph._node[nid])
+        return indexed[1][0]  # the first searched string is always the key
+
+    def named(self, label: str, text: str) -> list[str]:
+        """Nodes of ``label`` (Region, Institution) whose key or a name field is ``text``."""
+        return sorted(self._postings(label).get(text, ()))
+
+    def issued_by(self, issuer: str, rel: Rel) -> set[str]:
+        """The policies with a ``rel`` (ISSUED_BY, ISSUED_IN) relationship to ``issuer``."""
+        return self.issued.get((rel, issuer), set())
 
     def candidates(self, text: str, labels: Iterable[str] = tuple(Label)) -> set[str]:
         """Nodes of ``labels`` whose key, name, title or full name contains ``text``."""
@@ -262,6 +355,9 @@ def _indexed_strings(
     spellings: tuple[str, ...] = ()
     if label == Label.POLICY:
         found = {_key(nid, attrs), attrs.get("doc_number"), *(attrs.get("aliases") or ())}
+        spellings = tuple(sorted(s for s in found if isinstance(s, str)))
+    elif label in NAMED_BY:
+        found = {_key(nid, attrs), *map(attrs.get, NAMED_BY[label])}
         spellings = tuple(sorted(s for s in found if isinstance(s, str)))
     return label, texts, spellings
 

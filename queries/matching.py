@@ -34,6 +34,11 @@ RegionCode = Annotated[
     str, Field(pattern=r"^\d{6}(\d{3})?$", description="A GB/T 2260 code, e.g. 420304.")
 ]
 Limit = Annotated[int, Field(ge=1, le=1000, description="At most this many rows.")]
+PAGE_SIZE, MAX_PAGE_SIZE = 1000, 100_000
+PageLimit = Annotated[
+    int, Field(ge=1, le=MAX_PAGE_SIZE, description="At most this many rows (one page).")
+]
+Offset = Annotated[int, Field(ge=0, description="Rows to skip first (the page's start).")]
 
 # ``p`` is the Policy variable; ``$policy_keys`` comes from :func:`policy_keys`.
 POLICY_MATCH = """(
@@ -146,6 +151,23 @@ class PolicyParam(QueryParams):
         """``policy_keys`` and ``policy_phrases`` for :data:`POLICY_NODES`."""
         keys = self.spellings()
         return {"policy_keys": keys, "policy_phrases": lucene_phrases(keys)}
+
+
+class Paged(QueryParams):
+    """A page of a long, stably ordered answer: ``limit`` rows after the first ``offset``
+    (Cypher ends with ``SKIP $offset LIMIT $limit``; the networkx twin slices the same way)."""
+
+    limit: PageLimit = PAGE_SIZE
+    offset: Offset = 0
+
+    def page(self, rows: list[Any]) -> list[Any]:
+        """The rows of this page out of all of them, in order.
+
+        Example:
+            >>> Paged(limit=2, offset=1).page([1, 2, 3, 4])
+            [2, 3]
+        """
+        return rows[self.offset : self.offset + self.limit]
 
 
 class RegionParam(QueryParams):

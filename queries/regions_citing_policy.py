@@ -7,13 +7,16 @@ Example:
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, TypedDict
 
 import networkx as nx
 from pydantic import Field
 
-from graph.memory_index import index_of
+from graph.memory_index import Citation, GraphIndex, index_of
 from graph.model import Rel
 from ingest.model import RegionLevel
 from queries.base import NamedQuery, Row
@@ -21,6 +24,7 @@ from queries.embedded import ancestors, in_edges, key_of, nulls_last, prop, targ
 from queries.matching import (
     POLICY_NODES,
     YEAR_FILTER,
+    Paged,
     PolicyParam,
     RegionCode,
     YearRange,
@@ -29,8 +33,8 @@ from queries.matching import (
 )
 
 
-class Params(PolicyParam, YearRange):
-    """The policy, and optional filters on the citing region and the report year."""
+class Params(PolicyParam, YearRange, Paged):
+    """The policy, optional filters on the citing region and the report year, and the page."""
 
     province_code: RegionCode | None = Field(
         None, description="Only regions with this code or lying within it (any level)."
@@ -61,35 +65,92 @@ WITH reg, rep, sum(c.count) AS count
 RETURN reg.code AS region_code, reg.name AS region_name, reg.level AS level,
        rep.year AS year, rep.id AS report_id, count
 ORDER BY year, region_code, report_id
+SKIP $offset LIMIT $limit
 """
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
     index = index_of(graph)
+    if index is not None:
+        return _page_from_index(graph, index, params)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for policy in matching_policies(graph, params.spellings()):
         for report, cites in in_edges(graph, policy, Rel.CITES):
-            about = (
-                targets(graph, report, Rel.ABOUT)
-                if index is None
-                else index.contributions[report].regions  # kept by the store: no edge scan
-            )
-            for region in about:
+            for region in targets(graph, report, Rel.ABOUT):
                 if _wanted(graph, region, report, params):
                     counts[region, report] += cites.get("count") or 0
     rows = [_row(graph, region, report, count) for (region, report), count in counts.items()]
-    return sorted(rows, key=lambda r: (nulls_last(r["year"]), r["region_code"], r["report_id"]))
+    rows.sort(key=lambda r: (nulls_last(r["year"]), r["region_code"], r["report_id"]))
+    return params.page(rows)
+
+
+def _page_from_index(graph: nx.MultiDiGraph, index: GraphIndex, params: Params) -> list[Row]:
+    """The page read from the policies' citations the store keeps in this query's order: only
+    the rows up to the page's end are filtered, none after it is looked at."""
+    policies = matching_policies(graph, params.spellings())
+    merged = heapq.merge(*(index.citations(policy) for policy in policies))
+    wanted = _Filter(graph, params)
+    kept = (cited for cited in _summed(merged) if wanted(cited[4], cited[5]))
+    page = islice(kept, params.offset, params.offset + params.limit)
+    return [_indexed_row(graph, cited) for cited in page]
+
+
+def _summed(citations: Iterable[Citation]) -> Iterator[Citation]:
+    """One citation per (region, report): a report citing several spellings' nodes sums them."""
+    held: Citation | None = None
+    for cited in citations:
+        if held is not None and held[:6] == cited[:6]:
+            held = (*held[:6], held[6] + cited[6])
+            continue
+        if held is not None:
+            yield held
+        held = cited
+    if held is not None:
+        yield held
+
+
+class _Filter:
+    """:func:`_wanted`, each region's test (level, province) done once per request."""
+
+    def __init__(self, graph: nx.MultiDiGraph, params: Params) -> None:
+        self.graph, self.params = graph, params
+        self.regions: dict[str, bool] = {}
+
+    def __call__(self, region: str, report: str) -> bool:
+        region_ok = self.regions.get(region)
+        if region_ok is None:
+            region_ok = self.regions[region] = _region_ok(self.graph, region, self.params)
+        return region_ok and _year_ok(self.graph, report, self.params)
 
 
 def _wanted(graph: nx.MultiDiGraph, region: str, report: str, params: Params) -> bool:
+    return _year_ok(graph, report, params) and _region_ok(graph, region, params)
+
+
+def _year_ok(graph: nx.MultiDiGraph, report: str, params: Params) -> bool:
+    return year_ok(prop(graph, report, "year"), params.year_from, params.year_to)
+
+
+def _region_ok(graph: nx.MultiDiGraph, region: str, params: Params) -> bool:
     if params.level is not None and prop(graph, region, "level") != params.level:
-        return False
-    if not year_ok(prop(graph, report, "year"), params.year_from, params.year_to):
         return False
     if params.province_code is None:
         return True
     return any(key_of(graph, r) == params.province_code for r in ancestors(graph, region))
+
+
+def _indexed_row(graph: nx.MultiDiGraph, cited: Citation) -> dict[str, Any]:
+    """:func:`_row` of a kept citation, which holds the keys and the year already."""
+    region = graph.nodes[cited[4]]
+    return {
+        "region_code": cited[2],
+        "region_name": region.get("name"),
+        "level": region.get("level"),
+        "year": None if cited[0] else cited[1],
+        "report_id": cited[3],
+        "count": cited[6],
+    }
 
 
 def _row(graph: nx.MultiDiGraph, region: str, report: str, count: int) -> dict[str, Any]:
