@@ -38,7 +38,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,7 @@ class PolicyTally:
     region_years: Counter[tuple[str, int]] = field(default_factory=Counter)
     newest_first: list[str] | None = None  # citing reports in citation order, until a change
     citations: list[Citation] | None = None  # see Citation; kept until a change
+    kept: dict[str, Any] = field(default_factory=dict)  # per_policy values, until a change
 
 
 class GraphIndex:
@@ -221,6 +222,7 @@ class GraphIndex:
         for policy, count in c.cites.items():
             tally = self.policies.setdefault(policy, PolicyTally())
             tally.newest_first = tally.citations = None
+            tally.kept.clear()
             if sign > 0:
                 tally.reports[report] = c.year
             else:
@@ -289,6 +291,16 @@ class GraphIndex:
             report_key = self.key(report)
             for region in contribution.regions:
                 yield (year is None, year or 0, self.key(region), report_key, region, report, count)
+
+    def per_policy(self, policy: str, key: str, compute: Callable[[PolicyTally], Any]) -> Any:
+        """``compute(tally)`` for a cited policy, kept until a report citing it changes (any
+        change to such a report recounts its tally); None for a policy nothing cites."""
+        tally = self.policies.get(policy)
+        if tally is None:
+            return None
+        if key not in tally.kept:
+            tally.kept[key] = compute(tally)
+        return tally.kept[key]
 
     def key(self, nid: str) -> str:
         """The key property value (id or code) of an indexed node."""
