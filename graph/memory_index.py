@@ -114,6 +114,8 @@ class GraphIndex:
         self._issuers: dict[str, tuple[tuple[Rel, str], ...]] = {}  # policy → its issuers
         self.policy_numbers: dict[str, int] = {}  # policy node id → its number in arrays
         self.numbered: list[str] = []  # policy node ids by number
+        self.region_numbers: dict[str, int] = {}  # region node id → its number in arrays
+        self.regions_numbered: list[str] = []
         self.texts: dict[str, dict[str, str]] = {label: {} for label in Label}
         self._joined: dict[str, tuple[int, str, list[int], list[str]]] = {}
         self._text_versions: dict[str, int] = {}
@@ -301,6 +303,22 @@ class GraphIndex:
         if key not in tally.kept:
             tally.kept[key] = compute(tally)
         return tally.kept[key]
+
+    def citing_regions(self, policy: str) -> Numbers:
+        """Numbers (:attr:`region_numbers`) of the regions whose reports cite ``policy``,
+        kept until a report citing it changes."""
+        found = self.per_policy(policy, "regions", self._region_array)
+        return np.zeros(0, np.int32) if found is None else found
+
+    def _region_array(self, tally: PolicyTally) -> Numbers:
+        return np.fromiter(map(self._region_number, tally.regions), np.int32, len(tally.regions))
+
+    def _region_number(self, region: str) -> int:
+        number = self.region_numbers.get(region)
+        if number is None:
+            number = self.region_numbers[region] = len(self.regions_numbered)
+            self.regions_numbered.append(region)
+        return number
 
     def key(self, nid: str) -> str:
         """The key property value (id or code) of an indexed node."""

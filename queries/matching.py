@@ -116,6 +116,9 @@ def matching_policies(graph: nx.MultiDiGraph, keys: list[str]) -> list[str]:
 
 def matching_regions(graph: nx.MultiDiGraph, text: str) -> list[str]:
     """Ids of the region nodes :data:`REGION_MATCH` selects."""
+    index = index_of(graph)
+    if index is not None:
+        return index.named(Label.REGION, text)
     return [
         nid
         for nid, attrs in nodes_of(graph, Label.REGION)

@@ -58,8 +58,20 @@ ORDER BY year
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
-    """The networkx twin of :data:`CYPHER`."""
-    years_by_region = _citing_years(graph, params.spellings())
+    """The networkx twin of :data:`CYPHER`; on the embedded store, for one policy node, kept
+    by the index until a report citing it changes."""
+    index = index_of(graph)
+    policies = matching_policies(graph, params.spellings())
+    if index is None or len(policies) != 1:
+        return _steps(_citing_years(graph, policies))
+    kept = index.per_policy(
+        policies[0], "diffusion", lambda _: _steps(_citing_years(graph, policies))
+    )
+    return [{**row, "regions": list(row["regions"])} for row in kept or ()]
+
+
+def _steps(years_by_region: dict[str, set[int]]) -> list[Row]:
+    """The rows, from each region's citing years."""
     first = {code: min(years) for code, years in years_by_region.items()}
     all_years = sorted({year for years in years_by_region.values() for year in years})
     rows, total = [], 0
@@ -71,17 +83,17 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     return rows
 
 
-def _citing_years(graph: nx.MultiDiGraph, keys: list[str]) -> dict[str, set[int]]:
-    """Region code → the years of the reports about it that cite the policy."""
+def _citing_years(graph: nx.MultiDiGraph, policies: list[str]) -> dict[str, set[int]]:
+    """Region code → the years of the reports about it that cite the policies."""
     years: dict[str, set[int]] = {}
     index = index_of(graph)
     if index is not None:  # the per-policy aggregates of graph/memory_index.py
-        for policy in matching_policies(graph, keys):
+        for policy in policies:
             tally = index.policies.get(policy)
             for region, year in tally.region_years if tally else ():
-                years.setdefault(key_of(graph, region), set()).add(year)
+                years.setdefault(index.key(region), set()).add(year)
         return years
-    for policy in matching_policies(graph, keys):
+    for policy in policies:
         for report, _ in in_edges(graph, policy, Rel.CITES):
             year = prop(graph, report, "year")
             for region in targets(graph, report, Rel.ABOUT) if year is not None else ():

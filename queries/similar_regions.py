@@ -9,11 +9,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
+import heapq
+from collections.abc import Collection, Mapping
 from typing import Any, TypedDict
 
 import networkx as nx
+import numpy as np
 from pydantic import Field
 
 from graph.memory_index import index_of
@@ -62,22 +63,42 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     cited = _policies_by_region(graph)
     wanted = set(matching_regions(graph, params.region))
     mine = set().union(*(cited.get(region, set()) for region in wanted))
-    rows = []
-    for region, theirs in cited.items():
-        shared = len(mine & theirs)  # the size of the union follows: no union built
+    scored = []
+    for region, shared in _shared(graph, cited, mine).items():
         if region not in wanted and shared >= params.min_shared:
-            union = len(mine) + len(theirs) - shared
-            rows.append(_row(graph, region, shared, shared / union))
-    rows.sort(key=lambda r: (-r["jaccard"], -r["shared"], r["region_code"]))
-    return rows[: params.limit]
+            union = len(mine) + len(cited[region]) - shared  # no union built
+            scored.append((shared / union, shared, region))
+    # rank on plain tuples, the code only among the best; rows for the ones shown
+    best = heapq.nlargest(params.limit, scored)
+    if best:
+        scored = [s for s in scored if s[:2] >= best[-1][:2]]
+    ranked = heapq.nsmallest(
+        params.limit, scored, key=lambda s: (-s[0], -s[1], key_of(graph, s[2]))
+    )
+    return [_row(graph, region, shared, jaccard) for jaccard, shared, region in ranked]
 
 
-def _policies_by_region(graph: nx.MultiDiGraph) -> Mapping[str, AbstractSet[str]]:
+def _shared(
+    graph: nx.MultiDiGraph, cited: Mapping[str, Collection[str]], mine: set[str]
+) -> Mapping[str, int]:
+    """Region → how many of ``mine`` its reports cite (regions citing none may be left out):
+    from the index, numpy counts each of mine's citing regions (kept per policy)."""
+    index = index_of(graph)
+    if index is None:
+        return {region: len(mine.intersection(theirs)) for region, theirs in cited.items()}
+    citing = [index.citing_regions(policy) for policy in mine]
+    if not citing:
+        return {}
+    counts = np.bincount(np.concatenate(citing))
+    return {index.regions_numbered[n]: int(counts[n]) for n in np.flatnonzero(counts)}
+
+
+def _policies_by_region(graph: nx.MultiDiGraph) -> Mapping[str, Collection[str]]:
     """For each region with a citing report, the policies its reports cite (the store's
     aggregates when it keeps them, read in place)."""
     index = index_of(graph)
     if index is not None:
-        return {region: cited.keys() for region, cited in index.region_policies.items() if cited}
+        return index.region_policies  # policy → citing reports: its keys are the set
     cited: dict[str, set[str]] = {}
     for report, _ in nodes_of(graph, Label.REPORT):
         policies = set(targets(graph, report, Rel.CITES))
