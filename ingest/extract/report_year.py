@@ -19,8 +19,10 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from functools import partial
 
 from ingest.extract.report_head import HEAD_LINES, Candidate, ReportHead, best, candidate
 
@@ -42,6 +44,24 @@ _QUOTED = re.compile(r"《[^》]*》|“[^”]*”")
 _DUE_MONTH = 4  # reports are due by 1 April; late ones still come out in spring
 _BODY_SPAN = 4000  # characters of the body in which years are counted
 _BODY_MIN_COUNT = 2
+# How surely each source states the year, by the way it states it.
+_TITLE_LINE, _TITLE_FIELD = 0.95, 0.9
+_OPENING_STATES, _OPENING_SENTENCE = 0.85, 0.75
+_BODY_REPORTS, _BODY_HEADING, _BODY_MOST = 0.8, 0.7, 0.45
+_PUBLISHED_LATE, _PUBLISHED_EARLY_STATED, _PUBLISHED_EARLY = 0.55, 0.6, 0.5
+# The surest candidate any source from this one on can give (title, opening, body,
+# publication): once a candidate found is this sure, no later source can win.
+_CEILINGS = tuple(
+    itertools.accumulate(
+        (
+            max(_PUBLISHED_LATE, _PUBLISHED_EARLY_STATED, _PUBLISHED_EARLY),
+            max(_BODY_REPORTS, _BODY_HEADING, _BODY_MOST),
+            max(_OPENING_STATES, _OPENING_SENTENCE),
+            max(_TITLE_LINE, _TITLE_FIELD),
+        ),
+        max,
+    )
+)[::-1]
 
 
 def report_year(head: ReportHead, *, published: str | None) -> Candidate[int] | None:
@@ -60,17 +80,23 @@ def report_year(head: ReportHead, *, published: str | None) -> Candidate[int] | 
 
 
 def _report_year(head: ReportHead, published: str | None) -> Candidate[int] | None:
+    """The best candidate of the sources in order of trust; a source is not read once a
+    candidate found is at least as sure as any later source can be (``best`` keeps the first
+    of equals), so the body's years are rarely counted."""
     latest = int(published[:4]) if published else None
-    found = [
-        c
-        for c in (
-            _from_title(head),
-            _from_opening(head),
-            _from_body(head),
-            _from_publication(head, published),
-        )
-        if c is not None and (latest is None or c.value <= latest)
-    ]
+    sources = (
+        _from_title,
+        _from_opening,
+        _from_body,
+        partial(_from_publication, published=published),
+    )
+    found: list[Candidate[int]] = []
+    for read, ceiling in zip(sources, _CEILINGS, strict=True):
+        surest = best(found)
+        if surest and surest.attribution.confidence >= ceiling:
+            break
+        if (c := read(head)) is not None and (latest is None or c.value <= latest):
+            found.append(c)
     return best(found)
 
 
@@ -87,7 +113,7 @@ def _from_title(head: ReportHead) -> Candidate[int] | None:
     if head.title is None:
         return None
     year = _first_year(head.title.text)
-    confidence = 0.95 if head.title.source == "title" else 0.9
+    confidence = _TITLE_LINE if head.title.source == "title" else _TITLE_FIELD
     return candidate(year, head.title.source, confidence) if year else None
 
 
@@ -96,12 +122,15 @@ def _from_opening(head: ReportHead) -> Candidate[int] | None:
     if head.opening is None:
         return None
     text = _QUOTED.sub(_blank, head.opening.text)
-    for pattern, confidence in ((_YEAR_OPENING, 0.85), (_YEAR_TO_REPORT, 0.85)):
+    for pattern, confidence in (
+        (_YEAR_OPENING, _OPENING_STATES),
+        (_YEAR_TO_REPORT, _OPENING_STATES),
+    ):
         if match := pattern.search(text):
             return candidate(int(match.group(1)), "opening", confidence)
     first_sentence = re.split(r"[。！？]", text, maxsplit=1)[0]
     if match := _YEAR_IN_SENTENCE.search(first_sentence):
-        return candidate(int(match.group(1)), "opening", 0.75)
+        return candidate(int(match.group(1)), "opening", _OPENING_SENTENCE)
     return None
 
 
@@ -110,14 +139,16 @@ def _from_body(head: ReportHead) -> Candidate[int] | None:
     body = "\n".join(line.text for line in head.lines)[:_BODY_SPAN]
     counts = Counter(int(m.group(1)) for m in _YEAR_ALONE.finditer(_QUOTED.sub(_blank, body)))
     if match := _YEAR_TO_REPORT.search(body):
-        return candidate(int(match.group(1)), "opening", 0.8)
+        return candidate(int(match.group(1)), "opening", _BODY_REPORTS)
     headings = (_YEAR_HEADING.match(line.text) for line in head.lines[:HEAD_LINES])
     if match := next((m for m in headings if m), None):
-        return candidate(int(match.group(1)), "body", 0.7)  # 一、2022年法治政府建设主要举措
+        return candidate(
+            int(match.group(1)), "body", _BODY_HEADING
+        )  # 一、2022年法治政府建设主要举措
     if not counts:
         return None
     year, count = max(counts.items(), key=lambda item: (item[1], item[0]))
-    return candidate(year, "body", 0.45) if count >= _BODY_MIN_COUNT else None
+    return candidate(year, "body", _BODY_MOST) if count >= _BODY_MIN_COUNT else None
 
 
 def _from_publication(head: ReportHead, published: str | None) -> Candidate[int] | None:
@@ -128,8 +159,9 @@ def _from_publication(head: ReportHead, published: str | None) -> Candidate[int]
     year, month = int(published[:4]), int(published[5:7])
     opening = head.opening.text if head.opening else ""
     if month >= 10 and _THIS_YEAR.search(opening):
-        return candidate(year, "publication_date", 0.55, inferred=True)
+        return candidate(year, "publication_date", _PUBLISHED_LATE, inferred=True)
     if month <= _DUE_MONTH:
         stated = bool(_OVER_THE_YEAR.search(opening))
-        return candidate(year - 1, "publication_date", 0.6 if stated else 0.5, inferred=True)
+        confidence = _PUBLISHED_EARLY_STATED if stated else _PUBLISHED_EARLY
+        return candidate(year - 1, "publication_date", confidence, inferred=True)
     return None
