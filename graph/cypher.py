@@ -358,3 +358,74 @@ DUMP_EDGES: dict[Rel, str] = {
 }
 DELETE_SOME = "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
 PING = "RETURN 1 AS ok"
+
+# --- citation aggregates (graph.neo4j_tallies) ------------------------------------------------
+# Nodes of their own labels with no relationships: no read of the graph model reaches them.
+MARKER_LABEL = "FazhiSchema"
+TALLY_SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT fazhi_report_tally IF NOT EXISTS "
+    "FOR (t:ReportTally) REQUIRE t.report IS UNIQUE",
+    "CREATE CONSTRAINT fazhi_policy_tally IF NOT EXISTS "
+    "FOR (t:PolicyTally) REQUIRE t.policy IS UNIQUE",
+    "CREATE CONSTRAINT fazhi_policy_region_tally IF NOT EXISTS "
+    "FOR (t:PolicyRegionTally) REQUIRE (t.policy, t.region) IS UNIQUE",
+    "CREATE CONSTRAINT fazhi_region_year_tally IF NOT EXISTS "
+    "FOR (t:RegionYearTally) REQUIRE (t.region, t.year) IS UNIQUE",
+    f"CREATE CONSTRAINT fazhi_schema_marker IF NOT EXISTS "
+    f"FOR (m:{MARKER_LABEL}) REQUIRE m.name IS UNIQUE",
+    # most cited first reads PolicyTally in this index's order
+    "CREATE INDEX fazhi_policy_tally_reports IF NOT EXISTS FOR (t:PolicyTally) ON (t.reports)",
+    "CREATE INDEX fazhi_policy_region_tally_policy IF NOT EXISTS "
+    "FOR (t:PolicyRegionTally) ON (t.policy)",
+    "CREATE INDEX fazhi_policy_region_tally_region IF NOT EXISTS "
+    "FOR (t:PolicyRegionTally) ON (t.region)",
+)
+AGGREGATES_VERSION_READ = (
+    f"OPTIONAL MATCH (m:{MARKER_LABEL} {{name: 'aggregates'}}) RETURN m.version AS version"
+)
+AGGREGATES_VERSION_WRITE = (
+    f"MERGE (m:{MARKER_LABEL} {{name: 'aggregates'}}) SET m.version = $version"
+)
+# Reports whose contribution was never counted (a database written before the aggregates, or
+# by neo4j-admin import), a page at a time.
+UNCOUNTED_REPORTS = (
+    "MATCH (r:Report) WHERE NOT EXISTS { MATCH (:ReportTally {report: r.id}) } "
+    "RETURN r.id AS id LIMIT $limit"
+)
+# The former snapshots of $ids taken out, the present ones computed from the graph and kept.
+TALLY_SNAPSHOTS = NO_REPLAN + (
+    "CALL () { UNWIND $ids AS id MATCH (old:ReportTally {report: id}) "
+    "WITH old, properties(old) AS snap DELETE old RETURN collect(snap) AS before } "
+    "CALL () { UNWIND $ids AS id MATCH (rep:Report {id: id}) "
+    "CALL (rep) { OPTIONAL MATCH (rep)-[c:CITES]->(p:Policy) "
+    "RETURN collect(p.id) AS policies, collect(coalesce(c.count, 0)) AS counts } "
+    "CALL (rep) { OPTIONAL MATCH (rep)-[:ABOUT]->(g:Region) RETURN collect(g.code) AS regions } "
+    "CREATE (t:ReportTally {report: rep.id, policies: policies, counts: counts, "
+    "regions: regions}) "
+    "SET t.year = rep.year, t.published = rep.published, t.region_code = rep.region_code "
+    "RETURN collect(properties(t)) AS after } "
+    "RETURN before, after"
+)
+TALLY_READ = NO_REPLAN + (
+    "CALL () { UNWIND $policies AS k MATCH (t:PolicyTally {policy: k}) "
+    "RETURN collect(properties(t)) AS policies } "
+    "CALL () { UNWIND $pairs AS k MATCH (t:PolicyRegionTally {policy: k[0], region: k[1]}) "
+    "RETURN collect(properties(t)) AS pairs } "
+    "CALL () { UNWIND $region_years AS k MATCH (t:RegionYearTally {region: k[0], year: k[1]}) "
+    "RETURN collect(properties(t)) AS region_years } "
+    "RETURN policies, pairs, region_years"
+)
+TALLY_WRITE = NO_REPLAN + (
+    "CALL () { UNWIND $rows.policies AS row MERGE (t:PolicyTally {policy: row.policy}) "
+    "SET t = row } "
+    "CALL () { UNWIND $rows.drop_policies AS k MATCH (t:PolicyTally {policy: k}) DELETE t } "
+    "CALL () { UNWIND $rows.pairs AS row "
+    "MERGE (t:PolicyRegionTally {policy: row.policy, region: row.region}) SET t = row } "
+    "CALL () { UNWIND $rows.drop_pairs AS k "
+    "MATCH (t:PolicyRegionTally {policy: k[0], region: k[1]}) DELETE t } "
+    "CALL () { UNWIND $rows.region_years AS row "
+    "MERGE (t:RegionYearTally {region: row.region, year: row.year}) SET t = row } "
+    "CALL () { UNWIND $rows.drop_region_years AS k "
+    "MATCH (t:RegionYearTally {region: k[0], year: k[1]}) DELETE t } "
+    "RETURN 1 AS done"
+)

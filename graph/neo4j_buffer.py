@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.model import Label
+from graph.model import Label, Rel
 from graph.resolve import resolution_aliases
 from graph.rows import EdgeKey, NodeRef, ReportRows
 from graph.store import Edge, Node
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jTx
 
 _Props = dict[str, Any]
+_COUNTED = (Rel.CITES, Rel.ABOUT)  # what the citation aggregates read of a report
 
 
 @dataclass
@@ -77,6 +78,7 @@ class BufferedTx:
         self._aliases: dict[str, str | None] = {}
         self._sources: dict[str, set[str]] = {}
         self._held = HeldWrites()
+        self.touched_reports: dict[str, None] = {}  # whose citation aggregates may change
 
     def prefetch(self, batch: Sequence[ReportRows]) -> None:
         """Read, in one statement, everything writing these reports will ask for."""
@@ -134,6 +136,8 @@ class BufferedTx:
             if ref in self._nodes and self._nodes[ref] is None:
                 self._held.created.add(ref)
             self._nodes[ref] = self._held.nodes[ref] = props
+            if label == Label.REPORT:
+                self.touched_reports[node.key] = None
             source = node.props.get("source") if label == Label.REPORT else None
             if isinstance(source, str) and source in self._sources:
                 self._sources[source].add(node.key)
@@ -141,6 +145,8 @@ class BufferedTx:
     def write_edges(self, edges: Sequence[Edge]) -> None:
         for edge in edges:
             self._held.edges[(edge.type, edge.source, edge.target)] = edge.props
+            if edge.type in _COUNTED and edge.source[0] == Label.REPORT:
+                self.touched_reports[edge.source[1]] = None
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
         changed = {a: owner for a, owner in aliases.items() if self._aliases.get(a) != owner}
@@ -160,6 +166,7 @@ class BufferedTx:
 
     def delete_report(self, report_id: str) -> bool:
         self.flush()
+        self.touched_reports[report_id] = None
         deleted = self.inner.delete_report(report_id)
         # Liveness may have removed any entity the report reached: read them again.
         self._nodes.clear()

@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -47,6 +48,7 @@ from config.settings import Settings
 from graph import cypher
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
+from graph.neo4j_tallies import AGGREGATES_VERSION, Current, affected_keys, updated_tallies
 from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
@@ -65,6 +67,7 @@ from graph.store import (
 from ingest.model import Extraction
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 _SECURITY_CODES = "Neo.ClientError.Security."
 _SOCKET_REASON = re.compile(r"\(reason (?:\[Errno -?\d+\] )?([^)]*)\)")
 _KEYS_PARAM = {label.value: key for label, key in KEYS.items()}
@@ -88,6 +91,7 @@ class Neo4jStore(ClosesOnExit):
         self._driver = _connect(settings)
         try:
             self._ensure_schema()
+            self._ensure_aggregates()
         except Exception:
             self._driver.close()
             raise
@@ -132,13 +136,19 @@ class Neo4jStore(ClosesOnExit):
         ]
         buffered.flush()
         inner.check_written()
+        inner.refresh_tallies(list(buffered.touched_reports))
         return results
 
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and what only it kept alive; False if it was not there."""
-        return self._write(
-            lambda tx: Neo4jTx(tx, self._batch).delete_report(report_id), f"report {report_id}"
-        )
+
+        def delete(tx: ManagedTransaction) -> bool:
+            inner = Neo4jTx(tx, self._batch)
+            deleted = inner.delete_report(report_id)
+            inner.refresh_tallies([report_id])
+            return deleted
+
+        return self._write(delete, f"report {report_id}")
 
     def clear(self) -> None:
         """Remove every node and relationship (in batches of ``write_batch_size``; constraints
@@ -310,6 +320,7 @@ class Neo4jStore(ClosesOnExit):
             *cypher.INDEXES,
             cypher.DROP_FORMER_FULLTEXT,
             cypher.FULLTEXT,
+            *cypher.TALLY_SCHEMA,
         ]
         try:
             with self._session() as session:
@@ -321,6 +332,31 @@ class Neo4jStore(ClosesOnExit):
             raise StoreError(
                 f"Neo4j at {self._settings.neo4j_uri}: cannot create the schema: {exc}"
             ) from exc
+
+    def _ensure_aggregates(self) -> None:
+        """Count the reports a database written before the citation aggregates (or imported by
+        neo4j-admin) holds, a page at a time, once; then mark the database as counted."""
+        version = self._read(lambda tx: _count_or_none(tx, cypher.AGGREGATES_VERSION_READ))
+        if version == AGGREGATES_VERSION:
+            return
+        counted = 0
+        while page := self._write(self._count_uncounted, "the citation aggregates"):
+            if not counted:
+                _log.info("Neo4j: counting the citation aggregates of the reports held …")
+            counted += page
+        self._write(
+            lambda tx: tx.run(
+                cypher.AGGREGATES_VERSION_WRITE, version=AGGREGATES_VERSION
+            ).consume(),
+            "the aggregates marker",
+        )
+        if counted:
+            _log.info("Neo4j: citation aggregates counted for %d reports", counted)
+
+    def _count_uncounted(self, tx: ManagedTransaction) -> int:
+        rows = tx.run(cypher.UNCOUNTED_REPORTS, limit=self._batch).data()
+        Neo4jTx(tx, self._batch).refresh_tallies([row["id"] for row in rows])
+        return len(rows)
 
 
 class Neo4jTx:
@@ -411,6 +447,27 @@ class Neo4jTx:
         self.tx.run(cypher.DELETE_DEAD_ENTITIES, ids=reach["entities"]).consume()
         self.tx.run(cypher.DELETE_DEAD_REGIONS, ids=regions).consume()
         return True
+
+    def refresh_tallies(self, report_ids: Sequence[str]) -> None:
+        """Bring the citation aggregates (:mod:`graph.neo4j_tallies`) up to date for reports
+        written, replaced or deleted in this transaction (after their rows were sent)."""
+        for batch in self._batches(list(dict.fromkeys(report_ids))):
+            snapshots = self.tx.run(cypher.TALLY_SNAPSHOTS, ids=batch).single(strict=True)
+            before, after = snapshots["before"], snapshots["after"]
+            policies, pairs, region_years = affected_keys([*before, *after])
+            asked = {
+                "policies": policies,
+                "pairs": [list(pair) for pair in pairs],
+                "region_years": [list(key) for key in region_years],
+            }
+            found = self.tx.run(cypher.TALLY_READ, asked).single(strict=True)
+            current = Current(
+                {t["policy"]: t for t in found["policies"]},
+                {(t["policy"], t["region"]): t for t in found["pairs"]},
+                {(t["region"], t["year"]): t for t in found["region_years"]},
+            )
+            changes = updated_tallies(current, before=before, after=after)
+            self.tx.run(cypher.TALLY_WRITE, rows=changes.params()).consume()
 
     def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
         for start in range(0, len(rows), self.batch_size):
@@ -520,6 +577,11 @@ def why_unreachable(error: BaseException) -> str:
 
 def _what(extraction: Extraction) -> str:
     return f"report {extraction.report_id} from {extraction.source}"
+
+
+def _count_or_none(tx: ManagedTransaction, query: str) -> int | None:
+    value = tx.run(query).single(strict=True)[0]
+    return None if value is None else int(value)
 
 
 def _count(tx: ManagedTransaction, query: str, **params: Any) -> int:

@@ -1,0 +1,201 @@
+"""The citation aggregates the Neo4j store keeps at write time, computed here in Python.
+
+The research questions a reader asks interactively (most cited policies, a policy's diffusion,
+similar regions, a year's coverage) would otherwise read every citation per request. Neo4j
+keeps, beside the graph and unreachable from it (no relationships, own labels):
+
+* ``(:ReportTally {report, year, published, region_code, regions, policies, counts})`` — what
+  one report contributed when it was last counted (its ABOUT region codes, cited policy ids
+  and CITES counts), so it can be taken back exactly, whatever the graph holds by then;
+* ``(:PolicyTally {policy, reports, mentions, regions})`` — per cited policy: citing reports,
+  mentions (CITES counts, once per report) and distinct regions of its citing reports;
+* ``(:PolicyRegionTally {policy, region, reports, years, year_reports})`` — per policy and
+  region: citing reports, and how many of them per report year (``years`` sorted, with
+  ``year_reports`` beside them), so a deletion knows whether the region still cites;
+* ``(:RegionYearTally {region, year, reports, dates, first_published})`` — per region code
+  and report year: the reports (by ``region_code``) and their ISO publication dates.
+
+A write transaction names the reports it touched; :func:`updated_tallies` takes their former
+snapshots back, adds their new ones, and returns the tallies to write or drop.
+
+Example:
+    >>> snap = {"report": "r1", "year": 2020, "region_code": "420304", "regions": ["420304"],
+    ...         "policies": ["行政处罚法"], "counts": [2], "published": "2021-03-01"}
+    >>> changes = updated_tallies(Current({}, {}, {}), before=[], after=[snap])
+    >>> changes.policies
+    [{'policy': '行政处罚法', 'reports': 1, 'mentions': 2, 'regions': 1}]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+AGGREGATES_VERSION = 1
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # coverage's $iso_date, whole string
+_Props = Mapping[str, Any]
+Pair = tuple[str, str]  # (policy, region)
+RegionYear = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Current:
+    """The tallies the database holds for the keys a change touches, as read."""
+
+    policies: dict[str, _Props]
+    pairs: dict[Pair, _Props]
+    region_years: dict[RegionYear, _Props]
+
+
+@dataclass
+class Changes:
+    """Tally rows to write (whole property sets) and keys to drop (nothing left to count)."""
+
+    policies: list[dict[str, Any]] = field(default_factory=list)
+    drop_policies: list[str] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+    drop_pairs: list[list[str]] = field(default_factory=list)
+    region_years: list[dict[str, Any]] = field(default_factory=list)
+    drop_region_years: list[list[Any]] = field(default_factory=list)
+
+    def params(self) -> dict[str, list[Any]]:
+        """The rows as the ``$rows`` map of :data:`graph.cypher.TALLY_WRITE`."""
+        return dict(vars(self))
+
+
+def affected_keys(
+    snapshots: Iterable[_Props],
+) -> tuple[list[str], list[Pair], list[RegionYear]]:
+    """The policy, (policy, region) and (region, year) keys these snapshots count in.
+
+    Example:
+        >>> affected_keys([{"policies": ["p"], "regions": ["r"], "region_code": "r",
+        ...                 "year": 2020}])
+        (['p'], [('p', 'r')], [('r', 2020)])
+    """
+    policies: dict[str, None] = {}
+    pairs: dict[Pair, None] = {}
+    region_years: dict[RegionYear, None] = {}
+    for snap in snapshots:
+        for policy in snap.get("policies") or ():
+            policies[policy] = None
+            pairs.update(dict.fromkeys((policy, region) for region in snap.get("regions") or ()))
+        if _region_year(snap) is not None:
+            region_years[_region_year(snap)] = None  # type: ignore[index]
+    return list(policies), list(pairs), list(region_years)
+
+
+@dataclass
+class _Working:
+    """Tallies being changed, in plain Python values."""
+
+    policies: dict[str, list[int]]  # policy → [reports, mentions, regions]
+    pairs: dict[Pair, Counter[int | None]]  # citing reports by year (None: year unknown)
+    region_years: dict[RegionYear, list[str]]  # one entry per report: its ISO date or ""
+
+
+def updated_tallies(
+    current: Current, *, before: Sequence[_Props], after: Sequence[_Props]
+) -> Changes:
+    """The tallies after taking the ``before`` snapshots back and adding the ``after`` ones."""
+    work = _working(current)
+    old_pairs = {pair for pair, years in work.pairs.items() if sum(years.values()) > 0}
+    for snap in before:
+        _count(work, snap, -1)
+    for snap in after:
+        _count(work, snap, +1)
+    for pair, years in work.pairs.items():  # distinct regions follow the pairs that came or went
+        now = sum(years.values()) > 0
+        if now != (pair in old_pairs):
+            work.policies.setdefault(pair[0], [0, 0, 0])[2] += 1 if now else -1
+    return _changes(work)
+
+
+def _working(current: Current) -> _Working:
+    policies = {
+        key: [int(t["reports"]), int(t["mentions"]), int(t["regions"])]
+        for key, t in current.policies.items()
+    }
+    pairs: dict[Pair, Counter[int | None]] = {}
+    for key, t in current.pairs.items():
+        years = Counter(dict(zip(t.get("years") or [], t.get("year_reports") or [], strict=True)))
+        unknown = int(t["reports"]) - sum(years.values())
+        pairs[key] = years + Counter({None: unknown}) if unknown else years
+    region_years = {
+        key: [*(t.get("dates") or []), *[""] * (int(t["reports"]) - len(t.get("dates") or []))]
+        for key, t in current.region_years.items()
+    }
+    return _Working(policies, pairs, region_years)
+
+
+def _count(work: _Working, snap: _Props, sign: int) -> None:
+    year = snap.get("year")
+    regions = snap.get("regions") or []
+    for policy, mentions in zip(snap.get("policies") or [], snap.get("counts") or [], strict=True):
+        tally = work.policies.setdefault(policy, [0, 0, 0])
+        tally[0] += sign
+        tally[1] += sign * int(mentions)
+        for region in regions:
+            work.pairs.setdefault((policy, region), Counter())[year] += sign
+    key = _region_year(snap)
+    if key is not None:
+        dates = work.region_years.setdefault(key, [])
+        date = _iso_date(snap.get("published"))
+        if sign > 0:
+            dates.append(date)
+        elif date in dates:
+            dates.remove(date)
+
+
+def _changes(work: _Working) -> Changes:
+    out = Changes()
+    for policy, (reports, mentions, regions) in work.policies.items():
+        if reports > 0:
+            row = {"policy": policy, "reports": reports, "mentions": mentions, "regions": regions}
+            out.policies.append(row)
+        else:
+            out.drop_policies.append(policy)
+    for (policy, region), years in work.pairs.items():
+        if sum(years.values()) > 0:
+            out.pairs.append(_pair_row(policy, region, years))
+        else:
+            out.drop_pairs.append([policy, region])
+    for (region, year), dates in work.region_years.items():
+        if dates:
+            out.region_years.append(_region_year_row(region, year, dates))
+        else:
+            out.drop_region_years.append([region, year])
+    return out
+
+
+def _pair_row(policy: str, region: str, years: Counter[int | None]) -> dict[str, Any]:
+    known = sorted(y for y, n in years.items() if y is not None and n > 0)
+    return {
+        "policy": policy,
+        "region": region,
+        "reports": sum(years.values()),
+        "years": known,
+        "year_reports": [years[y] for y in known],
+    }
+
+
+def _region_year_row(region: str, year: int, dates: list[str]) -> dict[str, Any]:
+    iso = sorted(d for d in dates if d)
+    row: dict[str, Any] = {"region": region, "year": year, "reports": len(dates), "dates": iso}
+    if iso:
+        row["first_published"] = iso[0]
+    return row
+
+
+def _region_year(snap: _Props) -> RegionYear | None:
+    region, year = snap.get("region_code"), snap.get("year")
+    return None if region is None or year is None else (str(region), int(year))
+
+
+def _iso_date(published: Any) -> str:
+    """The date when it is an ISO date (what coverage counts as a publication date), else ""."""
+    text = published if isinstance(published, str) else ""
+    return text if _ISO_DATE.fullmatch(text) else ""

@@ -1,0 +1,155 @@
+"""The citation aggregates the Neo4j store keeps at write time (graph/neo4j_tallies.py) equal a
+full recount from the graph, after new, replaced and deleted reports, a policy merge, and when
+a database written without them is opened (backfill). Needs the real Neo4j server."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+from neo4j import GraphDatabase
+
+from config.settings import Settings
+from graph import cypher
+from graph.model import Label, Rel
+from graph.neo4j_store import Neo4jStore
+from graph.neo4j_tallies import AGGREGATES_VERSION, Current, updated_tallies
+from graph.store import Edge, Node
+from tests import store_fixtures as fx
+
+_TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally")
+
+
+@pytest.fixture
+def store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    with Neo4jStore(neo4j_settings) as opened:
+        opened.clear()
+        yield opened
+
+
+def server_rows(settings: Settings, query: str, **params: Any) -> list[dict[str, Any]]:
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        result = driver.execute_query(query, params, database_=settings.neo4j_database)
+    return [record.data() for record in result.records]
+
+
+def canonical(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their keys sorted, in a stable order."""
+    return sorted((dict(sorted(row.items())) for row in rows), key=repr)
+
+
+def stored_tallies(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Every tally node's properties, by label."""
+    query = "MATCH (n:{}) RETURN properties(n) AS t"
+    return {
+        label: canonical(row["t"] for row in server_rows(settings, query.format(label)))
+        for label in _TALLIES
+    }
+
+
+def recount(nodes: list[Node], edges: list[Edge]) -> dict[str, list[dict[str, Any]]]:
+    """The tallies counted afresh from the store's whole graph (its dump), in plain Python."""
+    reports = {node.key: node.props for node in nodes if node.label == Label.REPORT}
+    cites: dict[str, dict[str, int]] = {key: {} for key in reports}
+    about: dict[str, list[str]] = {key: [] for key in reports}
+    for edge in edges:
+        if edge.type == Rel.CITES:
+            cites[edge.source[1]][edge.target[1]] = int(edge.props.get("count") or 0)
+        elif edge.type == Rel.ABOUT:
+            about[edge.source[1]].append(edge.target[1])
+    snapshots = [
+        {
+            "year": props.get("year"),
+            "published": props.get("published"),
+            "region_code": props.get("region_code"),
+            "regions": about[key],
+            "policies": list(cites[key]),
+            "counts": list(cites[key].values()),
+        }
+        for key, props in reports.items()
+    ]
+    changes = updated_tallies(Current({}, {}, {}), before=[], after=snapshots)
+    dropped = [*changes.drop_policies, *changes.drop_pairs, *changes.drop_region_years]
+    assert dropped == []
+    rows = {
+        "PolicyTally": changes.policies,
+        "PolicyRegionTally": changes.pairs,
+        "RegionYearTally": changes.region_years,
+    }
+    return {label: canonical(found) for label, found in rows.items()}
+
+
+def assert_recounted(store: Neo4jStore, settings: Settings) -> None:
+    expected = recount(*store.dump())
+    assert expected["PolicyTally"], "nothing cited: the test would prove nothing"
+    assert stored_tallies(settings) == expected
+
+
+def test_aggregates_follow_new_replaced_and_deleted_reports(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    store.upsert_report(fx.report_a())
+    store.upsert_report(fx.report_b())
+    assert_recounted(store, neo4j_settings)
+    store.upsert_report(fx.report_a_changed())  # same source: replaces report A
+    assert_recounted(store, neo4j_settings)
+    store.delete_report(fx.report_b().report_id)
+    assert_recounted(store, neo4j_settings)
+
+
+def test_aggregates_follow_a_policy_merge(store: Neo4jStore, neo4j_settings: Settings) -> None:
+    store.upsert_report(fx.report_c())  # cites 鄂发〔2016〕22号 by its number only
+    before = server_rows(neo4j_settings, "MATCH (t:PolicyTally) RETURN t.policy AS p")
+    store.upsert_report(fx.report_b())  # names it with its title: the two policies merge
+    after = server_rows(neo4j_settings, "MATCH (t:PolicyTally) RETURN t.policy AS p")
+    assert {row["p"] for row in before} - {row["p"] for row in after}, "no merge happened"
+    assert_recounted(store, neo4j_settings)
+
+
+def test_a_batch_counts_as_reports_written_one_by_one(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    store.upsert_reports(fx.all_reports())
+    assert_recounted(store, neo4j_settings)
+
+
+def test_an_uncounted_database_gets_its_aggregates_at_open(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    store.upsert_reports(fx.all_reports())
+    expected = stored_tallies(neo4j_settings)
+    labels = "|".join(("ReportTally", *_TALLIES, cypher.MARKER_LABEL))
+    server_rows(neo4j_settings, f"MATCH (n:{labels}) DETACH DELETE n")  # as older code left it
+    assert stored_tallies(neo4j_settings) == {label: [] for label in _TALLIES}
+    with Neo4jStore(neo4j_settings):
+        pass
+    assert stored_tallies(neo4j_settings) == expected
+    marker = server_rows(neo4j_settings, cypher.AGGREGATES_VERSION_READ)
+    assert marker == [{"version": AGGREGATES_VERSION}]
+
+
+def test_region_and_year_figures_take_a_deleted_report_back() -> None:
+    first = {
+        "year": 2020,
+        "region_code": "r",
+        "regions": ["r"],
+        "policies": ["p", "q"],
+        "counts": [2, 1],
+        "published": "2021-03-01",
+    }
+    second = {**first, "policies": ["p"], "counts": [5], "published": "not a date"}
+    both = updated_tallies(Current({}, {}, {}), before=[], after=[first, second])
+    held = Current(
+        {row["policy"]: row for row in both.policies},
+        {(row["policy"], row["region"]): row for row in both.pairs},
+        {(row["region"], row["year"]): row for row in both.region_years},
+    )
+    left = updated_tallies(held, before=[first], after=[])
+    assert left.policies == [{"policy": "p", "reports": 1, "mentions": 5, "regions": 1}]
+    assert left.drop_policies == ["q"]
+    assert left.drop_pairs == [["q", "r"]]
+    assert left.region_years == [{"region": "r", "year": 2020, "reports": 1, "dates": []}]
+    assert Counter(row["policy"] for row in left.pairs) == {"p": 1}
