@@ -124,6 +124,8 @@ class GraphIndex:
         self.policies: dict[str, PolicyTally] = {}
         self.region_policies: dict[str, Counter[str]] = {}
         self.about: dict[str, dict[str, int | None]] = {}  # region → its reports → their year
+        # (region, year) → the reports about the region on that year
+        self.reported: dict[tuple[str, int | None], dict[str, None]] = {}
         self.version = 0
         self._derived: dict[Any, tuple[int, Any]] = {}
 
@@ -217,10 +219,17 @@ class GraphIndex:
     def _add(self, report: str, c: Contribution, sign: int) -> None:
         for region in c.regions:
             about = self.about.setdefault(region, {})
+            reported = self.reported.setdefault((region, c.year), {})
             if sign > 0:
                 about[report] = c.year
-            elif about.pop(report, None) is not None and not about:
+                reported[report] = None
+                continue
+            about.pop(report, None)
+            reported.pop(report, None)
+            if not about:
                 del self.about[region]
+            if not reported:
+                del self.reported[region, c.year]
         for policy, count in c.cites.items():
             tally = self.policies.setdefault(policy, PolicyTally())
             tally.newest_first = tally.citations = None
@@ -341,28 +350,43 @@ class GraphIndex:
             return {
                 n for label in labels for n, t in self.texts.get(label, {}).items() if text in t
             }
-        found: set[str] = set()
-        for label in labels:
-            joined, starts, nids = self._joined_texts(label)
-            at = joined.find(text)
-            while at >= 0:
-                node = bisect_right(starts, at) - 1
-                found.add(nids[node])
-                at = joined.find(text, starts[node + 1]) if node + 1 < len(starts) else -1
-        return found
+        return {nid for label in labels for nid in self.in_key_order(text, label)}
+
+    def in_key_order(self, text: str, label: str) -> Iterator[str]:
+        """Nodes of ``label`` whose key, name, title or full name contains ``text``, in the
+        order of their keys (the joined texts are in that order): a caller wanting the first
+        few stops early.
+
+        Example:
+            >>> g = nx.MultiDiGraph()
+            >>> for key in ("b", "a", "c"):
+            ...     g.add_node(f"Region:{key}", label="Region", name=f"{key}县")
+            >>> list(attach_index(g).in_key_order("县", "Region"))
+            ['Region:a', 'Region:b', 'Region:c']
+        """
+        if _SEPARATOR in text or _END in text:
+            texts = self.texts.get(label, {})
+            yield from sorted((n for n, t in texts.items() if text in t), key=self.key)
+            return
+        joined, starts, nids = self._joined_texts(label)
+        at = joined.find(text)
+        while at >= 0:
+            node = bisect_right(starts, at) - 1
+            yield nids[node]
+            at = joined.find(text, starts[node + 1]) if node + 1 < len(starts) else -1
 
     def _joined_texts(self, label: str) -> tuple[str, list[int], list[str]]:
-        """The label's texts as one string, where each starts, and whose each is."""
+        """The label's texts as one string in key order, where each starts, and whose each is."""
         version = self._text_versions.get(label, 0)
         held = self._joined.get(label)
         if held is None or held[0] != version:
             texts = self.texts.get(label, {})
-            nids = list(texts)
+            nids = sorted(texts, key=self.key)
             starts, at = [], 0
-            for value in texts.values():
+            for nid in nids:
                 starts.append(at)
-                at += len(value) + 1
-            held = (version, _END.join(texts.values()), starts, nids)
+                at += len(texts[nid]) + 1
+            held = (version, _END.join(texts[nid] for nid in nids), starts, nids)
             self._joined[label] = held
         return held[1], held[2], held[3]
 

@@ -33,9 +33,9 @@ from graph.memory_index import index_of
 from graph.model import Label, Rel, node_id
 from ingest.gazetteer import load_gazetteer
 from ingest.model import RegionInfo, RegionLevel
-from queries.base import NamedQuery, QueryParams, Row
+from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, prop
-from queries.matching import RegionCode, Year
+from queries.matching import Paged, RegionCode, Year
 
 FIRST_YEAR_DUE_BY_1_APRIL = 2019
 # Hong Kong, Macao, Taiwan: no 法治政府建设年度报告 to expect.
@@ -55,8 +55,8 @@ def deadline_for(year: int) -> str:
     return f"{year + 1}-03-31"
 
 
-class Params(QueryParams):
-    """The reported year, and optional filters on the regions expected to report."""
+class Params(Paged):
+    """The reported year, optional filters on the regions expected to report, and the page."""
 
     derived_keys: ClassVar[frozenset[str]] = frozenset(
         {"expected", "deadline", "year_end", "iso_date"}
@@ -105,18 +105,19 @@ class CoverageSummary(TypedDict):
 @functools.cache
 def expected_regions(year: int) -> list[dict[str, Any]]:
     """The regions expected to report on ``year`` (the Cypher parameter ``$expected``), each
-    with the codes of the regions it lies within (itself included), for the filters.
+    with the codes of the regions it lies within (itself included), for the filters; by code.
 
     Example:
         >>> [r["name"] for r in expected_regions(2019) if "420300" in r["within"]][:3]
         ['十堰市', '茅箭区', '张湾区']
     """
     gazetteer = load_gazetteer()
-    return [
+    expected = [
         _expected(region, [*gazetteer.ancestors(region.code), region])
         for region in gazetteer.valid_in(year)
         if not region.code.startswith(_NOT_EXPECTED_PREFIXES)
     ]
+    return sorted(expected, key=lambda region: region["code"])
 
 
 def _expected(region: RegionInfo, chain: list[RegionInfo]) -> dict[str, Any]:
@@ -148,13 +149,16 @@ RETURN region.code AS region_code, region.name AS region_name, region.level AS l
        CASE WHEN first_published IS NULL THEN NULL
             ELSE duration.inDays(date($year_end), date(first_published)).days END AS delay_days
 ORDER BY region_code
+SKIP $offset LIMIT $limit
 """
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
-    """The networkx twin of :data:`CYPHER`."""
+    """The networkx twin of :data:`CYPHER` (``$expected`` is in code order already: the page
+    is cut before any row is built)."""
     bound = params.cypher_params()
-    return [_row(graph, region, bound) for region in bound["expected"] if _wanted(region, params)]
+    wanted = [region for region in bound["expected"] if _wanted(region, params)]
+    return [_row(graph, region, bound) for region in params.page(wanted)]
 
 
 def _wanted(region: Mapping[str, Any], params: Params) -> bool:
@@ -184,9 +188,9 @@ def _publication_dates(graph: nx.MultiDiGraph, code: str, year: int) -> list[str
     if region not in graph:
         return []
     index = index_of(graph)
-    if index is not None:  # the region's reports with their year, kept by the store
-        about = index.about.get(region, {})
-        return [prop(graph, r, "published") for r, y in about.items() if y == year]
+    if index is not None:  # the region's reports with their year and date, kept by the store
+        reports = index.reported.get((region, year), {})
+        return [index.contributions[report].published for report in reports]
     reports = [report for report, _ in in_edges(graph, region, Rel.ABOUT)]
     return [prop(graph, r, "published") for r in reports if prop(graph, r, "year") == year]
 

@@ -14,12 +14,13 @@ from pydantic import Field
 
 from graph.memory_index import index_of
 from graph.model import Label, Rel
-from queries.base import NamedQuery, QueryParams, Row
+from queries.base import NamedQuery, Row
 from queries.embedded import in_edges, key_of, nodes_of, nulls_last, prop, targets
+from queries.matching import Paged
 
 
-class Params(QueryParams):
-    """The issuer: an institution (id or name) or a region (code, name or full name)."""
+class Params(Paged):
+    """The issuer: an institution (id or name) or a region (code, name or full name); the page."""
 
     issuer: str = Field(
         min_length=1, max_length=200, description="Institution id/name or region code/name."
@@ -60,29 +61,46 @@ WITH p, institutions, collect(r.code) AS regions
 RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_number,
        p.year AS year, institutions, regions
 ORDER BY year, policy_id
+SKIP $offset LIMIT $limit
 """
 
 _ISSUER_FIELDS = {Label.INSTITUTION: ("name",), Label.REGION: ("name", "short_name", "full_name")}
 
 
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
-    """The networkx twin of :data:`CYPHER`: the issuers named so, then what they issued."""
-    policies = {
-        policy
-        for issuer, rel in _issuers_named(graph, params.issuer)
-        for policy, _ in in_edges(graph, issuer, rel)
-        if graph.nodes[policy].get("label") == Label.POLICY
-    }
-    rows = [
+    """The networkx twin of :data:`CYPHER`: the issuers named so, then what they issued
+    (sorted on the year and id alone: rows are built for the page only)."""
+    ordered = sorted(_issued(graph, params.issuer), key=lambda p: _order(graph, p))
+    return [
         _row(
             graph,
             policy,
             _issuers(graph, policy, Rel.ISSUED_BY, Label.INSTITUTION),
             _issuers(graph, policy, Rel.ISSUED_IN, Label.REGION),
         )
-        for policy in policies
+        for policy in params.page(ordered)
     ]
-    return sorted(rows, key=lambda r: (nulls_last(r["year"]), r["policy_id"]))
+
+
+def _order(graph: nx.MultiDiGraph, policy: str) -> tuple[tuple[bool, Any], str]:
+    attrs = graph.nodes[policy]
+    return nulls_last(attrs.get("year")), key_of(graph, policy, attrs)
+
+
+def _issued(graph: nx.MultiDiGraph, issuer: str) -> set[str]:
+    """The policies issued by or in the issuers named ``issuer`` (the index keeps each
+    issuer's policies; without it, the relationships arriving at the issuers)."""
+    index = index_of(graph)
+    if index is not None:
+        return {
+            p for node, rel in _issuers_named(graph, issuer) for p in index.issued_by(node, rel)
+        }
+    return {
+        policy
+        for node, rel in _issuers_named(graph, issuer)
+        for policy, _ in in_edges(graph, node, rel)
+        if graph.nodes[policy].get("label") == Label.POLICY
+    }
 
 
 def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]:
@@ -90,15 +108,14 @@ def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]
     points to them from what they issued. Institutions come from the store's text index when
     it keeps one (their key and name are indexed), else from every institution."""
     index = index_of(graph)
-    institutions = (
-        nodes_of(graph, Label.INSTITUTION)
-        if index is None
-        else ((n, graph.nodes[n]) for n in index.candidates(issuer, [Label.INSTITUTION]))
-    )
+    if index is not None:  # institutions and regions by key and name fields
+        return [(n, Rel.ISSUED_BY) for n in index.named(Label.INSTITUTION, issuer)] + [
+            (n, Rel.ISSUED_IN) for n in index.named(Label.REGION, issuer)
+        ]
     found = [
         (n, Rel.ISSUED_BY)
-        for n, attrs in institutions
-        if attrs.get("label") == Label.INSTITUTION and _named(graph, n, attrs, issuer)
+        for n, attrs in nodes_of(graph, Label.INSTITUTION)
+        if _named(graph, n, attrs, issuer)
     ]
     regions = nodes_of(graph, Label.REGION)
     return found + [(n, Rel.ISSUED_IN) for n, a in regions if _named(graph, n, a, issuer)]

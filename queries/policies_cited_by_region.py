@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.memory_index import index_of
 from graph.model import Rel
 from ingest.model import PolicyKind
 from queries.base import NamedQuery, Row
@@ -19,6 +20,7 @@ from queries.embedded import in_edges, key_of, out_edges, prop
 from queries.matching import (
     REGION_MATCH,
     YEAR_FILTER,
+    Paged,
     RegionParam,
     YearRange,
     matching_regions,
@@ -27,8 +29,8 @@ from queries.matching import (
 from queries.ranking import MOST_CITED_ORDER, most_cited_first
 
 
-class Params(RegionParam, YearRange):
-    """The region, optional year range and policy kind."""
+class Params(RegionParam, YearRange, Paged):
+    """The region, optional year range and policy kind, and the page."""
 
     kind: PolicyKind | None = Field(None, description="Only policies of this kind.")
     include_subregions: bool = Field(
@@ -63,6 +65,7 @@ WITH p, count(rep) AS reports, min(rep.year) AS first_year, max(rep.year) AS las
 RETURN p.id AS policy_id, p.title AS title, p.kind AS kind, p.doc_number AS doc_number,
        reports, first_year, last_year, mentions
 ORDER BY {MOST_CITED_ORDER}
+SKIP $offset LIMIT $limit
 """
 
 
@@ -75,7 +78,7 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
                 year = prop(graph, report, "year")
                 cited.setdefault(policy, []).append((year, cites.get("count") or 0))
     rows = [_row(graph, policy, uses) for policy, uses in cited.items()]
-    return most_cited_first(rows)
+    return params.page(most_cited_first(rows))
 
 
 def _reports(graph: nx.MultiDiGraph, params: Params) -> set[str]:
@@ -84,6 +87,14 @@ def _reports(graph: nx.MultiDiGraph, params: Params) -> set[str]:
     regions = set(matching_regions(graph, params.region))
     if params.include_subregions:
         regions = _below(graph, regions)
+    index = index_of(graph)
+    if index is not None:  # each region's reports with their year, kept by the store
+        return {
+            report
+            for region in regions
+            for report, year in index.about.get(region, {}).items()
+            if year_ok(year, params.year_from, params.year_to)
+        }
     return {
         report
         for region in regions

@@ -25,7 +25,7 @@ import networkx as nx
 from pydantic import Field, field_validator
 
 from graph.cypher import FULLTEXT_INDEX
-from graph.memory_index import index_of
+from graph.memory_index import GraphIndex, index_of
 from graph.model import Label
 from queries.base import NamedQuery, QueryParams, Row
 from queries.embedded import display_name, key_of
@@ -98,12 +98,10 @@ LIMIT $limit
 def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER`."""
     wanted = set(params.labels or Label)
-    index = index_of(graph)  # the embedded store's text index narrows the candidates
-    nodes = (
-        graph.nodes(data=True)
-        if index is None
-        else _attributes(graph, index.candidates(params.text, wanted))
-    )
+    index = index_of(graph)
+    if index is not None:
+        return _from_index(graph, index, wanted, params)
+    nodes = graph.nodes(data=True)
     hits = [
         {"label": attrs["label"], "key": key_of(graph, nid), "name": display_name(graph, nid)}
         for nid, attrs in nodes
@@ -113,8 +111,21 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     return hits[: params.limit]
 
 
-def _attributes(graph: nx.MultiDiGraph, nids: set[str]) -> list[tuple[str, dict[str, Any]]]:
-    return [(nid, graph.nodes[nid]) for nid in nids]
+def _from_index(
+    graph: nx.MultiDiGraph, index: GraphIndex, wanted: set[Label], params: Params
+) -> list[Row]:
+    """The embedded store's text index finds the candidates label by label, each label's in
+    key order (the rows' order): the search stops at the limit."""
+    hits: list[Row] = []
+    for label in sorted(wanted):
+        for nid in index.in_key_order(params.text, label):
+            if len(hits) == params.limit:
+                return hits
+            attrs = graph.nodes[nid]
+            if _contains(graph, nid, attrs, params.text):
+                key = index.key(nid)
+                hits.append({"label": attrs["label"], "key": key, "name": display_name(graph, nid)})
+    return hits
 
 
 def _contains(graph: nx.MultiDiGraph, nid: str, attrs: dict[str, Any], text: str) -> bool:
