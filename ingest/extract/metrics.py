@@ -46,9 +46,11 @@ _LEADING = re.compile(
     r"^(?:其中|全年|一年来|今年以来|年内|截至\S{0,6}|共计|共|累计|总计|先后|全区|全县|全市|全盟|全旗"
     r"|我县|我区|我市|我盟|我旗|各级|各类|同比|\d{4}年度?)+"
 )
-_TRAILING = re.compile(
-    r"(?:均达到|分别达到|分别为|达到|均为|达|为|至|共计|共|累计|约|近|超过|逾)+$"
-)
+_TRAILING_WORDS = "均达到|分别达到|分别为|达到|均为|达|为|至|共计|共|累计|约|近|超过|逾"
+_TRAILING = re.compile(f"(?:{_TRAILING_WORDS})+$")
+# A clause ends in a linking verb only if its last character ends one: most do not, and a
+# pattern anchored at the end is still tried at every position of the clause.
+_TRAILING_ENDS = frozenset(word[-1] for word in _TRAILING_WORDS.split("|"))
 
 
 @cache
@@ -136,7 +138,9 @@ def _figure_start(text: str, digits: int) -> int:
 
 
 def _metric(text: str, match: re.Match[str], breaks: _Breaks) -> Metric | None:
-    start = _figure_start(text, match.start())
+    start = match.start()
+    if start and text[start - 1] in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
+        start = _figure_start(text, start)
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
     sentence, clause = breaks.sentence_and_clause(text, start)
@@ -159,6 +163,8 @@ def subject_of(clause: str) -> str:
         '受理行政复议案件'
     """
     subject = _LEADING.sub("", clause.strip())
+    if subject[-1:] not in _TRAILING_ENDS:
+        return subject
     return _TRAILING.sub("", subject)
 
 
