@@ -157,8 +157,17 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
     """The networkx twin of :data:`CYPHER` (``$expected`` is in code order already: the page
     is cut before any row is built)."""
     bound = params.cypher_params()
-    wanted = [region for region in bound["expected"] if _wanted(region, params)]
-    return [_row(graph, region, bound) for region in params.page(wanted)]
+    wanted = params.page([region for region in bound["expected"] if _wanted(region, params)])
+    index = index_of(graph)
+    if index is None:
+        return [_row(graph, region, bound) for region in wanted]
+    # every expected region's row of the year, kept by the index until the next write
+    rows = index.derived(("coverage", params.year), lambda: _rows_by_code(graph, bound))
+    return [dict(rows[region["code"]]) for region in wanted]
+
+
+def _rows_by_code(graph: nx.MultiDiGraph, bound: Mapping[str, Any]) -> dict[str, Row]:
+    return {region["code"]: _row(graph, region, bound) for region in bound["expected"]}
 
 
 def _wanted(region: Mapping[str, Any], params: Params) -> bool:
