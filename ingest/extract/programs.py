@@ -141,6 +141,13 @@ _VERB_IN_CLAUSE = re.compile(_MECHANISM_VERB)
 _VERB_RIGHT_BEFORE = re.compile(rf"(?:{_MECHANISM_VERB}|推进|推动)了?$")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?（(\n]")
 _QUOTES_AT_END = re.compile(r"(?:[“「][^”」\n]{1,24}[”」][、和及与]?)+$")
+# What a text must end with for _QUOTES_AT_END to match ($ also matches before a final \n).
+_QUOTE_LIST_ENDS = tuple(
+    mark + link + newline
+    for mark in "”」"
+    for link in ("", "、", "和", "及", "与")
+    for newline in ("", "\n")
+)
 # Unquoted shapes: 谁执法谁普法, and numbered names found from their literal part with the
 # numeral read back (a regex led by a character class scans ~10x slower than a literal).
 _WHO_WHO = re.compile(r"谁([^谁\W\d_]{1,3})谁")
@@ -272,11 +279,19 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
 def _known_programme(name: str, after: str) -> str | None:
     """The lexicon's programme the name is, alone or with the words after it (“不见面”审批)."""
     lexicon = load_lexicon()
+    if name not in _lexicon_stems():  # no longer form starts with it: only the name can match
+        return lexicon.get(name)
     for length in range(_LONGEST_HEAD, 0, -1):
         known = lexicon.get(name + after[:length])
         if known is not None:
             return known
     return lexicon.get(name)
+
+
+@cache
+def _lexicon_stems() -> frozenset[str]:
+    """Every proper prefix of a lexicon form: the names some words after them may complete."""
+    return frozenset(form[:end] for form in load_lexicon() for end in range(1, len(form)))
 
 
 def _with_its_head(label: str, after: str) -> str | None:
@@ -310,9 +325,10 @@ def _names_a_mechanism(content: str, before: str, head: str) -> bool:
 
 def _clause_before(before: str) -> str:
     """The clause leading to a quote, past the quoted names listed before it (开展“A”“B”)."""
-    before = _QUOTES_AT_END.sub("", before)
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    return before[breaks[-1].end() :] if breaks else before
+    if before.endswith(_QUOTE_LIST_ENDS):  # else the pattern, anchored at the end, cannot match
+        before = _QUOTES_AT_END.sub("", before)
+    found = _CLAUSE_BREAK.search(before[::-1])  # read backwards: the last break comes first
+    return before if found is None else before[len(before) - found.start() :]
 
 
 # The decisions that depend on the quoted string alone are cached: programme names recur.
@@ -391,9 +407,10 @@ def _lexicon_hits(text: str) -> Iterable[_Hit]:
     )
     last_end = -1
     for index, (start, end, form, canonical) in enumerate(found):
+        if start < last_end:  # the cheapest test first: the others are not needed then
+            continue
         longer = any(s == start and e > end for s, e, _, _ in found[index + 1 : index + 4])
-        honour = _HONOUR_CLAUSE.search(text, max(0, start - 16), start)
-        if start >= last_end and not longer and honour is None:
+        if not longer and _HONOUR_CLAUSE.search(text, max(0, start - 16), start) is None:
             hit = _extend_parallel(text, _Hit(start, end, form, canonical))
             last_end = hit.end
             yield hit
