@@ -369,6 +369,8 @@ TALLY_SCHEMA: tuple[str, ...] = (
     "FOR (t:PolicyTally) REQUIRE t.policy IS UNIQUE",
     "CREATE CONSTRAINT fazhi_policy_region_tally IF NOT EXISTS "
     "FOR (t:PolicyRegionTally) REQUIRE (t.policy, t.region) IS UNIQUE",
+    "CREATE CONSTRAINT fazhi_region_tally IF NOT EXISTS "
+    "FOR (t:RegionTally) REQUIRE t.region IS UNIQUE",
     "CREATE CONSTRAINT fazhi_region_year_tally IF NOT EXISTS "
     "FOR (t:RegionYearTally) REQUIRE (t.region, t.year) IS UNIQUE",
     f"CREATE CONSTRAINT fazhi_schema_marker IF NOT EXISTS "
@@ -385,6 +387,18 @@ AGGREGATES_VERSION_READ = (
 )
 AGGREGATES_VERSION_WRITE = (
     f"MERGE (m:{MARKER_LABEL} {{name: 'aggregates'}}) SET m.version = $version"
+)
+TALLY_LABELS = (
+    "ReportTally",
+    "PolicyTally",
+    "PolicyRegionTally",
+    "RegionTally",
+    "RegionYearTally",
+)
+# Aggregates of another version, dropped a page at a time before they are counted afresh.
+DROP_SOME_TALLIES = (
+    f"MATCH (t) WHERE {' OR '.join(f't:{label}' for label in TALLY_LABELS)} "
+    "WITH t LIMIT $batch DELETE t RETURN count(*) AS deleted"
 )
 # Reports whose contribution was never counted (a database written before the aggregates, or
 # by neo4j-admin import), a page at a time.
@@ -413,7 +427,9 @@ TALLY_READ = NO_REPLAN + (
     "RETURN collect(properties(t)) AS pairs } "
     "CALL () { UNWIND $region_years AS k MATCH (t:RegionYearTally {region: k[0], year: k[1]}) "
     "RETURN collect(properties(t)) AS region_years } "
-    "RETURN policies, pairs, region_years"
+    "CALL () { UNWIND $regions AS k MATCH (t:RegionTally {region: k}) "
+    "RETURN collect(properties(t)) AS regions } "
+    "RETURN policies, pairs, region_years, regions"
 )
 TALLY_WRITE = NO_REPLAN + (
     "CALL () { UNWIND $rows.policies AS row MERGE (t:PolicyTally {policy: row.policy}) "
@@ -427,5 +443,8 @@ TALLY_WRITE = NO_REPLAN + (
     "MERGE (t:RegionYearTally {region: row.region, year: row.year}) SET t = row } "
     "CALL () { UNWIND $rows.drop_region_years AS k "
     "MATCH (t:RegionYearTally {region: k[0], year: k[1]}) DELETE t } "
+    "CALL () { UNWIND $rows.regions AS row MERGE (t:RegionTally {region: row.region}) "
+    "SET t = row } "
+    "CALL () { UNWIND $rows.drop_regions AS k MATCH (t:RegionTally {region: k}) DELETE t } "
     "RETURN 1 AS done"
 )

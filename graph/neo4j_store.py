@@ -339,6 +339,10 @@ class Neo4jStore(ClosesOnExit):
         version = self._read(lambda tx: _count_or_none(tx, cypher.AGGREGATES_VERSION_READ))
         if version == AGGREGATES_VERSION:
             return
+        if version is not None:  # counted by another version of this code: count afresh
+            drop = cypher.DROP_SOME_TALLIES
+            while self._write(lambda tx: _count(tx, drop, batch=self._batch), "old aggregates"):
+                pass
         counted = 0
         while page := self._write(self._count_uncounted, "the citation aggregates"):
             if not counted:
@@ -459,12 +463,14 @@ class Neo4jTx:
                 "policies": policies,
                 "pairs": [list(pair) for pair in pairs],
                 "region_years": [list(key) for key in region_years],
+                "regions": sorted({region for _, region in pairs}),
             }
             found = self.tx.run(cypher.TALLY_READ, asked).single(strict=True)
             current = Current(
                 {t["policy"]: t for t in found["policies"]},
                 {(t["policy"], t["region"]): t for t in found["pairs"]},
                 {(t["region"], t["year"]): t for t in found["region_years"]},
+                {t["region"]: t for t in found["regions"]},
             )
             changes = updated_tallies(current, before=before, after=after)
             self.tx.run(cypher.TALLY_WRITE, rows=changes.params()).consume()

@@ -12,6 +12,8 @@ keeps, beside the graph and unreachable from it (no relationships, own labels):
 * ``(:PolicyRegionTally {policy, region, reports, years, year_reports})`` — per policy and
   region: citing reports, and how many of them per report year (``years`` sorted, with
   ``year_reports`` beside them), so a deletion knows whether the region still cites;
+* ``(:RegionTally {region, policies})`` — per region: the policies its reports cite (how many
+  ``PolicyRegionTally`` it has);
 * ``(:RegionYearTally {region, year, reports, dates, first_published})`` — per region code
   and report year: the reports (by ``region_code``) and their ISO publication dates.
 
@@ -21,7 +23,7 @@ snapshots back, adds their new ones, and returns the tallies to write or drop.
 Example:
     >>> snap = {"report": "r1", "year": 2020, "region_code": "420304", "regions": ["420304"],
     ...         "policies": ["行政处罚法"], "counts": [2], "published": "2021-03-01"}
-    >>> changes = updated_tallies(Current({}, {}, {}), before=[], after=[snap])
+    >>> changes = updated_tallies(Current({}, {}, {}, {}), before=[], after=[snap])
     >>> changes.policies
     [{'policy': '行政处罚法', 'reports': 1, 'mentions': 2, 'regions': 1}]
 """
@@ -34,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-AGGREGATES_VERSION = 1
+AGGREGATES_VERSION = 2  # a database marked with another version is counted afresh
 _ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # coverage's $iso_date, whole string
 _Props = Mapping[str, Any]
 Pair = tuple[str, str]  # (policy, region)
@@ -48,6 +50,7 @@ class Current:
     policies: dict[str, _Props]
     pairs: dict[Pair, _Props]
     region_years: dict[RegionYear, _Props]
+    regions: dict[str, _Props]
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Changes:
     drop_pairs: list[list[str]] = field(default_factory=list)
     region_years: list[dict[str, Any]] = field(default_factory=list)
     drop_region_years: list[list[Any]] = field(default_factory=list)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    drop_regions: list[str] = field(default_factory=list)
 
     def params(self) -> dict[str, list[Any]]:
         """The rows as the ``$rows`` map of :data:`graph.cypher.TALLY_WRITE`."""
@@ -95,6 +100,7 @@ class _Working:
     policies: dict[str, list[int]]  # policy → [reports, mentions, regions]
     pairs: dict[Pair, Counter[int | None]]  # citing reports by year (None: year unknown)
     region_years: dict[RegionYear, list[str]]  # one entry per report: its ISO date or ""
+    regions: dict[str, int]  # region → the policies its reports cite
 
 
 def updated_tallies(
@@ -111,6 +117,7 @@ def updated_tallies(
         now = sum(years.values()) > 0
         if now != (pair in old_pairs):
             work.policies.setdefault(pair[0], [0, 0, 0])[2] += 1 if now else -1
+            work.regions[pair[1]] = work.regions.get(pair[1], 0) + (1 if now else -1)
     return _changes(work)
 
 
@@ -128,7 +135,8 @@ def _working(current: Current) -> _Working:
         key: [*(t.get("dates") or []), *[""] * (int(t["reports"]) - len(t.get("dates") or []))]
         for key, t in current.region_years.items()
     }
-    return _Working(policies, pairs, region_years)
+    regions = {key: int(t["policies"]) for key, t in current.regions.items()}
+    return _Working(policies, pairs, region_years, regions)
 
 
 def _count(work: _Working, snap: _Props, sign: int) -> None:
@@ -168,6 +176,11 @@ def _changes(work: _Working) -> Changes:
             out.region_years.append(_region_year_row(region, year, dates))
         else:
             out.drop_region_years.append([region, year])
+    for region, policies in work.regions.items():
+        if policies > 0:
+            out.regions.append({"region": region, "policies": policies})
+        else:
+            out.drop_regions.append(region)
     return out
 
 

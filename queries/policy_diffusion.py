@@ -36,11 +36,13 @@ class DiffusionStep(TypedDict):
     regions: list[str]
 
 
+# Each region's citing years come from the per-(policy, region) aggregates the Neo4j store keeps
+# at write time (graph/neo4j_tallies.py): one node per citing region, not every citation.
 CYPHER = f"""
 {POLICY_NODES}
-MATCH (rep:Report)-[:CITES]->(p), (rep)-[:ABOUT]->(reg:Region)
-WHERE rep.year IS NOT NULL
-WITH DISTINCT reg.code AS code, rep.year AS year
+MATCH (t:PolicyRegionTally {{policy: p.id}})
+UNWIND t.years AS year
+WITH DISTINCT t.region AS code, year
 WITH code, collect(year) AS years, min(year) AS first
 UNWIND years AS year
 WITH year, code, first

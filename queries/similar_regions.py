@@ -41,17 +41,27 @@ class SimilarRegion(TypedDict):
     jaccard: float
 
 
+# A region's cited policies are its per-(policy, region) aggregates, kept by the Neo4j store
+# at write time (graph/neo4j_tallies.py): the regions sharing a policy are that policy's
+# aggregates, and how many policies a region cites is its RegionTally.
 CYPHER = f"""
 MATCH (t:Region)
 WHERE {REGION_MATCH}
-OPTIONAL MATCH (t)<-[:ABOUT]-(:Report)-[:CITES]->(p:Policy)
-WITH collect(DISTINCT t) AS targets, collect(DISTINCT p) AS mine
-MATCH (o:Region)<-[:ABOUT]-(:Report)-[:CITES]->(q:Policy)
-WHERE NOT o IN targets
-WITH o, mine, collect(DISTINCT q) AS theirs
-WITH o, size([x IN theirs WHERE x IN mine]) AS shared, size(mine) + size(theirs) AS both
+WITH collect(t.code) AS targets
+CALL (targets) {{
+  UNWIND targets AS code
+  MATCH (m:PolicyRegionTally {{region: code}})
+  RETURN collect(DISTINCT m.policy) AS mine
+}}
+UNWIND mine AS policy
+MATCH (o:PolicyRegionTally {{policy: policy}})
+WHERE NOT o.region IN targets
+WITH mine, o.region AS code, count(*) AS shared
 WHERE shared >= $min_shared
-RETURN o.code AS region_code, o.name AS region_name, o.level AS level, shared,
+MATCH (theirs:RegionTally {{region: code}})
+WITH code, shared, size(mine) + theirs.policies AS both
+MATCH (g:Region {{code: code}})
+RETURN g.code AS region_code, g.name AS region_name, g.level AS level, shared,
        toFloat(shared) / (both - shared) AS jaccard
 ORDER BY jaccard DESC, shared DESC, region_code
 LIMIT $limit

@@ -53,28 +53,47 @@ class TopPolicy(TypedDict):
     mentions: int
 
 
+# The overall ranking (a kind filter allowed) reads the per-policy aggregates the Neo4j store
+# keeps at write time (graph/neo4j_tallies.py), most cited first in its index's order; the
+# other filters and groupings need each citing report's year or region, so they keep the scan
+# of every citation (the second branch; each branch runs only when its condition holds).
 CYPHER = f"""
-MATCH (rep:Report)-[c:CITES]->(p:Policy)
-WHERE ($kind IS NULL OR p.kind = $kind)
-  AND {YEAR_FILTER}
-OPTIONAL MATCH (rep)-[:ABOUT]->(reg:Region)
-WITH rep, c, p, reg
-WHERE ($level IS NULL OR reg.level = $level)
-  AND ($province_code IS NULL
-       OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
-WITH rep, c, p, reg,
-     CASE $group_by
-       WHEN 'year' THEN toString(rep.year)
-       WHEN 'province' THEN head(
-         [(reg)-[:PART_OF*0..]->(prov:Region {{level: 'province'}}) | prov.code])
-       ELSE null
-     END AS grp
-WITH grp, p, count(DISTINCT reg) AS regions, count(DISTINCT rep) AS reports,
-     sum(c.count) AS mentions
-ORDER BY grp, reports DESC, mentions DESC, p.id
-WITH grp, collect({{policy_id: p.id, title: p.title, regions: regions, reports: reports,
-                   mentions: mentions}})[..$limit] AS top
-ORDER BY grp
+CALL () {{
+  WITH 1 AS ranked
+  WHERE $group_by = 'none' AND $province_code IS NULL AND $level IS NULL
+    AND $year_from IS NULL AND $year_to IS NULL
+  MATCH (t:PolicyTally) WHERE t.reports > 0
+  WITH t ORDER BY t.reports DESC, t.mentions DESC, t.policy
+  MATCH (p:Policy {{id: t.policy}}) WHERE $kind IS NULL OR p.kind = $kind
+  WITH p, t ORDER BY t.reports DESC, t.mentions DESC, t.policy LIMIT $limit
+  RETURN null AS grp, collect({{policy_id: p.id, title: p.title, regions: t.regions,
+                               reports: t.reports, mentions: t.mentions}}) AS top
+  UNION ALL
+  WITH 1 AS scanned
+  WHERE NOT ($group_by = 'none' AND $province_code IS NULL AND $level IS NULL
+             AND $year_from IS NULL AND $year_to IS NULL)
+  MATCH (rep:Report)-[c:CITES]->(p:Policy)
+  WHERE ($kind IS NULL OR p.kind = $kind)
+    AND {YEAR_FILTER}
+  OPTIONAL MATCH (rep)-[:ABOUT]->(reg:Region)
+  WITH rep, c, p, reg
+  WHERE ($level IS NULL OR reg.level = $level)
+    AND ($province_code IS NULL
+         OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
+  WITH rep, c, p, reg,
+       CASE $group_by
+         WHEN 'year' THEN toString(rep.year)
+         WHEN 'province' THEN head(
+           [(reg)-[:PART_OF*0..]->(prov:Region {{level: 'province'}}) | prov.code])
+         ELSE null
+       END AS grp
+  WITH grp, p, count(DISTINCT reg) AS regions, count(DISTINCT rep) AS reports,
+       sum(c.count) AS mentions
+  ORDER BY grp, reports DESC, mentions DESC, p.id
+  RETURN grp, collect({{policy_id: p.id, title: p.title, regions: regions, reports: reports,
+                       mentions: mentions}})[..$limit] AS top
+}}
+WITH grp, top ORDER BY grp
 UNWIND top AS row
 RETURN grp AS `group`, row.policy_id AS policy_id, row.title AS title, row.regions AS regions,
        row.reports AS reports, row.mentions AS mentions

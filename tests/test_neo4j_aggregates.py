@@ -19,7 +19,7 @@ from graph.neo4j_tallies import AGGREGATES_VERSION, Current, updated_tallies
 from graph.store import Edge, Node
 from tests import store_fixtures as fx
 
-_TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally")
+_TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally", "RegionTally")
 
 
 @pytest.fixture
@@ -71,13 +71,19 @@ def recount(nodes: list[Node], edges: list[Edge]) -> dict[str, list[dict[str, An
         }
         for key, props in reports.items()
     ]
-    changes = updated_tallies(Current({}, {}, {}), before=[], after=snapshots)
-    dropped = [*changes.drop_policies, *changes.drop_pairs, *changes.drop_region_years]
+    changes = updated_tallies(Current({}, {}, {}, {}), before=[], after=snapshots)
+    dropped = [
+        *changes.drop_policies,
+        *changes.drop_pairs,
+        *changes.drop_region_years,
+        *changes.drop_regions,
+    ]
     assert dropped == []
     rows = {
         "PolicyTally": changes.policies,
         "PolicyRegionTally": changes.pairs,
         "RegionYearTally": changes.region_years,
+        "RegionTally": changes.regions,
     }
     return {label: canonical(found) for label, found in rows.items()}
 
@@ -131,6 +137,18 @@ def test_an_uncounted_database_gets_its_aggregates_at_open(
     assert marker == [{"version": AGGREGATES_VERSION}]
 
 
+def test_aggregates_of_another_version_are_counted_afresh(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    store.upsert_reports(fx.all_reports())
+    expected = stored_tallies(neo4j_settings)
+    server_rows(neo4j_settings, "MATCH (t:PolicyTally) SET t.reports = 999")  # stale
+    server_rows(neo4j_settings, cypher.AGGREGATES_VERSION_WRITE, version=AGGREGATES_VERSION - 1)
+    with Neo4jStore(neo4j_settings):
+        pass
+    assert stored_tallies(neo4j_settings) == expected
+
+
 def test_region_and_year_figures_take_a_deleted_report_back() -> None:
     first = {
         "year": 2020,
@@ -141,11 +159,12 @@ def test_region_and_year_figures_take_a_deleted_report_back() -> None:
         "published": "2021-03-01",
     }
     second = {**first, "policies": ["p"], "counts": [5], "published": "not a date"}
-    both = updated_tallies(Current({}, {}, {}), before=[], after=[first, second])
+    both = updated_tallies(Current({}, {}, {}, {}), before=[], after=[first, second])
     held = Current(
         {row["policy"]: row for row in both.policies},
         {(row["policy"], row["region"]): row for row in both.pairs},
         {(row["region"], row["year"]): row for row in both.region_years},
+        {row["region"]: row for row in both.regions},
     )
     left = updated_tallies(held, before=[first], after=[])
     assert left.policies == [{"policy": "p", "reports": 1, "mentions": 5, "regions": 1}]
@@ -153,3 +172,4 @@ def test_region_and_year_figures_take_a_deleted_report_back() -> None:
     assert left.drop_pairs == [["q", "r"]]
     assert left.region_years == [{"region": "r", "year": 2020, "reports": 1, "dates": []}]
     assert Counter(row["policy"] for row in left.pairs) == {"p": 1}
+    assert left.regions == [{"region": "r", "policies": 1}]

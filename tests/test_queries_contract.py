@@ -43,6 +43,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("policies_cited_by_region", {"region": "十堰", "include_subregions": True}),
     ("policies_cited_by_region", {"region": "郧阳区", "kind": "law"}),
     ("top_cited_policies", {"limit": 2}),
+    ("top_cited_policies", {"kind": "law"}),  # Neo4j: from the aggregates, filtered
     ("top_cited_policies", {"group_by": "year"}),
     ("top_cited_policies", {"group_by": "province", "level": "county"}),
     ("co_cited_policies", {"policy": LAW}),
