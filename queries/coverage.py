@@ -130,18 +130,18 @@ def _expected(region: RegionInfo, chain: list[RegionInfo]) -> dict[str, Any]:
     }
 
 
-# A report is ABOUT the region of its region_code (graph/rows.py writes both from the same
-# field): the indexed property finds a region's reports without expanding the region's many
-# MENTIONS relationships.
+# The page is cut from $expected (in code order) before any lookup; each region's reports on
+# the year and their first ISO publication date come from the aggregate the Neo4j store keeps
+# per region code and year at write time (graph/neo4j_tallies.py, by the reports'
+# region_code, the field their ABOUT relationship is written from).
 CYPHER = """
 UNWIND $expected AS region
 WITH region
 WHERE ($level IS NULL OR region.level = $level)
   AND ($province IS NULL OR $province IN region.within)
-OPTIONAL MATCH (rep:Report {region_code: region.code})
-WHERE rep.year = $year
-WITH region, count(rep) AS reports,
-     min(CASE WHEN rep.published =~ $iso_date THEN rep.published END) AS first_published
+WITH region ORDER BY region.code SKIP $offset LIMIT $limit
+OPTIONAL MATCH (t:RegionYearTally {region: region.code, year: $year})
+WITH region, coalesce(t.reports, 0) AS reports, t.first_published AS first_published
 RETURN region.code AS region_code, region.name AS region_name, region.level AS level,
        region.province_code AS province_code, reports, first_published,
        CASE WHEN first_published IS NULL THEN NULL ELSE first_published <= $deadline END
@@ -149,7 +149,6 @@ RETURN region.code AS region_code, region.name AS region_name, region.level AS l
        CASE WHEN first_published IS NULL THEN NULL
             ELSE duration.inDays(date($year_end), date(first_published)).days END AS delay_days
 ORDER BY region_code
-SKIP $offset LIMIT $limit
 """
 
 

@@ -75,6 +75,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("search", {"text": "4203"}),
     ("search", {"text": "放"}),
     ("coverage", {"year": 2019, "province": "420300"}),
+    ("coverage", {"year": 2020, "province": "420300", "limit": 3}),  # 十堰市 first
 ]
 
 
