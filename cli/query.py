@@ -51,7 +51,7 @@ def query(
 ) -> None:
     """Answer a named research question (rows as a table, or JSON with --json)."""
     from services.errors import UserInputError
-    from services.querying import bind, named_query
+    from services.querying import bind, named_query, pages_through, whole
 
     if list_queries:
         out.print(catalogue())
@@ -60,23 +60,28 @@ def query(
         raise typer.BadParameter("give a query name, or --list to see them", param_hint="NAME")
     try:
         named = named_query(name)
-        bound = bind(named, parse_params(param or []))  # reported before a store is opened
+        given = parse_params(param or [])
+        every = pages_through(named, given)  # every row, unless a page is asked for
+        bound = bind(named, whole(given) if every else given)  # reported before a store opens
     except UserInputError as error:
         err.print(f"[red]error[/red]: {literal(error)}")
         raise typer.Exit(code=2) from error
     with opened_store(settings_from(store=store, data_dir=data_dir)) as graph:
-        rows = answered(graph, named, bound)
+        rows = answered(graph, named, bound, every)
     out.print(_as_json(rows) if as_json else rows_table(named, rows))
 
 
-def answered(graph: GraphStore, named: NamedQuery[Any], bound: dict[str, Any]) -> list[Row]:
-    """The rows; a name the graph does not hold is one line with the closest names held
-    ("no policy titled X; did you mean: A, B?") and exit code 1."""
+def answered(
+    graph: GraphStore, named: NamedQuery[Any], bound: dict[str, Any], every: bool = False
+) -> list[Row]:
+    """The rows (``every``: page after page to the last); a name the graph does not hold is
+    one line with the closest names held ("no policy titled X; did you mean: A, B?") and
+    exit code 1."""
     from services.errors import NotFoundError
     from services.querying import run_bound
 
     try:
-        return run_bound(graph, named, bound)
+        return run_bound(graph, named, bound, every)
     except NotFoundError as error:
         err.print(f"[red]error[/red]: {literal(error)}")
         raise typer.Exit(code=1) from error

@@ -96,8 +96,9 @@ class Fazhi(ClosesOnExit):
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query; parameters are checked (a clear error names a bad one), and a
         policy, region or issuer the graph does not hold is a
-        :class:`~services.errors.NotFoundError` whose ``suggestions`` are the closest names."""
-        rows = run_named(self.store, name, params)
+        :class:`~services.errors.NotFoundError` whose ``suggestions`` are the closest names.
+        Every row, unless ``limit`` / ``offset`` ask for a page."""
+        rows = run_named(self.store, name, params, every_row=True)
         return pd.DataFrame(rows, columns=list(named_query(name).columns))
 
     def regions_citing_policy(self, policy: str, **filters: Any) -> pd.DataFrame:
@@ -128,7 +129,8 @@ class Fazhi(ClosesOnExit):
     def coverage_summary(self, year: int, **filters: Any) -> CoverageSummary:
         """:meth:`coverage` counted up: regions with and without a report, on time, late,
         undated, and the median delay in days."""
-        return summarize(run_named(self.store, "coverage", {"year": year, **filters}))
+        asked = {"year": year, **filters}
+        return summarize(run_named(self.store, "coverage", asked, every_row=True))
 
     def panel(
         self,

@@ -190,7 +190,7 @@ def policy_view(store: GraphStore, written: str) -> PolicyView | None:
     if policy is None:
         return None
     asked = {"policy": policy.key}
-    rows = run_named(store, "regions_citing_policy", asked)
+    rows = run_named(store, "regions_citing_policy", asked, every_row=True)
     return PolicyView(
         policy=policy,
         citations=_citing_reports(store, policy.key, rows),
@@ -295,7 +295,7 @@ def region_view(store: GraphStore, written: str) -> RegionView | None:
         region=region,
         within=within,
         reports=_reports_about(store, region.key),
-        cited=run_named(store, "policies_cited_by_region", asked),
+        cited=run_named(store, "policies_cited_by_region", asked, every_row=True),
         similar=run_named(store, "similar_regions", asked | {"limit": SIMILAR_SHOWN}),
         neighbours=_neighbours(store, region.key, within[0].key) if within else [],
     )

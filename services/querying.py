@@ -6,6 +6,10 @@ too: when a policy, region or issuer it names is not in the graph, a
 :class:`~services.errors.NotFoundError` says so with the closest names it holds
 (:mod:`services.suggest`); a known name that nothing matched stays an empty answer.
 
+Long answers are paged (``limit``, 1000 rows by default, and ``offset``: the API's page);
+``every_row=True`` (the CLI, the notebook client, the explorer) pages through them all when
+the caller gave no page of its own.
+
 Example:
     >>> from graph.memory import MemoryStore
     >>> run_named(MemoryStore(None), "top_cited_policies", {"limit": 3})
@@ -23,6 +27,7 @@ from typing import Any
 from graph.store import GraphStore
 from queries import QUERIES, get_query
 from queries.base import NamedQuery, QueryError, Row
+from queries.matching import MAX_PAGE_SIZE
 from services.errors import UserInputError
 from services.suggest import check_references
 
@@ -54,18 +59,49 @@ def bind(query: NamedQuery[Any], params: Mapping[str, Any]) -> dict[str, Any]:
         raise UserInputError(str(error)) from error
 
 
-def run_named(store: GraphStore, name: str, params: Mapping[str, Any]) -> list[Row]:
-    """The rows of the named query ``name`` on ``store`` (checked parameters)."""
+def run_named(
+    store: GraphStore, name: str, params: Mapping[str, Any], *, every_row: bool = False
+) -> list[Row]:
+    """The rows of the named query ``name`` on ``store`` (checked parameters); with
+    ``every_row``, all of a paged query's rows unless ``params`` ask for a page."""
     query = named_query(name)
-    return run_bound(store, query, bind(query, params))
+    every = every_row and pages_through(query, params)
+    return run_bound(store, query, bind(query, whole(params) if every else params), every)
 
 
-def run_bound(store: GraphStore, query: NamedQuery[Any], bound: Mapping[str, Any]) -> list[Row]:
+def pages_through(query: NamedQuery[Any], params: Mapping[str, Any]) -> bool:
+    """Whether a caller wanting every row must page through: the query is paged and
+    ``params`` give no page (``limit`` or ``offset``) of their own.
+
+    Example:
+        >>> pages_through(named_query("coverage"), {"year": 2023})
+        True
+        >>> pages_through(named_query("coverage"), {"year": 2023, "limit": 5})
+        False
+    """
+    fields = query.params_model.model_fields
+    return "offset" in fields and not ({"limit", "offset"} & params.keys())
+
+
+def whole(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with the biggest page, to be paged through by :func:`run_bound`."""
+    return {**params, "limit": MAX_PAGE_SIZE}
+
+
+def run_bound(
+    store: GraphStore, query: NamedQuery[Any], bound: Mapping[str, Any], every: bool = False
+) -> list[Row]:
     """The rows of ``query`` for parameters already bound (:func:`bind`); when there are none,
-    a :class:`~services.errors.NotFoundError` if a name it was given is not in the graph."""
+    a :class:`~services.errors.NotFoundError` if a name it was given is not in the graph.
+    ``every``: the page's rows and every page after it (until a page is not full)."""
     rows = store.run(query, bound)
     if not rows:
         check_references(store, bound)
+    page = rows
+    while every and len(page) == bound["limit"]:
+        bound = {**bound, "offset": bound["offset"] + bound["limit"]}
+        page = store.run(query, bound)
+        rows = rows + page
     return rows
 
 

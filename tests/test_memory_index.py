@@ -35,8 +35,23 @@ def scanned(store: MemoryStore, name: str, params: dict[str, Any]) -> list[dict[
     return query.run_networkx(copy, query.bind(params))
 
 
-# report keys (hashes) are found by a scan beside the index; the rest by the index alone
-MORE_CASES = [("search", {"text": "aaaa"}), ("search", {"text": "ab"}), ("search", {"text": "郧"})]
+# report keys (hashes) are found by a scan beside the index; the rest by the index alone;
+# pages read from the kept, sorted citations and rows; a search stopping at its limit
+MORE_CASES = [
+    ("search", {"text": "aaaa"}),
+    ("search", {"text": "ab"}),
+    ("search", {"text": "郧"}),
+    ("search", {"text": "十", "limit": 2}),
+    ("regions_citing_policy", {"policy": PROVINCE_PLAN, "offset": 1, "limit": 1}),
+    ("regions_citing_policy", {"policy": PROVINCE_PLAN, "year_from": 2020}),
+    ("regions_citing_policy", {"policy": LAW, "level": "county", "offset": 1}),
+    ("policies_cited_by_region", {"region": "十堰", "include_subregions": True, "offset": 2}),
+    ("documents_issued_by", {"issuer": "郧阳区", "limit": 1}),
+    ("coverage", {"year": 2019, "province": "420300", "offset": 2, "limit": 3}),
+    ("coverage", {"year": 2020, "level": "prefecture", "province": "420000"}),
+    ("co_cited_policies", {"policy": PROVINCE_PLAN, "limit": 1}),
+    ("similar_regions", {"region": "郧阳区", "limit": 1}),
+]
 
 
 def assert_index_agrees(store: MemoryStore) -> None:
