@@ -41,6 +41,7 @@ _SALUTATION = re.compile(
 )
 _SUBJECTLESS = re.compile(r"^(?:关于|(?:19|20)\d{2}\s*年)")  # the issuer stands on the line above
 _OPENING_MIN = 16  # an opening is a sentence, not a heading
+_CLAUSE_MARK = re.compile(r"[，,。；;]")
 _PAGE_TITLE_SEPARATORS = re.compile(r"\s*[-_|｜—]+\s*")
 
 
@@ -223,4 +224,4 @@ def _salutation_and_opening(lines: Sequence[Line]) -> tuple[Line | None, Line | 
 
 
 def _is_opening(text: str) -> bool:
-    return len(text) >= _OPENING_MIN and bool(re.search(r"[，,。；;]", text))
+    return len(text) >= _OPENING_MIN and bool(_CLAUSE_MARK.search(text))
