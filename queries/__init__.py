@@ -37,6 +37,11 @@ coverage                    year, level?, province?                   region_cod
                                                                       on_time, delay_days
 ==========================  ========================================  ===========================
 
+``regions_citing_policy``, ``policies_cited_by_region``, ``documents_issued_by`` and
+``coverage`` are paged besides (:class:`queries.matching.Paged`): ``limit`` (default 1000, at
+most 100,000) rows after ``offset`` (default 0), cut in the store after the query's stable
+order (Cypher ``SKIP $offset LIMIT $limit``; the twin slices alike).
+
 Run one with :func:`run_query` (validates, binds, asks the store); a bad name or parameter
 raises :class:`QueryError` with a message naming it.
 
