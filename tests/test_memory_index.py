@@ -37,7 +37,7 @@ def scanned(store: MemoryStore, name: str, params: dict[str, Any]) -> list[dict[
 
 # report keys (hashes) are found by a scan beside the index; the rest by the index alone;
 # pages read from the kept, sorted citations and rows; a search stopping at its limit
-MORE_CASES = [
+MORE_CASES: list[tuple[str, dict[str, Any]]] = [
     ("search", {"text": "aaaa"}),
     ("search", {"text": "ab"}),
     ("search", {"text": "郧"}),
