@@ -39,6 +39,8 @@ _SEPARATOR = r"\s*[:：|｜\t\]】]"
 # Some tables separate key and value by spaces only (发布机构 区司法局): read as a field where the
 # key opens the line or follows a space, never inside running text.
 _SPACED_SEPARATOR = rf"(?:{_SEPARATOR}|(?<=\S)[ \u3000]+(?=\S))"
+# Every header field has one of these after its key: a line without any holds no field.
+_SEPARATOR_MARKS = (":", "：", "|", "｜", "\t", "]", "】", " ", "\u3000")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
 
@@ -186,6 +188,8 @@ def _header_keys(line: str) -> int:
 
 def _is_header(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or "。" in stripped:
+        return False
+    if not any(mark in stripped for mark in _SEPARATOR_MARKS):  # a heading or a signature
         return False
     if _header_keys(stripped) >= 2:
         return True
