@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from config import Settings
 from graph.memory import MemoryStore
-from graph.neo4j_bulk import BulkFormatError, write_import_files
+from graph.neo4j_bulk import BulkFormatError, ImportFiles, write_import_files
 from graph.neo4j_store import Neo4jStore
 from graph.store import StoreError
 from ingest.pipeline import ReportSource
@@ -90,24 +90,49 @@ def bulk_load_graph(
 ) -> BulkLoad:
     """Import the graph ``graph`` holds into the (checked: :func:`local_target`) empty local
     Neo4j: CSV files, the importer with the server stopped, the server and schema again."""
-    from devtools.neo4j_local import LocalNeo4jError, ensure_running, run_admin, stop
-
-    nodes, edges = graph.dump()
     with tempfile.TemporaryDirectory(prefix="fazhi-bulk-") as folder:
         started = time.perf_counter()
-        try:
-            files = write_import_files(nodes, edges, graph.policy_aliases(), Path(folder))
-        except BulkFormatError as error:
-            raise StoreError(f"bulk load: {error}") from error
+        files = write_graph_files(graph, Path(folder))
         csv_s = time.perf_counter() - started
-        arguments = files.arguments(Path(folder), settings.neo4j_database)
-        started = time.perf_counter()
-        try:
-            stop(server=server, say=_quiet)
-            run_admin(server, *arguments)
-        except LocalNeo4jError as error:
-            raise StoreError(f"bulk load: {_one_line(error)}") from error
-        import_s = time.perf_counter() - started
+        return import_graph_files(
+            files, Path(folder), settings=settings, server=server, summary=summary, csv_s=csv_s
+        )
+
+
+def write_graph_files(graph: MemoryStore, folder: Path) -> ImportFiles:
+    """The importer's CSV files of everything ``graph`` holds, written into ``folder`` (a step
+    of :func:`bulk_load_graph`; a process of its own may do it, to free the graph's memory
+    before the importer runs)."""
+    nodes, edges = graph.dump()
+    try:
+        return write_import_files(nodes, edges, graph.policy_aliases(), folder)
+    except BulkFormatError as error:
+        raise StoreError(f"bulk load: {error}") from error
+
+
+def import_graph_files(
+    files: ImportFiles,
+    folder: Path,
+    *,
+    settings: Settings,
+    server: LocalServer,
+    summary: IngestSummary | None = None,
+    csv_s: float = 0.0,
+    importer_options: Sequence[str] = (),
+) -> BulkLoad:
+    """Import the files :func:`write_graph_files` wrote into ``folder`` (the server stopped for
+    it), start the server again and create the schema. ``importer_options``: more
+    ``neo4j-admin database import full`` options (e.g. ``--max-off-heap-memory=4G``)."""
+    from devtools.neo4j_local import LocalNeo4jError, ensure_running, run_admin, stop
+
+    arguments = [*files.arguments(folder, settings.neo4j_database), *importer_options]
+    started = time.perf_counter()
+    try:
+        stop(server=server, say=_quiet)
+        run_admin(server, *arguments)
+    except LocalNeo4jError as error:
+        raise StoreError(f"bulk load: {_one_line(error)}") from error
+    import_s = time.perf_counter() - started
     started = time.perf_counter()
     ensure_running(settings, server=server, say=_quiet)
     with Neo4jStore(settings) as store:  # creates the constraints and indexes, waits for them
