@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
 
 from ingest.extract.report_head import HEAD_LINES, Candidate, ReportHead, best, candidate
@@ -84,7 +85,7 @@ def _report_year(head: ReportHead, published: str | None) -> Candidate[int] | No
     candidate found is at least as sure as any later source can be (``best`` keeps the first
     of equals), so the body's years are rarely counted."""
     latest = int(published[:4]) if published else None
-    sources = (
+    sources: tuple[Callable[[ReportHead], Candidate[int] | None], ...] = (
         _from_title,
         _from_opening,
         _from_body,
