@@ -65,9 +65,11 @@ class _IssuerIndex:
             for name in _names(inst):
                 if name and (name not in self.named or inst.canonical > self.named[name]):
                     self.named[name] = inst.canonical
-        # Only prefixes as long as some name, of titles that start as some name does, can hit.
-        self.lengths = sorted({len(name) for name in self.named if len(name) >= _MIN_ISSUER_NAME})
-        self.first_chars = {name[0] for name in self.named}
+        # Names by their first characters: a title is compared with the few that start as it does.
+        self.by_head: dict[str, list[str]] = {}
+        for name in self.named:
+            if len(name) >= _MIN_ISSUER_NAME:
+                self.by_head.setdefault(name[:_MIN_ISSUER_NAME], []).append(name)
 
     def issuer(self, policy: PolicyRef) -> str | None:
         if policy.refers_to:
@@ -86,13 +88,9 @@ class _IssuerIndex:
 
     def by_name(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
         for title in (policy.canonical, policy.title):
-            if title[:1] not in self.first_chars:
-                continue
-            for length in self.lengths:
-                if length > len(title):
-                    break
-                if (canonical := self.named.get(title[:length])) is not None:
-                    yield length, canonical
+            for name in self.by_head.get(title[:_MIN_ISSUER_NAME], ()):
+                if title.startswith(name):
+                    yield len(name), self.named[name]
 
 
 def author_institution(author: str | None, institutions: Sequence[InstitutionRef]) -> str | None:
