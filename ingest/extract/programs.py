@@ -275,7 +275,7 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
         if headed is not None or _COUNT_LABEL.match(name):
             return headed  # 三率, 四区, 十四五, 两厂(场) alone are counts and periods
     head = _KIND_OF_LIST.sub("", _LISTED_QUOTES.sub("", after, count=1), count=1)
-    return name if _names_a_mechanism(content, before, head) else None
+    return name if _names_a_mechanism(content, name, before, head) else None
 
 
 def _known_programme(name: str, after: str) -> str | None:
@@ -304,9 +304,9 @@ def _with_its_head(label: str, after: str) -> str | None:
     return label + tail.group()
 
 
-def _names_a_mechanism(content: str, before: str, head: str) -> bool:
-    """Whether the quote's shape, the head after it or the verb before it make it a mechanism."""
-    name = canonical_name(content)
+def _names_a_mechanism(content: str, name: str, before: str, head: str) -> bool:
+    """Whether the quote's shape, the head after it or the verb before it make it a mechanism
+    (``name`` is the content's canonical name)."""
     if _GOAL_AFTER.match(head):
         return False
     if _PRIORITY_FORMULA.match(name) and not _has_strong_shape(name):
