@@ -66,6 +66,7 @@ _INDEXED: tuple[tuple[Label, str], ...] = (
     (Label.POLICY, "year"),
     (Label.REGION, "name"),
     (Label.REGION, "full_name"),
+    (Label.REGION, "short_name"),  # a region named by its short name (郧阳): no scan
     (Label.REGION, "level"),
     (Label.INSTITUTION, "name"),
     (Label.INSTITUTION, "region_code"),
@@ -412,7 +413,8 @@ TALLY_SNAPSHOTS = NO_REPLAN + (
     "WITH old, properties(old) AS snap DELETE old RETURN collect(snap) AS before } "
     "CALL () { UNWIND $ids AS id MATCH (rep:Report {id: id}) "
     "CALL (rep) { OPTIONAL MATCH (rep)-[c:CITES]->(p:Policy) "
-    "RETURN collect(p.id) AS policies, collect(coalesce(c.count, 0)) AS counts } "
+    "RETURN collect(p.id) AS policies, "
+    "collect(CASE WHEN p IS NOT NULL THEN coalesce(c.count, 0) END) AS counts } "
     "CALL (rep) { OPTIONAL MATCH (rep)-[:ABOUT]->(g:Region) RETURN collect(g.code) AS regions } "
     "CREATE (t:ReportTally {report: rep.id, policies: policies, counts: counts, "
     "regions: regions}) "

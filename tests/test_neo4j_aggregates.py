@@ -17,6 +17,7 @@ from graph.model import Label, Rel
 from graph.neo4j_store import Neo4jStore
 from graph.neo4j_tallies import AGGREGATES_VERSION, Current, updated_tallies
 from graph.store import Edge, Node
+from ingest.model import Extraction, ReportMeta
 from tests import store_fixtures as fx
 
 _TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally", "RegionTally")
@@ -118,7 +119,8 @@ def test_aggregates_follow_a_policy_merge(store: Neo4jStore, neo4j_settings: Set
 def test_a_batch_counts_as_reports_written_one_by_one(
     store: Neo4jStore, neo4j_settings: Settings
 ) -> None:
-    store.upsert_reports(fx.all_reports())
+    uncited = Extraction("plain.txt", "plain00000000001", "正文。", ReportMeta(title="无引用"))
+    store.upsert_reports([*fx.all_reports(), uncited])  # a report citing nothing counts too
     assert_recounted(store, neo4j_settings)
 
 

@@ -25,6 +25,7 @@ from services.bulk_loading import bulk_load_graph, local_target
 from services.ingesting import ingest_files
 from services.querying import run_named
 from tests import store_fixtures as fx
+from tests.test_neo4j_aggregates import stored_tallies
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "reports"
 QUESTIONS: list[tuple[str, dict[str, Any]]] = [
@@ -143,10 +144,13 @@ def test_a_bulk_load_answers_like_an_online_load(
     assert load.import_s > 0
     with Neo4jStore(local) as store:
         bulk = answers(store)
+        bulk_tallies = stored_tallies(local)  # counted when the store opened the import
         store.clear()
         ingest_files(store, files, settings=local)
         store.upsert_reports(extractions)
         online = answers(store)
+    assert bulk_tallies["PolicyTally"]
+    assert bulk_tallies == stored_tallies(local)  # the citation aggregates, as written online
     assert bulk[0] == online[0] == load.summary.graph_after
     assert bulk[1] == online[1]
     assert bulk[2] == online[2]  # every node and relationship with every property
