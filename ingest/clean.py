@@ -159,6 +159,19 @@ _WIDGET_LINE = re.compile(
 _NO_WORDS = re.compile(r"^[\W_]+$")  # a line of only punctuation or symbols (>, |, 】)
 
 
+def _any_matches(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does (each keeps its flags): one
+    regex call per line instead of one per pattern, on every line of every page."""
+    case_blind = re.IGNORECASE
+    return re.compile(
+        "|".join(f"(?{'i' if p.flags & case_blind else ''}:{p.pattern})" for p in patterns)
+    )
+
+
+_NAVIGATION_LINE = _any_matches(_BREADCRUMB, _PREV_NEXT, _MENU_LINE)
+_WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
+
+
 # --- classification ----------------------------------------------------------------------------
 
 
@@ -166,7 +179,7 @@ _NO_WORDS = re.compile(r"^[\W_]+$")  # a line of only punctuation or symbols (>,
 
 
 def _is_navigation(stripped: str) -> bool:
-    if _BREADCRUMB.match(stripped) or _PREV_NEXT.match(stripped) or _MENU_LINE.match(stripped):
+    if _NAVIGATION_LINE.match(stripped):
         return True
     if _SITE_GREETING.match(stripped) and len(stripped) <= 60:
         return True
@@ -179,7 +192,7 @@ def _is_navigation(stripped: str) -> bool:
 
 
 def _is_widget(stripped: str) -> bool:
-    return bool(_WIDGET_LINE.match(stripped) or _NO_WORDS.match(stripped))
+    return _WIDGET_OR_SYMBOLS.match(stripped) is not None
 
 
 def _header_keys(line: str) -> int:
