@@ -27,9 +27,7 @@ Example:
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -298,16 +296,15 @@ class _Taken:
         for match in matches:
             self.by_start.setdefault(match.start, []).append(match)
             self.by_end.setdefault(match.end, []).append(match)
-        # Containment asks for the furthest end among matches starting at or before a point.
-        self._starts = sorted(self.by_start)
-        self._furthest_ends = list(
-            itertools.accumulate((max(m.end for m in self.by_start[s]) for s in self._starts), max)
-        )
+        lengths = (m.end - m.start for group in self.by_start.values() for m in group)
+        self._longest = max(lengths, default=0)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether an accepted match spans ``start:end``."""
-        index = bisect.bisect_right(self._starts, start) - 1
-        return index >= 0 and self._furthest_ends[index] >= end
+        for first in range(start, start - self._longest - 1, -1):
+            if any(m.end >= end for m in self.by_start.get(first, ())):
+                return True
+        return False
 
 
 def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:
