@@ -518,6 +518,8 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
         return None
     if _CPPCC_BEFORE.search(text, max(0, prefix_start - 6), prefix_start):
         return None  # 政协通江县委员会 is the CPPCC's committee, not the party's
+    if len(places) == 1:  # most names are of one place
+        return _Hit(prefix_start, end, resolver.canonicals(body, place))
     return _Hit(prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
 
 
@@ -898,12 +900,17 @@ def _collect(text: str, hits: list[_Hit]) -> tuple[InstitutionRef, ...]:
     details: dict[str, tuple[InstitutionKind, str | None]] = {}
     for hit in hits:
         written = text[hit.start : hit.end]
+        mention = Mention(hit.start, hit.end)
         for canonical, kind, code in hit.canonicals:
-            details.setdefault(canonical, (kind, code))
-            names = spellings.setdefault(canonical, [])
+            if canonical not in details:
+                details[canonical] = (kind, code)
+                spellings[canonical] = [written]
+                mentions[canonical] = [mention]
+                continue
+            names = spellings[canonical]
             if written not in names:
                 names.append(written)
-            mentions.setdefault(canonical, []).append(Mention(hit.start, hit.end))
+            mentions[canonical].append(mention)
     return tuple(
         InstitutionRef(
             canonical=canonical,
