@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -343,11 +344,11 @@ class Neo4jStore(ClosesOnExit):
             drop = cypher.DROP_SOME_TALLIES
             while self._write(lambda tx: _count(tx, drop, batch=self._batch), "old aggregates"):
                 pass
-        counted = 0
-        while page := self._write(self._count_uncounted, "the citation aggregates"):
+        counted, after = 0, ""
+        while page := self._write(partial(self._count_page, after=after), "the aggregates"):
             if not counted:
                 _log.info("Neo4j: counting the citation aggregates of the reports held …")
-            counted += page
+            counted, after = counted + len(page), page[-1]
         self._write(
             lambda tx: tx.run(
                 cypher.AGGREGATES_VERSION_WRITE, version=AGGREGATES_VERSION
@@ -357,10 +358,12 @@ class Neo4jStore(ClosesOnExit):
         if counted:
             _log.info("Neo4j: citation aggregates counted for %d reports", counted)
 
-    def _count_uncounted(self, tx: ManagedTransaction) -> int:
-        rows = tx.run(cypher.UNCOUNTED_REPORTS, limit=self._batch).data()
-        Neo4jTx(tx, self._batch).refresh_tallies([row["id"] for row in rows])
-        return len(rows)
+    def _count_page(self, tx: ManagedTransaction, after: str) -> list[str]:
+        """Count the next page of reports (by id, after ``after``); their ids."""
+        rows = tx.run(cypher.REPORTS_AFTER, after=after, limit=self._batch).data()
+        ids = [row["id"] for row in rows]
+        Neo4jTx(tx, self._batch).refresh_tallies(ids)
+        return ids
 
 
 class Neo4jTx:
