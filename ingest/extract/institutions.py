@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -286,6 +287,7 @@ class _Resolver:
                 known = self.region_starting_at.get(mention.start)
                 if known is None or known[0] < mention.end:
                     self.region_starting_at[mention.start] = (mention.end, region)
+        self.region_ends = sorted(self.region_ending_at)
         # A report names the same few bodies of the same few places many times.
         self._level_places: dict[str, _Place | None] = {}
         self._canonicals: dict[tuple[str, str, str | None], tuple[Canonical, ...]] = {}
@@ -666,10 +668,13 @@ def _ruled_level(written: str) -> str | None:
 
 def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) -> RegionRef | None:
     """The last region the clause names before a bare body, which the body then belongs to."""
-    for position in range(start, clause_start, -1):
-        region = resolver.region_ending_at.get(position)
-        if region is not None and region[0] >= clause_start:
-            return region[1]
+    ends = resolver.region_ends  # the few ends in the clause, not each of its positions
+    index = bisect.bisect_right(ends, start)
+    while index > 0 and ends[index - 1] > clause_start:
+        index -= 1
+        mention_start, region = resolver.region_ending_at[ends[index]]
+        if mention_start >= clause_start:
+            return region
     return None
 
 
