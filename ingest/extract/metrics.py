@@ -100,16 +100,19 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
     return tuple(metrics)
 
 
-def _sentence_and_clause(text: str, start: int) -> tuple[str, str]:
-    """The sentence so far (at most ``_LOOKBACK`` characters) and the clause before ``start``.
+def _sentence_before(text: str, start: int) -> str:
+    """The sentence so far (at most ``_LOOKBACK`` characters) before ``start``.
 
-    A few ``rfind`` calls find the sentence's start faster than a regex over the window; the
-    clause is the sentence's tail, every sentence break being a clause break too.
+    A few ``rfind`` calls find the sentence's start faster than a regex over the window.
     """
     window = text[max(0, start - _LOOKBACK) : start]
-    sentence = window[max(map(window.rfind, _SENTENCE_BREAKS)) + 1 :]
+    return window[max(map(window.rfind, _SENTENCE_BREAKS)) + 1 :]
+
+
+def _clause_ending(sentence: str) -> str:
+    """The sentence's last clause: every sentence break is a clause break too."""
     found = _CLAUSE_BREAK.search(sentence[::-1])  # read backwards: the last break comes first
-    return sentence, sentence if found is None else sentence[len(sentence) - found.start() :]
+    return sentence if found is None else sentence[len(sentence) - found.start() :]
 
 
 def _figure_start(text: str, digits: int) -> int:
@@ -128,8 +131,13 @@ def _metric(text: str, match: re.Match[str]) -> Metric | None:
         start = _figure_start(text, start)
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
-    sentence, clause = _sentence_and_clause(text, start)
-    if not _about_rule_of_law(sentence, clause):  # cheaper than the subject
+    # Cheapest test first: ~40% of figures stand in a sentence with no rule-of-law word.
+    keep, skip = _keyword_patterns()
+    sentence = _sentence_before(text, start)
+    if keep.search(sentence) is None:
+        return None
+    clause = _clause_ending(sentence)
+    if skip.search(clause) is not None:  # about crime or money
         return None
     subject = subject_of(clause)
     if not subject:
@@ -151,12 +159,6 @@ def subject_of(clause: str) -> str:
     if subject[-1:] not in _TRAILING_ENDS:
         return subject
     return _TRAILING.sub("", subject)
-
-
-def _about_rule_of_law(sentence: str, clause: str) -> bool:
-    """The sentence so far speaks of rule-of-law work and the clause is not about crime or money."""
-    keep, skip = _keyword_patterns()
-    return keep.search(sentence) is not None and skip.search(clause) is None
 
 
 @cache
