@@ -246,7 +246,8 @@ def _defines_alias(text: str, previous: _Draft, occurrence: _Occurrence) -> bool
         return False
     last = previous.occurrences[-1]
     gap = text[last.end + 1 : occurrence.open_pos]
-    return len(gap) <= _ALIAS_GAP and bool(_ALIAS_LEAD.search(gap))
+    # every alias lead has a 称: the regex, which tries each position, only reads gaps with one
+    return len(gap) <= _ALIAS_GAP and "称" in gap and bool(_ALIAS_LEAD.search(gap))
 
 
 def _add(by_canonical: dict[str, _Draft], occurrence: _Occurrence) -> _Draft:
@@ -339,7 +340,7 @@ class _Context:
             start, end, region = self.region_spans[index]
             if end > occurrence.end or (last_end is not None and start != last_end):
                 break
-            if any(a <= start < b for a, b in nested):
+            if nested and any(a <= start < b for a, b in nested):
                 continue
             chain.append(region)
             last_end = end
