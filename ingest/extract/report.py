@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ingest.extract.regions import extract_regions
 from ingest.extract.report_head import (
@@ -80,6 +81,23 @@ _DATE_LINE = re.compile(r"^(\S{2,4})年(\S{1,2})月(\S{1,3})日$")
 _DAMAGED_DATE_LINE = re.compile(r"^(?:19|20)\d{4,6}$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
 _SIGNATURE_LINES = 4  # the signature block: body name, date, and maybe a blank or a seal note
+# How surely each place names the report's region.
+_TITLE_MENTION, _TITLE_TEXT = 0.95, 0.9
+_PUBLISHER = 0.85
+_OPENING_SUBJECT = 0.8
+_SIGNATURE = 0.8
+_SALUTATION = 0.7
+_SELF_REFERENCE_FIELD, _SELF_REFERENCE_DOMINANT, _SELF_REFERENCE_MOST = 0.7, 0.65, 0.5
+_SHORT_NAME_UNDER, _SHORT_NAME_SLOGAN = 0.6, 0.55
+_SELF_REFERENCES_CONFIDENCE = (
+    _SELF_REFERENCE_FIELD,
+    _SELF_REFERENCE_DOMINANT,
+    _SELF_REFERENCE_MOST,
+    _SHORT_NAME_UNDER,
+    _SHORT_NAME_SLOGAN,
+)
+_SOURCE_FIELD = 0.6
+_MOST_NAMED = 0.35
 
 
 def extract_report_meta(
@@ -233,28 +251,41 @@ class _RegionFinder:
         return Candidate(ref, chosen.attribution) if ref else chosen
 
     def candidates(self) -> list[Candidate[RegionRef]]:
+        """The candidates in order of trust. Once one that has a code is as sure as any later
+        place can be, the later ones are not read: they could not win, and only a shared name
+        (no code) needs them as context (see ``decided``)."""
         page = self.head.page
-        found = [
-            self.in_title(),
-            self.in_line(page.publisher, "metadata", 0.85),
-            self.in_opening(),
-            self.in_line(self.author, "signature", 0.8),
-            self.in_salutation(),
-            self.by_self_reference(),
-            self.in_line(page.source, "source_field", 0.6),
-            self.most_named(),
-        ]
-        return [c for c in found if c is not None]
+        sources: tuple[tuple[Callable[[], Candidate[RegionRef] | None], float], ...] = (
+            (self.in_title, max(_TITLE_MENTION, _TITLE_TEXT)),
+            (partial(self.in_line, page.publisher, "metadata", _PUBLISHER), _PUBLISHER),
+            (self.in_opening, _OPENING_SUBJECT),
+            (partial(self.in_line, self.author, "signature", _SIGNATURE), _SIGNATURE),
+            (self.in_salutation, _SALUTATION),
+            (self.by_self_reference, max(_SELF_REFERENCES_CONFIDENCE)),
+            (partial(self.in_line, page.source, "source_field", _SOURCE_FIELD), _SOURCE_FIELD),
+            (self.most_named, _MOST_NAMED),
+        )
+        found: list[Candidate[RegionRef]] = []
+        for index, (read, _) in enumerate(sources):
+            surest = best(found)
+            later = max(ceiling for _, ceiling in sources[index:])
+            if surest and surest.value.code and surest.attribution.confidence >= later:
+                break
+            if (found_here := read()) is not None:
+                found.append(found_here)
+        return found
 
     def in_title(self) -> Candidate[RegionRef] | None:
         title = self.head.title
         if title is None:
             return None
         if not title.spans:
-            return self.in_line(title.text, "metadata", 0.9)
+            return self.in_line(title.text, "metadata", _TITLE_TEXT)
         named = [ref for start, end in title.spans for ref in self.named_between(start, end)]
         ref = _most_specific(named)
-        return candidate(ref, "title", 0.95) if ref else self.in_line(title.text, "title", 0.9)
+        if ref:
+            return candidate(ref, "title", _TITLE_MENTION)
+        return self.in_line(title.text, "title", _TITLE_TEXT)
 
     def in_opening(self) -> Candidate[RegionRef] | None:
         """The first region the opening sentence names as its subject ("2020年，某盟…")."""
@@ -276,7 +307,7 @@ class _RegionFinder:
         if not named:
             return None
         first = min(named, key=lambda item: item[0])
-        return candidate(self.adjacent_chain(first[1], first[0]), "opening", 0.8)
+        return candidate(self.adjacent_chain(first[1], first[0]), "opening", _OPENING_SUBJECT)
 
     def in_salutation(self) -> Candidate[RegionRef] | None:
         """The addressee, when it is the region's own people's congress (某县人大常委会：)."""
@@ -284,7 +315,7 @@ class _RegionFinder:
         if salutation is None or not _OWN_CONGRESS.search(salutation.text):
             return None
         ref = _most_specific(self.named_between(salutation.start, salutation.end))
-        return candidate(ref, "salutation", 0.7) if ref else None
+        return candidate(ref, "salutation", _SALUTATION) if ref else None
 
     def by_self_reference(self) -> Candidate[RegionRef] | None:
         """我县/本区 (else 全县), resolved against the page's fields, else the body's regions.
@@ -296,7 +327,7 @@ class _RegionFinder:
             return None
         page = self.head.page
         for line in (page.publisher, page.source, self.author, page.title):
-            found = self.in_line(line, "self_reference", 0.7)
+            found = self.in_line(line, "self_reference", _SELF_REFERENCE_FIELD)
             if found and found.value.canonical.endswith(suffix):
                 return found
         fitting = sorted(
@@ -328,7 +359,7 @@ class _RegionFinder:
                     under[option.code] += 1
             if len(options) == 1 and _SLOGAN_WORD.search(head, max(0, start - 3), start):
                 in_slogan[options[0].code] += 1
-        for counts, confidence in ((under, 0.6), (in_slogan, 0.55)):
+        for counts, confidence in ((under, _SHORT_NAME_UNDER), (in_slogan, _SHORT_NAME_SLOGAN)):
             if len(counts) == 1 and (found := self.gazetteer.get(next(iter(counts)))):
                 ref = RegionRef(found.full_name, found.full_name, found.level, (), code=found.code)
                 return candidate(ref, "self_reference", confidence)
@@ -337,7 +368,7 @@ class _RegionFinder:
     def most_named(self) -> Candidate[RegionRef] | None:
         ranked = [r for r in self.regions if r.level in COUNTY_OR_ABOVE and r.code]
         ref = max(ranked, key=lambda r: (len(r.mentions), LEVEL_RANK[r.level]), default=None)
-        return candidate(ref, "body", 0.35) if ref else None
+        return candidate(ref, "body", _MOST_NAMED) if ref else None
 
     def in_line(
         self, line: str | None, source: AttributionSource, confidence: float
@@ -380,7 +411,8 @@ def _dominance(ranked: Sequence[RegionRef]) -> float:
     than any other region of its level (郧阳区 ×12 in a report that says 我区) is sure enough."""
     top = len(ranked[0].mentions)
     runner_up = len(ranked[1].mentions) if len(ranked) > 1 else 0
-    return 0.65 if top >= _DOMINANT_MENTIONS and top >= 2 * runner_up else 0.5
+    dominant = top >= _DOMINANT_MENTIONS and top >= 2 * runner_up
+    return _SELF_REFERENCE_DOMINANT if dominant else _SELF_REFERENCE_MOST
 
 
 def _self_reference_suffix(text: str) -> str | None:
