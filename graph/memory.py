@@ -280,6 +280,8 @@ class MemoryStore(ClosesOnExit):
         ordered by ``order_by`` (missing values last ascending, first descending; key breaks
         ties, ascending)."""
         with self._lock:
+            if limit <= 0:  # a count alone (services/suggest.py): no node built
+                return Page(items=[], total=len(self._matching(label, where or {})))
             found = list(self._nodes_of(label, where or {}))
         ordered = order_nodes(found, order_by, descending=descending)
         return Page(items=ordered[offset : offset + limit], total=len(found))

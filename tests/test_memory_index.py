@@ -215,3 +215,25 @@ def test_nodes_found_by_property_follow_writes() -> None:
     for extraction in all_reports():
         assert store.delete_report(extraction.report_id)
     assert laws() == scanned_laws() == []
+
+
+def test_a_count_alone_follows_writes() -> None:
+    # find_nodes(limit=0) is how services/suggest.py tells the graph changed: counted, no page
+    store = MemoryStore(None)
+
+    def counted(label: Label) -> tuple[int, int]:
+        page = store.find_nodes(label, limit=0)
+        assert page.items == []
+        held = sum(1 for _, attrs in store.graph.nodes(data=True) if attrs["label"] == label)
+        return page.total, held
+
+    assert counted(Label.POLICY) == (0, 0)
+    for extraction in all_reports():
+        store.upsert_report(extraction)
+    for label in (Label.POLICY, Label.REGION, Label.INSTITUTION):
+        total, held = counted(label)
+        assert total == held > 0
+        assert store.find_nodes(label, limit=held + 1).total == held
+    assert store.delete_report(report_b().report_id)
+    total, held = counted(Label.INSTITUTION)
+    assert total == held
