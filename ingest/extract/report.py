@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -35,9 +35,11 @@ from ingest.extract.report_head import (
     HEAD_LINES,
     Candidate,
     ReportHead,
+    Source,
     best,
     candidate,
     read_head,
+    read_in_order,
 )
 from ingest.extract.report_year import report_year
 from ingest.gazetteer import COUNTY_OR_ABOVE, LEVEL_RANK, Gazetteer
@@ -255,7 +257,7 @@ class _RegionFinder:
         place can be, the later ones are not read: they could not win, and only a shared name
         (no code) needs them as context (see ``decided``)."""
         page = self.head.page
-        sources: tuple[tuple[Callable[[], Candidate[RegionRef] | None], float], ...] = (
+        sources: tuple[Source[RegionRef], ...] = (
             (self.in_title, max(_TITLE_MENTION, _TITLE_TEXT)),
             (partial(self.in_line, page.publisher, "metadata", _PUBLISHER), _PUBLISHER),
             (self.in_opening, _OPENING_SUBJECT),
@@ -265,15 +267,7 @@ class _RegionFinder:
             (partial(self.in_line, page.source, "source_field", _SOURCE_FIELD), _SOURCE_FIELD),
             (self.most_named, _MOST_NAMED),
         )
-        found: list[Candidate[RegionRef]] = []
-        for index, (read, _) in enumerate(sources):
-            surest = best(found)
-            later = max(ceiling for _, ceiling in sources[index:])
-            if surest and surest.value.code and surest.attribution.confidence >= later:
-                break
-            if (found_here := read()) is not None:
-                found.append(found_here)
-        return found
+        return read_in_order(sources, settles=_has_code)
 
     def in_title(self) -> Candidate[RegionRef] | None:
         title = self.head.title
@@ -404,6 +398,10 @@ class _RegionFinder:
                 if mention.start == end and below and other.level in COUNTY_OR_ABOVE:
                     return self.adjacent_chain(other, mention.start)
         return ref
+
+
+def _has_code(found: Candidate[RegionRef]) -> bool:
+    return found.value.code is not None
 
 
 def _dominance(ranked: Sequence[RegionRef]) -> float:

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -61,6 +61,32 @@ def candidate(value: T, source: AttributionSource, confidence: float, **kw: bool
         'title'
     """
     return Candidate(value, Attribution(source, confidence, **kw))
+
+
+Source = tuple[Callable[[], "Candidate[T] | None"], float]  # a reader, the surest it can give
+
+
+def read_in_order(
+    sources: Sequence[Source[T]], *, settles: Callable[[Candidate[T]], bool] = lambda _: True
+) -> list[Candidate[T]]:
+    """The candidates ``sources`` give, read in order of trust until one found that ``settles``
+    is as sure as any later source can be: ``best`` of them is then what reading every source
+    gives (it keeps the first of equals), and the costly late sources are rarely read.
+
+    Example:
+        >>> sources = [(lambda: candidate(1, "title", 0.9), 0.95), (lambda: 1 / 0, 0.8)]
+        >>> [c.value for c in read_in_order(sources)]
+        [1]
+    """
+    found: list[Candidate[T]] = []
+    for index, (read, _) in enumerate(sources):
+        surest = best(found)
+        later = max(ceiling for _, ceiling in sources[index:])
+        if surest and settles(surest) and surest.attribution.confidence >= later:
+            break
+        if (found_here := read()) is not None:
+            found.append(found_here)
+    return found
 
 
 def best(candidates: Sequence[Candidate[T]]) -> Candidate[T] | None:

@@ -19,13 +19,19 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
 
-from ingest.extract.report_head import HEAD_LINES, Candidate, ReportHead, best, candidate
+from ingest.extract.report_head import (
+    HEAD_LINES,
+    Candidate,
+    ReportHead,
+    best,
+    candidate,
+    read_in_order,
+)
 
 _YEAR = r"((?:19|20)\d{2})\s*年"
 # A year not ending a range (2021—2025年): the check looks back from after its first two
@@ -50,19 +56,13 @@ _TITLE_LINE, _TITLE_FIELD = 0.95, 0.9
 _OPENING_STATES, _OPENING_SENTENCE = 0.85, 0.75
 _BODY_REPORTS, _BODY_HEADING, _BODY_MOST = 0.8, 0.7, 0.45
 _PUBLISHED_LATE, _PUBLISHED_EARLY_STATED, _PUBLISHED_EARLY = 0.55, 0.6, 0.5
-# The surest candidate any source from this one on can give (title, opening, body,
-# publication): once a candidate found is this sure, no later source can win.
-_CEILINGS = tuple(
-    itertools.accumulate(
-        (
-            max(_PUBLISHED_LATE, _PUBLISHED_EARLY_STATED, _PUBLISHED_EARLY),
-            max(_BODY_REPORTS, _BODY_HEADING, _BODY_MOST),
-            max(_OPENING_STATES, _OPENING_SENTENCE),
-            max(_TITLE_LINE, _TITLE_FIELD),
-        ),
-        max,
-    )
-)[::-1]
+# The surest candidate each source can give: title, opening, body, publication.
+_CEILINGS = (
+    max(_TITLE_LINE, _TITLE_FIELD),
+    max(_OPENING_STATES, _OPENING_SENTENCE),
+    max(_BODY_REPORTS, _BODY_HEADING, _BODY_MOST),
+    max(_PUBLISHED_LATE, _PUBLISHED_EARLY_STATED, _PUBLISHED_EARLY),
+)
 
 
 def report_year(head: ReportHead, *, published: str | None) -> Candidate[int] | None:
@@ -81,24 +81,27 @@ def report_year(head: ReportHead, *, published: str | None) -> Candidate[int] | 
 
 
 def _report_year(head: ReportHead, published: str | None) -> Candidate[int] | None:
-    """The best candidate of the sources in order of trust; a source is not read once a
-    candidate found is at least as sure as any later source can be (``best`` keeps the first
-    of equals), so the body's years are rarely counted."""
+    """The best candidate of the sources in order of trust (so the body's years are rarely
+    counted); never a year after the publication."""
     latest = int(published[:4]) if published else None
-    sources: tuple[Callable[[ReportHead], Candidate[int] | None], ...] = (
+    readers: tuple[Callable[[ReportHead], Candidate[int] | None], ...] = (
         _from_title,
         _from_opening,
         _from_body,
         partial(_from_publication, published=published),
     )
-    found: list[Candidate[int]] = []
-    for read, ceiling in zip(sources, _CEILINGS, strict=True):
-        surest = best(found)
-        if surest and surest.attribution.confidence >= ceiling:
-            break
-        if (c := read(head)) is not None and (latest is None or c.value <= latest):
-            found.append(c)
-    return best(found)
+    sources = [
+        (partial(_not_after, latest, read, head), ceiling)
+        for read, ceiling in zip(readers, _CEILINGS, strict=True)
+    ]
+    return best(read_in_order(sources))
+
+
+def _not_after(
+    latest: int | None, read: Callable[[ReportHead], Candidate[int] | None], head: ReportHead
+) -> Candidate[int] | None:
+    found = read(head)
+    return found if found is None or latest is None or found.value <= latest else None
 
 
 def _first_year(text: str) -> int | None:
