@@ -33,9 +33,9 @@ import bisect
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -159,8 +159,7 @@ _NUMBERED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):  # made for every quote and lexicon match: a tuple is made fastest
     start: int
     end: int
     written: str
