@@ -53,19 +53,28 @@ class RegionCitation(TypedDict):
     count: int
 
 
+# A report is ABOUT exactly the region its ``region_code`` names (graph/rows.py writes both):
+# the region is found by that code's index, not by walking the report's relationships (a
+# report has dozens), and only the page's rows look it up unless a region filter needs it.
 CYPHER = f"""
 {POLICY_NODES}
 MATCH (rep:Report)-[c:CITES]->(p)
-MATCH (rep)-[:ABOUT]->(reg:Region)
-WHERE ($level IS NULL OR reg.level = $level)
+WHERE rep.region_code IS NOT NULL
   AND {YEAR_FILTER}
-  AND ($province_code IS NULL
-       OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
-WITH reg, rep, sum(c.count) AS count
-RETURN reg.code AS region_code, reg.name AS region_name, reg.level AS level,
-       rep.year AS year, rep.id AS report_id, count
+WITH rep, sum(c.count) AS count
+WHERE ($level IS NULL AND $province_code IS NULL)
+   OR EXISTS {{
+     MATCH (reg:Region {{code: rep.region_code}})
+     WHERE ($level IS NULL OR reg.level = $level)
+       AND ($province_code IS NULL
+            OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
+   }}
+WITH rep, count, rep.year AS year, rep.region_code AS region_code, rep.id AS report_id
 ORDER BY year, region_code, report_id
 SKIP $offset LIMIT $limit
+MATCH (reg:Region {{code: region_code}})
+RETURN region_code, reg.name AS region_name, reg.level AS level, year, report_id, count
+ORDER BY year, region_code, report_id
 """
 
 
