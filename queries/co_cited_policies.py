@@ -38,25 +38,17 @@ class CoCitedPolicy(TypedDict):
     mentions: int
 
 
-# Each citing report's cited policies and counts are read from the snapshot the Neo4j store
-# keeps of it at write time (graph/neo4j_tallies.py: two lists on one node) instead of
-# expanding every CITES relationship of every citing report; companions are counted by id and
-# only the shown ones are looked up.
 CYPHER = f"""
 {POLICY_NODES}
 MATCH (rep:Report)-[:CITES]->(p)
-WITH collect(DISTINCT p.id) AS anchors, collect(DISTINCT rep.id) AS reps
-UNWIND reps AS id
-MATCH (t:ReportTally {{report: id}})
-UNWIND range(0, size(t.policies) - 1) AS i
-WITH anchors, t.policies[i] AS other, t.counts[i] AS count
+WITH collect(DISTINCT p) AS anchors, collect(DISTINCT rep) AS reps
+UNWIND reps AS rep
+MATCH (rep)-[c:CITES]->(other:Policy)
 WHERE NOT other IN anchors
-WITH other AS policy_id, count(*) AS reports, sum(count) AS mentions
+WITH other, count(rep) AS reports, sum(c.count) AS mentions
+RETURN other.id AS policy_id, other.title AS title, other.kind AS kind, reports, mentions
 ORDER BY {MOST_CITED_ORDER}
 LIMIT $limit
-MATCH (o:Policy {{id: policy_id}})
-RETURN policy_id, o.title AS title, o.kind AS kind, reports, mentions
-ORDER BY {MOST_CITED_ORDER}
 """
 
 
