@@ -3,16 +3,17 @@
 The named queries' networkx twins read the whole graph; at 100,000 reports (a million nodes)
 that is seconds per request. :class:`GraphIndex` keeps what they need instead:
 
-* nodes by label, policies by every spelling (id, 文号, aliases), regions by code and names,
-  institutions by id and name; per issuer (institution or region), the policies it issued;
+* nodes by label, policies by every spelling (id, 文号, aliases), regions by code and names;
+  per issuer (institution or region), the policies it issued;
 * a text index: per label, the key, name, title and full name of every node joined into one
   string (rebuilt on the first search after a change), which ``str.find`` runs through in C
   and whose hits map back to their nodes, instead of testing every node in Python;
 * per report, what it contributes to the citation aggregates (its year, regions and cited
   policies with their counts), and per policy the sum of those: citing reports, mentions,
   reports per region and per (region, year); per region its reports (with their year) and the
-  policies they cite; per report its cited policies as numpy arrays (policy numbers, counts)
-  for vectorised co-citation counts; per policy its citations in ``regions_citing_policy``
+  policies they cite; per report, built on first use, its cited policies as one numpy array
+  (policy number and count) for vectorised co-citation counts; per policy its citations in
+  ``regions_citing_policy``
   order (year, region code, report id), sorted on the first read after that policy changed.
 
 :class:`graph.memory.MemoryStore` builds it when it loads a graph and, after every write that
@@ -53,10 +54,12 @@ SEARCHED = ("name", "title", "full_name")  # besides the key (queries/search.py)
 _SEPARATOR, _END = "\x1f", "\x1e"  # between a node's strings, between nodes: never searched
 
 # Nodes found by exact name (besides policies' spellings): the fields each label is named by.
-NAMED_BY = {Label.REGION: ("name", "short_name", "full_name"), Label.INSTITUTION: ("name",)}
+# (Institutions, ten times as many, are found through the text index: no postings kept.)
+NAMED_BY = {Label.REGION: ("name", "short_name", "full_name")}
 ISSUER_RELS = (Rel.ISSUED_BY, Rel.ISSUED_IN)
 
 Numbers = npt.NDArray[np.int32]
+Packed = npt.NDArray[np.int64]  # policy number << 32 | CITES count
 # A policy's citations in regions_citing_policy order: (year unknown, year, region code,
 # report key, region node id, report node id, CITES count).
 Citation = tuple[bool, int, str, str, str, str, int]
@@ -85,8 +88,6 @@ class Contribution:
     regions: tuple[str, ...]
     cites: dict[str, int]  # policy node id → the CITES count
     published: Any = None  # the report's publication date as written (None when unknown)
-    numbers: Numbers = field(default_factory=lambda: np.zeros(0, np.int32))  # cited policies
-    counts: Numbers = field(default_factory=lambda: np.zeros(0, np.int32))  # their counts
 
 
 @dataclass(slots=True)
@@ -124,8 +125,7 @@ class GraphIndex:
         self.policies: dict[str, PolicyTally] = {}
         self.region_policies: dict[str, Counter[str]] = {}
         self.about: dict[str, dict[str, int | None]] = {}  # region → its reports → their year
-        # (region, year) → the reports about the region on that year
-        self.reported: dict[tuple[str, int | None], dict[str, None]] = {}
+        self._packed: dict[str, Packed] = {}  # report → its cited policies (cited_array)
         self.version = 0
         self._derived: dict[Any, tuple[int, Any]] = {}
 
@@ -189,6 +189,7 @@ class GraphIndex:
 
     def _recount(self, report: str, attrs: dict[str, Any] | None) -> None:
         old = self.contributions.pop(report, None)
+        self._packed.pop(report, None)
         if old is not None:
             self._add(report, old, -1)
         if attrs is None:
@@ -202,11 +203,29 @@ class GraphIndex:
             tuple(far for far, _ in typed_neighbours(self.graph, report, Rel.ABOUT, "out")),
             cites,
             attrs.get("published"),
-            np.fromiter(map(self._number, cites), np.int32, len(cites)),
-            np.fromiter(cites.values(), np.int32, len(cites)),
         )
         self.contributions[report] = new
         self._add(report, new, +1)
+
+    def cited_array(self, report: str) -> Packed:
+        """The policies ``report`` cites as one array of ``number << 32 | count`` (numbers:
+        :attr:`policy_numbers`), built on first use and kept until the report changes.
+
+        Example:
+            >>> g = nx.MultiDiGraph()
+            >>> g.add_node("Report:r", label="Report")
+            >>> _ = g.add_edge("Report:r", "Policy:p", key="CITES", type="CITES", count=3)
+            >>> g.add_node("Policy:p", label="Policy")
+            >>> index = attach_index(g)
+            >>> [(int(v) >> 32, int(v) & 0xFFFFFFFF) for v in index.cited_array("Report:r")]
+            [(0, 3)]
+        """
+        packed = self._packed.get(report)
+        if packed is None:
+            cites = self.contributions[report].cites
+            values = ((self._number(p) << 32) | count for p, count in cites.items())
+            packed = self._packed[report] = np.fromiter(values, np.int64, len(cites))
+        return packed
 
     def _number(self, policy: str) -> int:
         """The policy's number in the per-report arrays (given once, never reused)."""
@@ -219,19 +238,19 @@ class GraphIndex:
     def _add(self, report: str, c: Contribution, sign: int) -> None:
         for region in c.regions:
             about = self.about.setdefault(region, {})
-            reported = self.reported.setdefault((region, c.year), {})
             if sign > 0:
                 about[report] = c.year
-                reported[report] = None
                 continue
             about.pop(report, None)
-            reported.pop(report, None)
             if not about:
                 del self.about[region]
-            if not reported:
-                del self.reported[region, c.year]
+        for region in c.regions:
+            if region not in self.region_policies:  # no Counter built per citation to drop
+                self.region_policies[region] = Counter()
         for policy, count in c.cites.items():
-            tally = self.policies.setdefault(policy, PolicyTally())
+            tally = self.policies.get(policy)
+            if tally is None:
+                tally = self.policies[policy] = PolicyTally()
             tally.newest_first = tally.citations = None
             tally.kept.clear()
             if sign > 0:
@@ -243,7 +262,7 @@ class GraphIndex:
                 _count(tally.regions, region, sign)
                 if c.year is not None:
                     _count(tally.region_years, (region, c.year), sign)
-                _count(self.region_policies.setdefault(region, Counter()), policy, sign)
+                _count(self.region_policies[region], policy, sign)
             if not tally.reports:
                 del self.policies[policy]
 
@@ -337,7 +356,7 @@ class GraphIndex:
         return indexed[1][0]  # the first searched string is always the key
 
     def named(self, label: str, text: str) -> list[str]:
-        """Nodes of ``label`` (Region, Institution) whose key or a name field is ``text``."""
+        """Nodes of ``label`` (Region: :data:`NAMED_BY`) whose key or a name field is ``text``."""
         return sorted(self._postings(label).get(text, ()))
 
     def issued_by(self, issuer: str, rel: Rel) -> set[str]:

@@ -76,9 +76,10 @@ def run(graph: nx.MultiDiGraph, params: Params) -> list[Row]:
 def _from_index(
     graph: nx.MultiDiGraph, index: GraphIndex, anchors: set[str], limit: int
 ) -> list[Row]:
-    """The companions counted by numpy over the citing reports' arrays of cited policies (the
-    index keeps one per report): reports and mentions per policy number by ``bincount``; for
-    one policy (the usual case) kept by the index until a report citing it changes."""
+    """The companions counted by numpy over the citing reports' arrays of cited policies
+    (:meth:`~graph.memory_index.GraphIndex.cited_array`): reports and mentions per policy
+    number by ``bincount``; for one policy (the usual case) kept by the index until a report
+    citing it changes."""
     if len(anchors) == 1:
         (anchor,) = anchors
         counted = index.per_policy(
@@ -110,13 +111,14 @@ def _citing(index: GraphIndex, policy: str) -> Iterable[str]:
 
 def _counted(index: GraphIndex, anchors: set[str], reports: Iterable[str]) -> Any:
     """(companion numbers, citing reports, mentions) as numpy arrays, anchors left out."""
-    held = [index.contributions[report] for report in reports]
+    held = [index.cited_array(report) for report in reports]
     if not held:
         return None
-    numbers = np.concatenate([c.numbers for c in held])
+    packed = np.concatenate(held)
+    numbers, counts = packed >> 32, packed & 0xFFFFFFFF
     size = len(index.numbered)
     citing = np.bincount(numbers, minlength=size)
-    mentions = np.bincount(numbers, np.concatenate([c.counts for c in held]), size)
+    mentions = np.bincount(numbers, counts, size)
     for anchor in anchors & index.policy_numbers.keys():
         citing[index.policy_numbers[anchor]] = 0
     found = np.flatnonzero(citing)

@@ -197,8 +197,8 @@ def _publication_dates(graph: nx.MultiDiGraph, code: str, year: int) -> list[str
         return []
     index = index_of(graph)
     if index is not None:  # the region's reports with their year and date, kept by the store
-        held = index.reported.get((region, year), {})
-        return [index.contributions[report].published for report in held]
+        about = index.about.get(region, {})
+        return [index.contributions[r].published for r, y in about.items() if y == year]
     reports = [report for report, _ in in_edges(graph, region, Rel.ABOUT)]
     return [prop(graph, r, "published") for r in reports if prop(graph, r, "year") == year]
 

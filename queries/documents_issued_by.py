@@ -108,15 +108,14 @@ def _issuers_named(graph: nx.MultiDiGraph, issuer: str) -> list[tuple[str, Rel]]
     points to them from what they issued. Institutions come from the store's text index when
     it keeps one (their key and name are indexed), else from every institution."""
     index = index_of(graph)
-    if index is not None:  # institutions and regions by key and name fields
-        return [(n, Rel.ISSUED_BY) for n in index.named(Label.INSTITUTION, issuer)] + [
-            (n, Rel.ISSUED_IN) for n in index.named(Label.REGION, issuer)
-        ]
-    found = [
-        (n, Rel.ISSUED_BY)
-        for n, attrs in nodes_of(graph, Label.INSTITUTION)
-        if _named(graph, n, attrs, issuer)
-    ]
+    institutions = (
+        nodes_of(graph, Label.INSTITUTION)
+        if index is None  # else its key and name hold the issuer: the text index finds it
+        else ((n, graph.nodes[n]) for n in index.candidates(issuer, [Label.INSTITUTION]))
+    )
+    found = [(n, Rel.ISSUED_BY) for n, a in institutions if _named(graph, n, a, issuer)]
+    if index is not None:  # regions by key and name fields
+        return found + [(n, Rel.ISSUED_IN) for n in index.named(Label.REGION, issuer)]
     regions = nodes_of(graph, Label.REGION)
     return found + [(n, Rel.ISSUED_IN) for n, a in regions if _named(graph, n, a, issuer)]
 
