@@ -40,7 +40,6 @@ from queries.matching import Paged, RegionCode, Year
 FIRST_YEAR_DUE_BY_1_APRIL = 2019
 # Hong Kong, Macao, Taiwan: no 法治政府建设年度报告 to expect.
 _NOT_EXPECTED_PREFIXES = ("71", "81", "82")
-_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"  # =~ matches the whole string
 
 
 def deadline_for(year: int) -> str:
@@ -58,9 +57,7 @@ def deadline_for(year: int) -> str:
 class Params(Paged):
     """The reported year, optional filters on the regions expected to report, and the page."""
 
-    derived_keys: ClassVar[frozenset[str]] = frozenset(
-        {"expected", "deadline", "year_end", "iso_date"}
-    )
+    derived_keys: ClassVar[frozenset[str]] = frozenset({"expected", "deadline", "year_end"})
 
     year: Year = Field(description="The year reported on, e.g. 2023.")
     level: RegionLevel | None = Field(None, description="Only regions of this level.")
@@ -73,7 +70,6 @@ class Params(Paged):
             "expected": expected_regions(self.year),
             "deadline": deadline_for(self.year),
             "year_end": f"{self.year + 1}-01-01",
-            "iso_date": _ISO_DATE,
         }
 
 
