@@ -382,6 +382,9 @@ TALLY_SCHEMA: tuple[str, ...] = (
     "FOR (t:PolicyRegionTally) ON (t.policy)",
     "CREATE INDEX fazhi_policy_region_tally_region IF NOT EXISTS "
     "FOR (t:PolicyRegionTally) ON (t.region)",
+    # a (region, year)'s reports, counted afresh when one of them changes
+    "CREATE INDEX fazhi_report_tally_region_year IF NOT EXISTS "
+    "FOR (t:ReportTally) ON (t.region_code, t.year)",
 )
 AGGREGATES_VERSION_READ = (
     f"OPTIONAL MATCH (m:{MARKER_LABEL} {{name: 'aggregates'}}) RETURN m.version AS version"
@@ -405,8 +408,11 @@ DROP_SOME_TALLIES = (
 # neo4j-admin import): a page after the id $after, in the id index's order (each page a seek, not
 # a scan past the pages already counted; counting a report again changes nothing).
 REPORTS_AFTER = "MATCH (r:Report) WHERE r.id > $after RETURN r.id AS id ORDER BY r.id LIMIT $limit"
-# The former snapshots of $ids taken out, the present ones computed from the graph and kept.
-TALLY_SNAPSHOTS = NO_REPLAN + (
+# A batch's aggregates brought up to date in one statement, no read round trip: the former
+# snapshots of $ids taken out (``before``, counted -1; none for a report new in the batch), the
+# present ones made from the graph and kept (``after``, +1), and their differences applied to
+# the tallies they count in (graph.neo4j_tallies describes them) as deltas, one row per key:
+_TALLY_SIGNED = (
     "CALL () { UNWIND $ids AS id MATCH (old:ReportTally {report: id}) "
     "WITH old, properties(old) AS snap DELETE old RETURN collect(snap) AS before } "
     "CALL () { UNWIND $ids AS id MATCH (rep:Report {id: id}) "
@@ -418,33 +424,72 @@ TALLY_SNAPSHOTS = NO_REPLAN + (
     "regions: regions}) "
     "SET t.year = rep.year, t.published = rep.published, t.region_code = rep.region_code "
     "RETURN collect(properties(t)) AS after } "
-    "RETURN before, after"
+    "WITH [s IN before | [s, -1]] + [s IN after | [s, 1]] AS signed "
 )
-TALLY_READ = NO_REPLAN + (
-    "CALL () { UNWIND $policies AS k MATCH (t:PolicyTally {policy: k}) "
-    "RETURN collect(properties(t)) AS policies } "
-    "CALL () { UNWIND $pairs AS k MATCH (t:PolicyRegionTally {policy: k[0], region: k[1]}) "
-    "RETURN collect(properties(t)) AS pairs } "
-    "CALL () { UNWIND $region_years AS k MATCH (t:RegionYearTally {region: k[0], year: k[1]}) "
-    "RETURN collect(properties(t)) AS region_years } "
-    "CALL () { UNWIND $regions AS k MATCH (t:RegionTally {region: k}) "
-    "RETURN collect(properties(t)) AS regions } "
-    "RETURN policies, pairs, region_years, regions"
+# (policy, region): reports by year merged into the sorted ``years``/``year_reports`` lists
+# (every year listed lies in range(lo, hi)); a pair whose reports cross 0 changes the distinct
+# counts of its policy and region (``crossings``); a pair left with no report is dropped.
+_TALLY_PAIRS = (
+    "CALL (signed) { UNWIND signed AS e UNWIND e[0].policies AS policy "
+    "UNWIND e[0].regions AS region "
+    "WITH policy, region, e[0].year AS year, sum(e[1]) AS n "
+    "WITH policy, region, sum(n) AS delta, "
+    "collect(CASE WHEN year IS NOT NULL AND n <> 0 THEN [year, n] END) AS changed "
+    "MERGE (t:PolicyRegionTally {policy: policy, region: region}) "
+    "WITH t, policy, region, delta, changed, coalesce(t.reports, 0) AS old, "
+    "coalesce(t.years, []) AS ys, coalesce(t.year_reports, []) AS ns "
+    "WITH t, policy, region, delta, changed, old, ys, ns, ys + [c IN changed | c[0]] AS every "
+    "WITH t, policy, region, delta, changed, old, ys, ns, every, "
+    "coalesce(reduce(m = every[0], y IN every | CASE WHEN y < m THEN y ELSE m END), 0) AS lo, "
+    "coalesce(reduce(m = every[0], y IN every | CASE WHEN y > m THEN y ELSE m END), -1) AS hi "
+    "WITH t, policy, region, delta, old, [p IN [y IN range(lo, hi) WHERE y IN every | "
+    "[y, coalesce(head([i IN range(0, size(ys) - 1) WHERE ys[i] = y | ns[i]]), 0) "
+    "+ reduce(s = 0, c IN changed | s + CASE WHEN c[0] = y THEN c[1] ELSE 0 END)]] "
+    "WHERE p[1] > 0] AS kept "
+    "SET t.reports = old + delta, t.years = [p IN kept | p[0]], "
+    "t.year_reports = [p IN kept | p[1]] "
+    "WITH t, policy, region, CASE WHEN old <= 0 AND old + delta > 0 THEN 1 "
+    "WHEN old > 0 AND old + delta <= 0 THEN -1 ELSE 0 END AS crossed, old + delta AS now "
+    "FOREACH (_ IN CASE WHEN now <= 0 THEN [1] ELSE [] END | DELETE t) "
+    "RETURN collect(CASE WHEN crossed <> 0 THEN [policy, region, crossed] END) AS crossings } "
 )
-TALLY_WRITE = NO_REPLAN + (
-    "CALL () { UNWIND $rows.policies AS row MERGE (t:PolicyTally {policy: row.policy}) "
-    "SET t = row } "
-    "CALL () { UNWIND $rows.drop_policies AS k MATCH (t:PolicyTally {policy: k}) DELETE t } "
-    "CALL () { UNWIND $rows.pairs AS row "
-    "MERGE (t:PolicyRegionTally {policy: row.policy, region: row.region}) SET t = row } "
-    "CALL () { UNWIND $rows.drop_pairs AS k "
-    "MATCH (t:PolicyRegionTally {policy: k[0], region: k[1]}) DELETE t } "
-    "CALL () { UNWIND $rows.region_years AS row "
-    "MERGE (t:RegionYearTally {region: row.region, year: row.year}) SET t = row } "
-    "CALL () { UNWIND $rows.drop_region_years AS k "
-    "MATCH (t:RegionYearTally {region: k[0], year: k[1]}) DELETE t } "
-    "CALL () { UNWIND $rows.regions AS row MERGE (t:RegionTally {region: row.region}) "
-    "SET t = row } "
-    "CALL () { UNWIND $rows.drop_regions AS k MATCH (t:RegionTally {region: k}) DELETE t } "
-    "RETURN 1 AS done"
+# policy: reports and mentions by delta, distinct regions by the crossings; none left: dropped.
+_TALLY_POLICIES = (
+    "CALL (signed) { UNWIND signed AS e UNWIND range(0, size(e[0].policies) - 1) AS i "
+    "WITH e[0].policies[i] AS policy, sum(e[1]) AS reports, "
+    "sum(e[1] * e[0].counts[i]) AS mentions "
+    "MERGE (t:PolicyTally {policy: policy}) "
+    "SET t.reports = coalesce(t.reports, 0) + reports, "
+    "t.mentions = coalesce(t.mentions, 0) + mentions, t.regions = coalesce(t.regions, 0) } "
+    "CALL (crossings) { UNWIND crossings AS c WITH c[0] AS policy, sum(c[2]) AS d "
+    "MATCH (t:PolicyTally {policy: policy}) SET t.regions = t.regions + d } "
+    "CALL (signed) { UNWIND signed AS e WITH e WHERE e[1] < 0 UNWIND e[0].policies AS policy "
+    "WITH DISTINCT policy MATCH (t:PolicyTally {policy: policy}) WHERE t.reports <= 0 "
+    "DELETE t } "
+    "CALL (crossings) { UNWIND crossings AS c WITH c[1] AS region, sum(c[2]) AS d WHERE d <> 0 "
+    "MERGE (t:RegionTally {region: region}) "
+    "WITH t, coalesce(t.policies, 0) + d AS policies SET t.policies = policies "
+    "FOREACH (_ IN CASE WHEN policies <= 0 THEN [1] ELSE [] END | DELETE t) } "
+)
+# (region, year): counted afresh from the report snapshots of that key (a few: a min over
+# dates is no delta), through the ReportTally (region_code, year) index.
+_TALLY_REGION_YEARS = (
+    "CALL (signed) { UNWIND signed AS e "
+    "WITH DISTINCT e[0].region_code AS region, e[0].year AS year "
+    "WHERE region IS NOT NULL AND year IS NOT NULL "
+    "OPTIONAL MATCH (r:ReportTally {region_code: region, year: year}) "
+    "WITH region, year, count(r) AS reports, collect(r.published) AS published "
+    "CALL (published) { UNWIND published AS d WITH d "
+    "WHERE d =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' WITH d ORDER BY d RETURN collect(d) AS dates } "
+    "MERGE (t:RegionYearTally {region: region, year: year}) "
+    "SET t.reports = reports, t.dates = dates, t.first_published = head(dates) "
+    "FOREACH (_ IN CASE WHEN reports = 0 THEN [1] ELSE [] END | DELETE t) } "
+)
+TALLY_REFRESH = (
+    NO_REPLAN
+    + _TALLY_SIGNED
+    + _TALLY_PAIRS
+    + _TALLY_POLICIES
+    + _TALLY_REGION_YEARS
+    + "RETURN size(signed) AS counted"
 )

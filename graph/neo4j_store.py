@@ -49,7 +49,7 @@ from config.settings import Settings
 from graph import cypher
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
-from graph.neo4j_tallies import AGGREGATES_VERSION, Current, affected_keys, updated_tallies
+from graph.neo4j_tallies import AGGREGATES_VERSION
 from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
@@ -457,26 +457,11 @@ class Neo4jTx:
 
     def refresh_tallies(self, report_ids: Sequence[str]) -> None:
         """Bring the citation aggregates (:mod:`graph.neo4j_tallies`) up to date for reports
-        written, replaced or deleted in this transaction (after their rows were sent)."""
+        written, replaced or deleted in this transaction (after their rows were sent): one
+        statement per ``batch_size`` reports, applying their changes as deltas
+        (:data:`graph.cypher.TALLY_REFRESH`)."""
         for batch in self._batches(list(dict.fromkeys(report_ids))):
-            snapshots = self.tx.run(cypher.TALLY_SNAPSHOTS, ids=batch).single(strict=True)
-            before, after = snapshots["before"], snapshots["after"]
-            policies, pairs, region_years = affected_keys([*before, *after])
-            asked = {
-                "policies": policies,
-                "pairs": [list(pair) for pair in pairs],
-                "region_years": [list(key) for key in region_years],
-                "regions": sorted({region for _, region in pairs}),
-            }
-            found = self.tx.run(cypher.TALLY_READ, asked).single(strict=True)
-            current = Current(
-                {t["policy"]: t for t in found["policies"]},
-                {(t["policy"], t["region"]): t for t in found["pairs"]},
-                {(t["region"], t["year"]): t for t in found["region_years"]},
-                {t["region"]: t for t in found["regions"]},
-            )
-            changes = updated_tallies(current, before=before, after=after)
-            self.tx.run(cypher.TALLY_WRITE, rows=changes.params()).consume()
+            self.tx.run(cypher.TALLY_REFRESH, ids=batch).consume()
 
     def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
         for start in range(0, len(rows), self.batch_size):

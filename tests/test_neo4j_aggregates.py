@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -149,6 +150,32 @@ def test_aggregates_of_another_version_are_counted_afresh(
     with Neo4jStore(neo4j_settings):
         pass
     assert stored_tallies(neo4j_settings) == expected
+
+
+def report_a_of(year: int, number: int) -> Extraction:
+    """Report A's citations under another id, source, year and publication date."""
+    a = fx.report_a()
+    meta = replace(a.report, year=year, published=f"{year + 1}-0{number}-15")
+    return replace(
+        a, source=f"reports/a-{year}-{number}.txt", report_id=f"{year}{number:012d}", report=meta
+    )
+
+
+def test_deltas_follow_years_replacements_and_the_last_citer(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    years = [report_a_of(2021, 1), report_a_of(2019, 1), report_a_of(2020, 1), report_a_of(2020, 2)]
+    store.upsert_reports(years[:2])  # new reports in a batch: years out of order
+    store.upsert_reports([fx.report_b(), *years[2:]])  # a year between the held ones, twice
+    assert_recounted(store, neo4j_settings)
+    moved = replace(report_a_of(2018, 3), source=years[0].source)  # replaces the 2021 one
+    store.upsert_report(moved)
+    assert_recounted(store, neo4j_settings)
+    for report in [moved, *years[1:]]:  # the region's citing reports go, the last one too
+        store.delete_report(report.report_id)
+        assert_recounted(store, neo4j_settings)
+    store.delete_report(fx.report_b().report_id)  # the last citer of every policy
+    assert stored_tallies(neo4j_settings) == {label: [] for label in _TALLIES}
 
 
 def test_region_and_year_figures_take_a_deleted_report_back() -> None:
