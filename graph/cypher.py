@@ -411,7 +411,8 @@ REPORTS_AFTER = "MATCH (r:Report) WHERE r.id > $after RETURN r.id AS id ORDER BY
 # A batch's aggregates brought up to date in one statement, no read round trip: the former
 # snapshots of $ids taken out (``before``, counted -1; none for a report new in the batch), the
 # present ones made from the graph and kept (``after``, +1), and their differences applied to
-# the tallies they count in (graph.neo4j_tallies describes them) as deltas, one row per key:
+# the tallies they count in (graph.neo4j_tallies describes them) as deltas, one row per key.
+# An empty list is left absent (as neo4j-admin import leaves an empty array cell):
 _TALLY_SIGNED = (
     "CALL () { UNWIND $ids AS id MATCH (old:ReportTally {report: id}) "
     "WITH old, properties(old) AS snap DELETE old RETURN collect(snap) AS before } "
@@ -420,9 +421,11 @@ _TALLY_SIGNED = (
     "RETURN collect(p.id) AS policies, "
     "collect(CASE WHEN p IS NOT NULL THEN coalesce(c.count, 0) END) AS counts } "
     "CALL (rep) { OPTIONAL MATCH (rep)-[:ABOUT]->(g:Region) RETURN collect(g.code) AS regions } "
-    "CREATE (t:ReportTally {report: rep.id, policies: policies, counts: counts, "
-    "regions: regions}) "
-    "SET t.year = rep.year, t.published = rep.published, t.region_code = rep.region_code "
+    "CREATE (t:ReportTally {report: rep.id}) "
+    "SET t.year = rep.year, t.published = rep.published, t.region_code = rep.region_code, "
+    "t.policies = CASE WHEN size(policies) > 0 THEN policies END, "
+    "t.counts = CASE WHEN size(counts) > 0 THEN counts END, "
+    "t.regions = CASE WHEN size(regions) > 0 THEN regions END "
     "RETURN collect(properties(t)) AS after } "
     "WITH [s IN before | [s, -1]] + [s IN after | [s, 1]] AS signed "
 )
@@ -446,8 +449,9 @@ _TALLY_PAIRS = (
     "[y, coalesce(head([i IN range(0, size(ys) - 1) WHERE ys[i] = y | ns[i]]), 0) "
     "+ reduce(s = 0, c IN changed | s + CASE WHEN c[0] = y THEN c[1] ELSE 0 END)]] "
     "WHERE p[1] > 0] AS kept "
-    "SET t.reports = old + delta, t.years = [p IN kept | p[0]], "
-    "t.year_reports = [p IN kept | p[1]] "
+    "SET t.reports = old + delta, "
+    "t.years = CASE WHEN size(kept) > 0 THEN [p IN kept | p[0]] END, "
+    "t.year_reports = CASE WHEN size(kept) > 0 THEN [p IN kept | p[1]] END "
     "WITH t, policy, region, CASE WHEN old <= 0 AND old + delta > 0 THEN 1 "
     "WHEN old > 0 AND old + delta <= 0 THEN -1 ELSE 0 END AS crossed, old + delta AS now "
     "FOREACH (_ IN CASE WHEN now <= 0 THEN [1] ELSE [] END | DELETE t) "
@@ -455,7 +459,8 @@ _TALLY_PAIRS = (
 )
 # policy: reports and mentions by delta, distinct regions by the crossings; none left: dropped.
 _TALLY_POLICIES = (
-    "CALL (signed) { UNWIND signed AS e UNWIND range(0, size(e[0].policies) - 1) AS i "
+    "CALL (signed) { UNWIND signed AS e "
+    "UNWIND range(0, size(coalesce(e[0].policies, [])) - 1) AS i "
     "WITH e[0].policies[i] AS policy, sum(e[1]) AS reports, "
     "sum(e[1] * e[0].counts[i]) AS mentions "
     "MERGE (t:PolicyTally {policy: policy}) "
@@ -482,7 +487,8 @@ _TALLY_REGION_YEARS = (
     "CALL (published) { UNWIND published AS d WITH d "
     "WHERE d =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' WITH d ORDER BY d RETURN collect(d) AS dates } "
     "MERGE (t:RegionYearTally {region: region, year: year}) "
-    "SET t.reports = reports, t.dates = dates, t.first_published = head(dates) "
+    "SET t.reports = reports, t.dates = CASE WHEN size(dates) > 0 THEN dates END, "
+    "t.first_published = head(dates) "
     "FOREACH (_ IN CASE WHEN reports = 0 THEN [1] ELSE [] END | DELETE t) } "
 )
 TALLY_REFRESH = (

@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.cypher import ALIAS_LABEL, ALIAS_REL
+from graph.cypher import ALIAS_LABEL, ALIAS_REL, MARKER_LABEL
 from graph.model import KEYS, Label
+from graph.neo4j_tallies import AGGREGATES_VERSION, tally_nodes
 from graph.store import Edge, Node
 
 # Control characters no report text should hold, tried in turn: the first that occurs in no
@@ -48,6 +49,41 @@ _SCALAR_TYPES: tuple[tuple[type, str], ...] = (
     (str, "string"),
 )
 _Signature = tuple[tuple[str, str], ...]  # (property, importer type), sorted
+# The citation aggregates (graph.neo4j_tallies) and their version marker, so a bulk-loaded
+# database has nothing to count at open: typed columns, an empty cell where a value is None.
+TALLY_COLUMNS: dict[str, _Signature] = {
+    "ReportTally": (
+        ("report", "string"),
+        ("year", "long"),
+        ("published", "string"),
+        ("region_code", "string"),
+        ("regions", "string[]"),
+        ("policies", "string[]"),
+        ("counts", "long[]"),
+    ),
+    "PolicyTally": (
+        ("policy", "string"),
+        ("reports", "long"),
+        ("mentions", "long"),
+        ("regions", "long"),
+    ),
+    "PolicyRegionTally": (
+        ("policy", "string"),
+        ("region", "string"),
+        ("reports", "long"),
+        ("years", "long[]"),
+        ("year_reports", "long[]"),
+    ),
+    "RegionTally": (("region", "string"), ("policies", "long")),
+    "RegionYearTally": (
+        ("region", "string"),
+        ("year", "long"),
+        ("reports", "long"),
+        ("dates", "string[]"),
+        ("first_published", "string"),
+    ),
+    MARKER_LABEL: (("name", "string"), ("version", "long")),
+}
 
 
 class BulkFormatError(ValueError):
@@ -101,6 +137,11 @@ def write_import_files(
     ):
         name = f"nodes-{index:03d}-{label}.csv"
         header = [f"{_key(label)}:ID({label})", *(f"{p}:{t}" for p, t in signature)]
+        multiline |= _write_csv(folder / name, header, rows, delimiter)
+        node_files.append((label, name))
+    for label, rows in _tally_rows(nodes, edges).items():
+        name = f"tallies-{label}.csv"
+        header = [f"{p}:{t}" for p, t in TALLY_COLUMNS[label]]
         multiline |= _write_csv(folder / name, header, rows, delimiter)
         node_files.append((label, name))
     for index, (shape, rows) in enumerate(sorted(_edge_groups(edges, aliases).items())):
@@ -178,6 +219,15 @@ def _node_groups(
     return groups
 
 
+def _tally_rows(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[str, list[list[Any]]]:
+    tallies = tally_nodes(nodes, edges)
+    tallies[MARKER_LABEL] = [{"name": "aggregates", "version": AGGREGATES_VERSION}]
+    return {
+        label: [[row.get(p) for p, _ in TALLY_COLUMNS[label]] for row in rows]
+        for label, rows in tallies.items()
+    }
+
+
 def _edge_groups(
     edges: Sequence[Edge], aliases: Mapping[str, str]
 ) -> dict[tuple[str, str, str, _Signature], list[list[Any]]]:
@@ -208,6 +258,8 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]], delimiter: 
 
 
 def _cell(value: Any, delimiter: str) -> str:
+    if value is None:
+        return ""  # the importer leaves the property absent
     if isinstance(value, list | tuple):
         return delimiter.join(_cell(item, delimiter) for item in value)
     if isinstance(value, bool):

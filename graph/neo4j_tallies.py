@@ -17,8 +17,14 @@ keeps, beside the graph and unreachable from it (no relationships, own labels):
 * ``(:RegionYearTally {region, year, reports, dates, first_published})`` — per region code
   and report year: the reports (by ``region_code``) and their ISO publication dates.
 
-A write transaction names the reports it touched; :func:`updated_tallies` takes their former
-snapshots back, adds their new ones, and returns the tallies to write or drop.
+An empty list property is left absent (``years`` of a pair whose reports have no year, ``dates``
+without an ISO date, a report's ``policies`` when it cites none), as neo4j-admin import leaves
+an empty array cell; readers take absent for empty.
+
+A write transaction names the reports it touched; :data:`graph.cypher.TALLY_REFRESH` takes
+their former snapshots back and adds their new ones as deltas, server-side. Here,
+:func:`updated_tallies` computes the same in Python (what the tests compare the database with),
+and :func:`tally_nodes` every tally of a whole graph (what the bulk importer writes).
 
 Example:
     >>> snap = {"report": "r1", "year": 2020, "region_code": "420304", "regions": ["420304"],
@@ -35,6 +41,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from graph.model import Label, Rel
+from graph.store import Edge, Node
 
 AGGREGATES_VERSION = 2  # a database marked with another version is counted afresh
 _ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # coverage's $iso_date, whole string
@@ -67,7 +76,7 @@ class Changes:
     drop_regions: list[str] = field(default_factory=list)
 
     def params(self) -> dict[str, list[Any]]:
-        """The rows as the ``$rows`` map of :data:`graph.cypher.TALLY_WRITE`."""
+        """The rows by kind, as plain lists."""
         return dict(vars(self))
 
 
@@ -186,20 +195,17 @@ def _changes(work: _Working) -> Changes:
 
 def _pair_row(policy: str, region: str, years: Counter[int | None]) -> dict[str, Any]:
     known = sorted(y for y, n in years.items() if y is not None and n > 0)
-    return {
-        "policy": policy,
-        "region": region,
-        "reports": sum(years.values()),
-        "years": known,
-        "year_reports": [years[y] for y in known],
-    }
+    row: dict[str, Any] = {"policy": policy, "region": region, "reports": sum(years.values())}
+    if known:  # an empty list is left absent, as the database (and its importer) leave it
+        row |= {"years": known, "year_reports": [years[y] for y in known]}
+    return row
 
 
 def _region_year_row(region: str, year: int, dates: list[str]) -> dict[str, Any]:
     iso = sorted(d for d in dates if d)
-    row: dict[str, Any] = {"region": region, "year": year, "reports": len(dates), "dates": iso}
+    row: dict[str, Any] = {"region": region, "year": year, "reports": len(dates)}
     if iso:
-        row["first_published"] = iso[0]
+        row |= {"dates": iso, "first_published": iso[0]}
     return row
 
 
@@ -212,3 +218,54 @@ def _iso_date(published: Any) -> str:
     """The date when it is an ISO date (what coverage counts as a publication date), else ""."""
     text = published if isinstance(published, str) else ""
     return text if _ISO_DATE.fullmatch(text) else ""
+
+
+def report_snapshots(nodes: Iterable[Node], edges: Iterable[Edge]) -> list[dict[str, Any]]:
+    """What each report of a whole graph counts in (the ``ReportTally`` properties; ``None``
+    where the report lacks the property, as the database leaves it absent).
+
+    Example:
+        >>> report = Node(Label.REPORT, "r1", {"year": 2020, "region_code": "420304"})
+        >>> [snap["policies"] for snap in report_snapshots([report], [])]
+        [[]]
+    """
+    reports = {node.key: node.props for node in nodes if node.label == Label.REPORT}
+    cites: dict[str, dict[str, int]] = {key: {} for key in reports}
+    about: dict[str, list[str]] = {key: [] for key in reports}
+    for edge in edges:
+        if edge.type == Rel.CITES and edge.source[1] in cites:
+            cites[edge.source[1]][edge.target[1]] = int(edge.props.get("count") or 0)
+        elif edge.type == Rel.ABOUT and edge.source[1] in about:
+            about[edge.source[1]].append(edge.target[1])
+    return [
+        {
+            "report": key,
+            "year": props.get("year"),
+            "published": props.get("published"),
+            "region_code": props.get("region_code"),
+            "regions": about[key],
+            "policies": list(cites[key]),
+            "counts": list(cites[key].values()),
+        }
+        for key, props in reports.items()
+    ]
+
+
+def tally_nodes(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, list[dict[str, Any]]]:
+    """Every aggregate node of a whole graph by label, ``ReportTally`` included: what the
+    database holds once these nodes and edges are written online.
+
+    Example:
+        >>> report = Node(Label.REPORT, "r1", {"year": 2020, "region_code": "420304"})
+        >>> tally_nodes([report], [])["RegionYearTally"]
+        [{'region': '420304', 'year': 2020, 'reports': 1}]
+    """
+    snapshots = report_snapshots(nodes, edges)
+    changes = updated_tallies(Current({}, {}, {}, {}), before=[], after=snapshots)
+    return {
+        "ReportTally": snapshots,
+        "PolicyTally": changes.policies,
+        "PolicyRegionTally": changes.pairs,
+        "RegionTally": changes.regions,
+        "RegionYearTally": changes.region_years,
+    }

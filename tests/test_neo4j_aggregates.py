@@ -199,6 +199,6 @@ def test_region_and_year_figures_take_a_deleted_report_back() -> None:
     assert left.policies == [{"policy": "p", "reports": 1, "mentions": 5, "regions": 1}]
     assert left.drop_policies == ["q"]
     assert left.drop_pairs == [["q", "r"]]
-    assert left.region_years == [{"region": "r", "year": 2020, "reports": 1, "dates": []}]
+    assert left.region_years == [{"region": "r", "year": 2020, "reports": 1}]
     assert Counter(row["policy"] for row in left.pairs) == {"p": 1}
     assert left.regions == [{"region": "r", "policies": 1}]

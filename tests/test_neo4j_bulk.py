@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,12 @@ from typer.testing import CliRunner
 from cli import app
 from config import Settings, get_settings
 from devtools import neo4j_local
+from graph import cypher
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.neo4j_bulk import BulkFormatError, array_delimiter, write_import_files
 from graph.neo4j_store import Neo4jStore
+from graph.neo4j_tallies import AGGREGATES_VERSION
 from graph.store import Edge, GraphStore, Node, StoreError
 from ingest.model import Extraction, ReportMeta
 from ingest.pipeline import ReportSource, find_report_sources
@@ -80,12 +83,32 @@ def test_a_node_without_a_property_goes_to_another_file(tmp_path: Path) -> None:
     with_year = Node(Label.POLICY, "甲", {"title": "甲", "year": 2019})
     without = Node(Label.POLICY, "乙", {"title": "乙"})
     files = write_import_files([with_year, without], [], {}, tmp_path)
-    headers = sorted(read_csv(tmp_path / name)[0] for _, name in files.nodes)
+    headers = sorted(
+        read_csv(tmp_path / name)[0] for label, name in files.nodes if label == "Policy"
+    )
     assert headers == [
         ["id:ID(Policy)", "title:string"],
         ["id:ID(Policy)", "title:string", "year:long"],
     ]
     assert not files.multiline
+
+
+def test_files_carry_the_citation_aggregates_and_their_marker(tmp_path: Path) -> None:
+    report = Node(Label.REPORT, "r1", {"year": 2020, "region_code": "420304"})  # no date
+    region = Node(Label.REGION, "420304", {"name": "郧阳区"})
+    policy = Node(Label.POLICY, "甲法", {"title": "甲法"})
+    cites = Edge(Rel.CITES, (Label.REPORT, "r1"), (Label.POLICY, "甲法"), {"count": 3})
+    about = Edge(Rel.ABOUT, (Label.REPORT, "r1"), (Label.REGION, "420304"), {})
+    files = write_import_files([report, region, policy], [cites, about], {}, tmp_path)
+    by_label = {label: read_csv(tmp_path / name) for label, name in files.nodes}
+    assert by_label["PolicyTally"] == [
+        ["policy:string", "reports:long", "mentions:long", "regions:long"],
+        ["甲法", "1", "3", "1"],
+    ]
+    assert by_label["ReportTally"][1] == ["r1", "2020", "", "420304", "420304", "甲法", "3"]
+    assert by_label["PolicyRegionTally"][1] == ["甲法", "420304", "1", "2020", "1"]
+    assert by_label["RegionYearTally"][1] == ["420304", "2020", "1", "", ""]
+    assert by_label[cypher.MARKER_LABEL][1] == ["aggregates", str(AGGREGATES_VERSION)]
 
 
 def test_values_the_format_cannot_carry_are_named() -> None:
@@ -130,7 +153,7 @@ def answers(store: GraphStore) -> tuple[Any, ...]:
 
 
 def test_a_bulk_load_answers_like_an_online_load(
-    bulk_target: tuple[Settings, neo4j_local.LocalServer],
+    bulk_target: tuple[Settings, neo4j_local.LocalServer], caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, server = bulk_target
     files, extractions = corpus()
@@ -138,7 +161,9 @@ def test_a_bulk_load_answers_like_an_online_load(
     graph = MemoryStore(None, evidence_cap=settings.evidence_per_relationship)
     summary = ingest_files(graph, files, settings=settings)
     graph.upsert_reports(extractions)
-    load = bulk_load_graph(graph, settings=local, server=server, summary=summary)
+    with caplog.at_level(logging.INFO, logger="graph.neo4j_store"):
+        load = bulk_load_graph(graph, settings=local, server=server, summary=summary)
+    assert "counting the citation aggregates" not in caplog.text  # imported with the graph
     assert load.summary.new == len(files)
     assert load.files >= 10
     assert load.import_s > 0
