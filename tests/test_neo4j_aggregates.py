@@ -14,9 +14,8 @@ from neo4j import GraphDatabase
 
 from config.settings import Settings
 from graph import cypher
-from graph.model import Label, Rel
 from graph.neo4j_store import Neo4jStore
-from graph.neo4j_tallies import AGGREGATES_VERSION, Current, updated_tallies
+from graph.neo4j_tallies import AGGREGATES_VERSION, Current, report_snapshots, updated_tallies
 from graph.store import Edge, Node
 from ingest.model import Extraction, ReportMeta
 from tests import store_fixtures as fx
@@ -54,25 +53,7 @@ def stored_tallies(settings: Settings) -> dict[str, list[dict[str, Any]]]:
 
 def recount(nodes: list[Node], edges: list[Edge]) -> dict[str, list[dict[str, Any]]]:
     """The tallies counted afresh from the store's whole graph (its dump), in plain Python."""
-    reports = {node.key: node.props for node in nodes if node.label == Label.REPORT}
-    cites: dict[str, dict[str, int]] = {key: {} for key in reports}
-    about: dict[str, list[str]] = {key: [] for key in reports}
-    for edge in edges:
-        if edge.type == Rel.CITES:
-            cites[edge.source[1]][edge.target[1]] = int(edge.props.get("count") or 0)
-        elif edge.type == Rel.ABOUT:
-            about[edge.source[1]].append(edge.target[1])
-    snapshots = [
-        {
-            "year": props.get("year"),
-            "published": props.get("published"),
-            "region_code": props.get("region_code"),
-            "regions": about[key],
-            "policies": list(cites[key]),
-            "counts": list(cites[key].values()),
-        }
-        for key, props in reports.items()
-    ]
+    snapshots = report_snapshots(nodes, edges)  # the online path is what is tested
     changes = updated_tallies(Current({}, {}, {}, {}), before=[], after=snapshots)
     dropped = [
         *changes.drop_policies,
