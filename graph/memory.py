@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from graph.memory_index import attach_index
+from graph.memory_index import ISSUER_RELS, attach_index
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
 from graph.order import matches, order_far_edges, order_nodes, sort_nodes
@@ -231,7 +231,7 @@ class MemoryStore(ClosesOnExit):
         except Exception as exc:
             tx.rollback()
             raise StoreError(f"could not write {what}: {exc}") from exc
-        self._index.refresh(tx.touched)
+        self._index.refresh(tx.touched, tx.reissued)
         return done
 
     def _changed(self) -> None:
@@ -409,6 +409,7 @@ class MemoryTx:
         self.sources = sources  # Report.source → report ids, kept in step with the graph
         self._undo: list[Callable[[], None]] = []
         self.touched: list[str] = []  # nodes whose attributes or relationships changed
+        self.reissued: list[str] = []  # policies whose issuer relationships changed
 
     def rollback(self) -> None:
         """Undo every change made through this transaction, newest first."""
@@ -541,6 +542,8 @@ class MemoryTx:
 
     def _set_edge(self, u: str, v: str, key: str, attrs: dict[str, Any]) -> None:
         self.touched += (u, v)
+        if key in ISSUER_RELS:
+            self.reissued.append(u)
         if not self.graph.has_edge(u, v, key):
             self.graph.add_edge(u, v, key=key, **attrs)
             self._undo.append(lambda: self.graph.remove_edge(u, v, key))
@@ -557,6 +560,7 @@ class MemoryTx:
             *self.graph.out_edges(nid, keys=True, data=True),
         ]
         self.touched += (nid, *(u for u, _, _, _ in edges), *(v for _, v, _, _ in edges))
+        self.reissued += (u for u, _, k, _ in edges if k in ISSUER_RELS)
         saved = [(u, v, k, dict(data)) for u, v, k, data in edges]
         self._index_source(nid, attrs, add=False)
         self.graph.remove_node(nid)
