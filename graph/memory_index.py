@@ -235,11 +235,7 @@ class GraphIndex:
 
     def _number(self, policy: str) -> int:
         """The policy's number in the per-report arrays (given once, never reused)."""
-        number = self.policy_numbers.get(policy)
-        if number is None:
-            number = self.policy_numbers[policy] = len(self.numbered)
-            self.numbered.append(policy)
-        return number
+        return _numbered(policy, self.policy_numbers, self.numbered)
 
     def _add(self, report: str, c: Contribution, sign: int) -> None:
         for region in c.regions:
@@ -347,11 +343,7 @@ class GraphIndex:
         return np.fromiter(map(self._region_number, tally.regions), np.int32, len(tally.regions))
 
     def _region_number(self, region: str) -> int:
-        number = self.region_numbers.get(region)
-        if number is None:
-            number = self.region_numbers[region] = len(self.regions_numbered)
-            self.regions_numbered.append(region)
-        return number
+        return _numbered(region, self.region_numbers, self.regions_numbered)
 
     def key(self, nid: str) -> str:
         """The key property value (id or code) of an indexed node."""
@@ -438,6 +430,15 @@ def _indexed_strings(
         found = {_key(nid, attrs), *map(attrs.get, NAMED_BY[label])}
         spellings = tuple(sorted(s for s in found if isinstance(s, str)))
     return label, texts, spellings
+
+
+def _numbered(nid: str, numbers: dict[str, int], listing: list[str]) -> int:
+    """``nid``'s number in ``numbers`` (its place in ``listing``), the next one if new."""
+    number = numbers.get(nid)
+    if number is None:
+        number = numbers[nid] = len(listing)
+        listing.append(nid)
+    return number
 
 
 def _key(nid: str, attrs: dict[str, Any]) -> str:
