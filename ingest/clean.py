@@ -40,7 +40,7 @@ _SEPARATOR = r"\s*[:：|｜\t\]】]"
 # key opens the line or follows a space, never inside running text.
 _SPACED_SEPARATOR = rf"(?:{_SEPARATOR}|(?<=\S)[ \u3000]+(?=\S))"
 # Every header field has one of these after its key: a line without any holds no field.
-_SEPARATOR_MARKS = (":", "：", "|", "｜", "\t", "]", "】", " ", "\u3000")
+_SEPARATOR_MARK = re.compile(r"[:：|｜\t\]】 \u3000]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _FIELD_LINE_MAX = 160  # footer/header lines are short; prose paragraphs are long
 
@@ -168,8 +168,14 @@ def _any_matches(*patterns: re.Pattern[str]) -> re.Pattern[str]:
     )
 
 
+_FOOTER_MARK_OR_FIELD = _any_matches(_FOOTER_MARKER, _FOOTER_FIELD_AT_START)  # ^: at the start
 _NAVIGATION_LINE = _any_matches(_BREADCRUMB, _PREV_NEXT, _MENU_LINE)
 _WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
+# What a line holding 。 can be furniture as: a menu or widget line has no 。 (it is not in
+# their words or marks), a header or footer no sentence end, a short breadcrumb none either.
+# One call decides the prose lines that are most of a report, instead of about eight.
+_PROSE_FURNITURE = _any_matches(_BREADCRUMB, _PREV_NEXT, _NO_WORDS)
+_GREETING_MAX = 60
 
 
 # --- classification ----------------------------------------------------------------------------
@@ -181,7 +187,7 @@ _WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
 def _is_navigation(stripped: str) -> bool:
     if _NAVIGATION_LINE.match(stripped):
         return True
-    if _SITE_GREETING.match(stripped) and len(stripped) <= 60:
+    if _is_greeting(stripped):
         return True
     is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
     return (
@@ -189,6 +195,10 @@ def _is_navigation(stripped: str) -> bool:
         and _HOME_FIRST.match(stripped) is not None
         and _CRUMB_SEPARATORS.search(stripped) is not None
     )
+
+
+def _is_greeting(stripped: str) -> bool:
+    return len(stripped) <= _GREETING_MAX and _SITE_GREETING.match(stripped) is not None
 
 
 def _is_widget(stripped: str) -> bool:
@@ -202,7 +212,7 @@ def _header_keys(line: str) -> int:
 def _is_header(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or "。" in stripped:
         return False
-    if not any(mark in stripped for mark in _SEPARATOR_MARKS):  # a heading or a signature
+    if _SEPARATOR_MARK.search(stripped) is None:  # a heading or a signature
         return False
     if _header_keys(stripped) >= 2:
         return True
@@ -214,7 +224,7 @@ def _is_header(stripped: str) -> bool:
 def _is_footer(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or _SENTENCE_END.search(stripped):
         return False
-    return bool(_FOOTER_MARKER.search(stripped) or _FOOTER_FIELD_AT_START.match(stripped))
+    return _FOOTER_MARK_OR_FIELD.search(stripped) is not None
 
 
 def is_boilerplate(line: str) -> bool:
@@ -229,6 +239,8 @@ def is_boilerplate(line: str) -> bool:
     stripped = compact_keys(line.strip())
     if not stripped:
         return False
+    if "。" in stripped:  # prose, most lines of a report: see _PROSE_FURNITURE
+        return _PROSE_FURNITURE.match(stripped) is not None or _is_greeting(stripped)
     return (
         _is_navigation(stripped)
         or _is_widget(stripped)
@@ -312,6 +324,9 @@ def drop_pinyin_glosses(text: str) -> str:
     return _PINYIN_GLOSS.sub("", text)
 
 
+_BLANK_LINES = re.compile(r"\n\n+")
+
+
 def clean_text(text: str) -> CleanText:
     """Drop boilerplate lines, keep the report, and read the page-header fields.
 
@@ -339,7 +354,8 @@ def clean_text(text: str) -> CleanText:
         if _is_header(fields):
             page = _merge_page(page, parse_page_header(fields))
             title = _title_before_header(fields)
-            kept.extend([title] if title else [])
+            if title:  # (one of spaces only is a blank line, as _collapse_blank_lines reads them)
+                kept.append(title if title.strip() else "")
     return CleanText(body=_collapse_blank_lines(kept), page=page, dropped=tuple(dropped))
 
 
@@ -356,16 +372,12 @@ def _extend_trailing_block(lines: list[str], drop: list[bool]) -> None:
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:
-    out: list[str] = []
-    for line in lines:
-        if not line.strip():
-            if out and out[-1]:
-                out.append("")
-            continue
-        out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)
+    """The lines joined, runs of blank lines made one and blank lines at either end dropped.
+
+    The lines come without trailing spaces, so a blank one is empty: one regex over the
+    joined text does what a loop over the lines did.
+    """
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 __all__ = ["CleanText", "clean_text", "drop_pinyin_glosses", "is_boilerplate", "parse_page_header"]
