@@ -187,17 +187,18 @@ class Gazetteer:
                 return kind
         return None
 
-    def find_all(self, text: str, *, overlapping: bool = False) -> Iterator[tuple[int, int, str]]:
-        """(start, end, name) of gazetteer names in ``text``.
+    def find_all(self, text: str, *, overlapping: bool = False) -> list[tuple[int, int, str]]:
+        """(start, end, name) of gazetteer names in ``text``, in text order.
 
         Leftmost-longest non-overlapping matches by default; every match when ``overlapping``.
+        A list made in one comprehension: a generator took a Python frame switch per match.
         """
         if overlapping:
             found = self._overlapping.find_matches_as_indexes(text, overlapping=True)
         else:
             found = self._leftmost_longest.find_matches_as_indexes(text)
-        for index, start, end in found:
-            yield start, end, self._names_list[index]
+        names = self._names_list
+        return [(start, end, names[index]) for index, start, end in found]
 
     def jieba_user_dict_lines(self) -> list[str]:
         """Lines ``"name freq ns"`` for a jieba user dictionary (names of two or more chars).

@@ -27,7 +27,9 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -120,19 +122,24 @@ def scan_regions(text: str, *, gazetteer: Gazetteer, year: int | None = None) ->
         >>> [r.code for r in scan.resolve()], [r.code for r in scan.resolve(["210900"])]
         ([None], ['210902'])
     """
-    raw = list(gazetteer.find_all(text, overlapping=True))
+    raw = gazetteer.find_all(text, overlapping=True)
     options = _options(gazetteer, year)
     suffixed = tuple(_suffixed_matches(text, raw, options))
     provinces = tuple(_province_short_matches(text, raw, options, _Taken(suffixed)))
-    return RegionScan(text, raw, options, suffixed, provinces)
+    # Each resolve reads the bare names of prefectures and counties (about half the matches).
+    bare = [
+        (start, end, name, found) for start, end, name in raw if (found := options.bare(name)[1])
+    ]
+    return RegionScan(text, bare, options, suffixed, provinces)
 
 
 @dataclass(frozen=True, slots=True)
 class RegionScan:
-    """A text's gazetteer matches, and the suffixed names and province short names accepted."""
+    """A text's bare names of prefectures and counties (with those options), and the suffixed
+    names and province short names accepted."""
 
     text: str
-    raw: list[tuple[int, int, str]]
+    bare: list[tuple[int, int, str, tuple[RegionInfo, ...]]]
     options: _Options
     suffixed: tuple[_Match, ...]
     provinces: tuple[_Match, ...]
@@ -145,7 +152,7 @@ class RegionScan:
         provinces = [match.undecided() for match in self.provinces]
         _resolve(suffixed + provinces, evidence, gazetteer)
         taken = _Taken(suffixed + provinces)
-        shorts = _short_matches(self.text, self.raw, self.options, taken, evidence)
+        shorts = _short_matches(self.text, self.bare, self.options.gazetteer, taken, evidence)
         _resolve(suffixed + provinces + shorts, evidence, gazetteer)
         return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
 
@@ -247,17 +254,15 @@ def _province_short_matches(
 
 def _short_matches(
     text: str,
-    raw: Iterable[tuple[int, int, str]],
-    options_of: _Options,
+    bare: Iterable[tuple[int, int, str, tuple[RegionInfo, ...]]],
+    gazetteer: Gazetteer,
     taken: _Taken,
     evidence: _Evidence,
 ) -> list[_Match]:
-    gazetteer = options_of.gazetteer
     placed = evidence.codes | evidence.context
     found = []
-    for start, end, name in raw:
-        options = options_of.bare(name)[1]
-        if not options or taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
+    for start, end, name, options in bare:
+        if taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
             continue
         known = tuple(o for o in options if o.code in placed)
         chained = _chained(start, end, options, taken, gazetteer)
@@ -293,18 +298,20 @@ class _Taken:
     def __init__(self, matches: Iterable[_Match]) -> None:
         self.by_start: dict[int, list[_Match]] = {}
         self.by_end: dict[int, list[_Match]] = {}
+        spans = []
         for match in matches:
             self.by_start.setdefault(match.start, []).append(match)
             self.by_end.setdefault(match.end, []).append(match)
-        lengths = (m.end - m.start for group in self.by_start.values() for m in group)
-        self._longest = max(lengths, default=0)
+            spans.append((match.start, match.end))
+        spans.sort()
+        self._starts = [start for start, _ in spans]
+        # The furthest end among the matches up to each start: one bisect answers covers().
+        self._reach = list(itertools.accumulate((end for _, end in spans), max))
 
     def covers(self, start: int, end: int) -> bool:
         """Whether an accepted match spans ``start:end``."""
-        for first in range(start, start - self._longest - 1, -1):
-            if any(m.end >= end for m in self.by_start.get(first, ())):
-                return True
-        return False
+        index = bisect.bisect_right(self._starts, start) - 1
+        return index >= 0 and self._reach[index] >= end
 
 
 def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:

@@ -200,16 +200,17 @@ def _title_in_lines(lines: Sequence[Line]) -> Title | None:
 
 
 def _titles_in_lines(lines: Sequence[Line]) -> Iterator[Title]:
+    titles = [is_report_title(line.text) for line in lines]  # each line is asked twice
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index else None
-        if is_report_title(line.text):
+        if titles[index]:
             if previous and _is_issuer_line(previous.text) and _SUBJECTLESS.match(line.text):
                 yield _joined(previous, line)
             else:
                 yield Title(line.text, "title", ((line.start, line.end),))
             continue
         following = lines[index + 1] if index + 1 < len(lines) else None
-        wraps = following and not is_report_title(following.text) and len(line.text) <= 40
+        wraps = following and not titles[index + 1] and len(line.text) <= 40
         if following and wraps and is_report_title(line.text + following.text):
             yield _joined(line, following)
 
