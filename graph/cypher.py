@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
+from graph.cites_order import BY_REGION, NEWEST, UNKNOWN_YEAR
 from graph.model import KEYS, Label, Rel
 
 
@@ -201,6 +202,37 @@ INCIDENT_EDGES: dict[Label, str] = {
     for label in Label
 }
 
+# --- CITES sort keys (graph.cites_order) ---------------------------------------------------
+_SEP = "'\\u0001'"
+_DIGITS_PAST = "'\\u007f'"  # after every digit and ``~``: the end of a policy's keys
+
+
+def _year4(year: str) -> str:
+    """Cypher for a year as four digits, clamped to 0–9999 (:func:`graph.cites_order._year`)."""
+    clamped = f"CASE WHEN {year} < 0 THEN 0 WHEN {year} > 9999 THEN 9999 ELSE {year} END"
+    return f"right('000' + toString({clamped}), 4)"
+
+
+def cites_keys(rel: str, report: str, policy: str) -> str:
+    """Cypher setting the CITES sort keys of :mod:`graph.cites_order` on ``rel`` from the
+    ``report`` and ``policy`` nodes (the Cypher twin of :func:`graph.cites_order.order_keys`).
+
+    Example:
+        >>> cites_keys("r", "a", "b").startswith("r._by_region = CASE WHEN a.region_code")
+        True
+    """
+    year = f"{report}.year"
+    shown = f"CASE WHEN {year} IS NULL THEN '{UNKNOWN_YEAR}' ELSE {_year4(year)} END"
+    by_region = (
+        f"CASE WHEN {report}.region_code IS NOT NULL THEN {policy}.id + {_SEP} + {shown} "
+        f"+ {_SEP} + {report}.region_code + {_SEP} + {report}.id END"
+    )
+    newest = (
+        f"{policy}.id + {_SEP} + {_year4(f'9999 - coalesce({year}, 0)')} + {_SEP} + {report}.id"
+    )
+    return f"{rel}.{BY_REGION} = {by_region}, {rel}.{NEWEST} = {newest}"
+
+
 # --- relationships ----------------------------------------------------------------------------
 # The (type, source label, target label) combinations the model allows.
 SCHEMA: tuple[tuple[Rel, Label, Label], ...] = (
@@ -230,7 +262,8 @@ def _edge_part(shape: tuple[Rel, Label, Label], new: bool) -> WritePart:
     body = (
         f"UNWIND $rows.{param} AS row MATCH (a:{source.value} {{{KEYS[source]}: row.s}}) "
         f"MATCH (b:{target.value} {{{KEYS[target]}: row.t}}) "
-        f"{'CREATE' if new else 'MERGE'} (a)-[r:{rel.value}]->(b) SET r = row.p "
+        f"{'CREATE' if new else 'MERGE'} (a)-[r:{rel.value}]->(b) SET r = row.p"
+        f"{', ' + cites_keys('r', 'a', 'b') if rel == Rel.CITES else ''} "
         f"RETURN count(r) AS {param}"
     )
     return WritePart(param, body, counts=f"{rel.value} relationships")
@@ -275,7 +308,38 @@ EDGES_OF: dict[tuple[Label, Rel, str], str] = {
 }
 
 # --- a policy's citations, paged in the server ------------------------------------------------
-# Newest report year first (unknown last), then report id: only the page's evidence is read.
+# Newest report year first (unknown last), then report id: a page is read in the order of the
+# CITES ``_newest`` key's index (graph.cites_order), from the first key of the year range on,
+# and only as far as the page's end (the province filter may read further, never all).
+CITES_INDEXES: tuple[str, ...] = tuple(
+    f"CREATE INDEX fazhi_cites{key} IF NOT EXISTS FOR ()-[c:CITES]-() ON (c.{key})"
+    for key in (BY_REGION, NEWEST)
+)
+# Keys written afresh for a page of reports' CITES (a database written before them, or by an
+# older version of what they encode).
+CITES_KEYS_OF_REPORTS = (
+    "UNWIND $ids AS id MATCH (a:Report {id: id})-[r:CITES]->(b:Policy) "
+    f"SET {cites_keys('r', 'a', 'b')} RETURN count(r) AS keyed"
+)
+
+# ``regions_citing_policy``'s keys of one policy in the year range, ``prefix`` being the
+# policy's id and the separator (``CITES_KEY_SEP``): ``$year_from`` is the first key,
+# ``$year_to`` + 1 the end (an unknown year, ``~~~~``, is past any year but ``\u007f``).
+CITES_KEY_SEP = _SEP
+BY_REGION_RANGE = (
+    f"c.{BY_REGION} >= prefix + CASE WHEN $year_from IS NULL THEN '' "
+    f"ELSE {_year4('$year_from')} END "
+    f"AND c.{BY_REGION} < prefix + CASE WHEN $year_to IS NOT NULL THEN {_year4('$year_to + 1')} "
+    f"WHEN $year_from IS NOT NULL THEN '~' ELSE {_DIGITS_PAST} END"
+)
+# The keys of ``policy`` whose inverted year lies in the year range: ``$year_to`` is the first
+# key, ``$year_from`` the end (an unknown year, inverted 9999, is past any ``$year_from``).
+_NEWEST_RANGE = (
+    f"c.{NEWEST} >= policy + {_SEP} + CASE WHEN $year_to IS NULL THEN '' "
+    f"ELSE {_year4('9999 - $year_to')} END "
+    f"AND c.{NEWEST} < policy + {_SEP} + CASE WHEN $year_from IS NULL THEN {_DIGITS_PAST} "
+    f"ELSE {_year4('10000 - $year_from')} END AND q = p"
+)
 _CITATION_FILTER = (
     "($year_from IS NULL OR rep.year >= $year_from) AND ($year_to IS NULL OR rep.year <= $year_to) "
     "AND ($province IS NULL OR left(COLLECT { MATCH (rep)-[:ABOUT]->(g:Region) "
@@ -283,21 +347,23 @@ _CITATION_FILTER = (
 )
 CITATIONS_PAGE = (
     "UNWIND $policies AS policy CALL (policy) { "
-    "MATCH (:Policy {id: policy})<-[c:CITES]-(rep:Report) "
-    f"WHERE {_CITATION_FILTER} "
-    "WITH c, rep ORDER BY coalesce(rep.year, 0) DESC, rep.id SKIP $offset LIMIT $limit "
+    "MATCH (p:Policy {id: policy}) "
+    "MATCH (rep:Report)-[c:CITES]->(q) "
+    f"WHERE {_NEWEST_RANGE} AND {_CITATION_FILTER} "
+    f"WITH c, rep ORDER BY c.{NEWEST} SKIP $offset LIMIT $limit "
     "RETURN collect({report: rep.id, year: rep.year, props: properties(c)}) AS rows } "
     "RETURN policy, rows"
 )
 CITATIONS_TOTAL = (
-    "UNWIND $policies AS policy RETURN policy, "
-    f"COUNT {{ MATCH (:Policy {{id: policy}})<-[:CITES]-(rep:Report) WHERE {_CITATION_FILTER} }} "
+    "UNWIND $policies AS policy OPTIONAL MATCH (p:Policy {id: policy}) RETURN policy, "
+    f"COUNT {{ MATCH (rep:Report)-[c:CITES]->(q) WHERE {_NEWEST_RANGE} AND {_CITATION_FILTER} }} "
     "AS total"
 )
-# Unfiltered, the total is the policy's CITES degree (Neo4j keeps it: no relationship read).
+# Unfiltered, the total is the policy's CITES degree (Neo4j keeps it: no relationship read;
+# only reports cite, so the far end's label is not tested, which would read every one).
 CITATIONS_COUNT = (
     "UNWIND $policies AS policy OPTIONAL MATCH (p:Policy {id: policy}) "
-    "RETURN policy, COUNT { (p)<-[:CITES]-(:Report) } AS total"
+    "RETURN policy, COUNT { (p)<-[:CITES]-() } AS total"
 )
 
 # --- generic reads ----------------------------------------------------------------------------
@@ -499,3 +565,9 @@ TALLY_REFRESH = (
     + _TALLY_REGION_YEARS
     + "RETURN size(signed) AS counted"
 )
+
+# --- schema markers by name ('cites_order': graph.cites_order) ------------------------------
+MARKER_VERSION_READ = (
+    f"OPTIONAL MATCH (m:{MARKER_LABEL} {{name: $name}}) RETURN m.version AS version"
+)
+MARKER_VERSION_WRITE = f"MERGE (m:{MARKER_LABEL} {{name: $name}}) SET m.version = $version"

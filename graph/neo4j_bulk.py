@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph import cites_order
 from graph.cypher import ALIAS_LABEL, ALIAS_REL, MARKER_LABEL
-from graph.model import KEYS, Label
+from graph.model import KEYS, Label, Rel
 from graph.neo4j_tallies import AGGREGATES_VERSION, tally_nodes
 from graph.store import Edge, Node
 
@@ -144,7 +145,8 @@ def write_import_files(
         header = [f"{p}:{t}" for p, t in TALLY_COLUMNS[label]]
         multiline |= _write_csv(folder / name, header, rows, delimiter)
         node_files.append((label, name))
-    for index, (shape, rows) in enumerate(sorted(_edge_groups(edges, aliases).items())):
+    keyed = _with_cites_keys(edges, nodes)
+    for index, (shape, rows) in enumerate(sorted(_edge_groups(keyed, aliases).items())):
         rel, source, target, signature = shape
         name = f"relationships-{index:03d}-{rel}.csv"
         header = [f":START_ID({source})", f":END_ID({target})"]
@@ -221,11 +223,27 @@ def _node_groups(
 
 def _tally_rows(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[str, list[list[Any]]]:
     tallies = tally_nodes(nodes, edges)
-    tallies[MARKER_LABEL] = [{"name": "aggregates", "version": AGGREGATES_VERSION}]
+    tallies[MARKER_LABEL] = [
+        {"name": "aggregates", "version": AGGREGATES_VERSION},
+        {"name": cites_order.MARKER, "version": cites_order.VERSION},  # keyed in the CSV
+    ]
     return {
         label: [[row.get(p) for p, _ in TALLY_COLUMNS[label]] for row in rows]
         for label, rows in tallies.items()
     }
+
+
+def _with_cites_keys(edges: Sequence[Edge], nodes: Sequence[Node]) -> list[Edge]:
+    """The edges, each CITES with its sort keys (:mod:`graph.cites_order`) among its
+    properties, as the online path writes them."""
+    reports = {node.key: node.props for node in nodes if node.label == Label.REPORT}
+    return [_keyed(edge, reports) if edge.type == Rel.CITES else edge for edge in edges]
+
+
+def _keyed(edge: Edge, reports: Mapping[str, Mapping[str, Any]]) -> Edge:
+    report = {**reports.get(edge.source[1], {}), "id": edge.source[1]}
+    keys = cites_order.order_keys(edge.target[1], report)
+    return Edge(edge.type, edge.source, edge.target, {**edge.props, **keys})
 
 
 def _edge_groups(

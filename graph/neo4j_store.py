@@ -47,6 +47,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from config.settings import Settings
 from graph import cypher
+from graph.cites_order import HIDDEN
+from graph.cites_order import MARKER as CITES_ORDER
+from graph.cites_order import VERSION as CITES_ORDER_VERSION
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
 from graph.neo4j_tallies import AGGREGATES_VERSION
@@ -93,6 +96,7 @@ class Neo4jStore(ClosesOnExit):
         try:
             self._ensure_schema()
             self._ensure_aggregates()
+            self._ensure_cites_order()
         except Exception:
             self._driver.close()
             raise
@@ -322,6 +326,7 @@ class Neo4jStore(ClosesOnExit):
             cypher.DROP_FORMER_FULLTEXT,
             cypher.FULLTEXT,
             *cypher.TALLY_SCHEMA,
+            *cypher.CITES_INDEXES,
         ]
         try:
             with self._session() as session:
@@ -357,6 +362,33 @@ class Neo4jStore(ClosesOnExit):
         )
         if counted:
             _log.info("Neo4j: citation aggregates counted for %d reports", counted)
+
+    def _ensure_cites_order(self) -> None:
+        """Write the CITES sort keys (:mod:`graph.cites_order`) of a database written before
+        them (or keyed by another version), a page of reports at a time, once; then mark it."""
+        marker = {"name": CITES_ORDER}
+        version = self._read(lambda tx: _count_or_none(tx, cypher.MARKER_VERSION_READ, **marker))
+        if version == CITES_ORDER_VERSION:
+            return
+        keyed, after = 0, ""
+        while page := self._write(partial(self._key_page, after=after), "the CITES sort keys"):
+            if not keyed:
+                _log.info("Neo4j: writing the CITES sort keys of the reports held …")
+            keyed, after = keyed + len(page), page[-1]
+        version_write = cypher.MARKER_VERSION_WRITE
+        self._write(
+            lambda tx: tx.run(version_write, marker, version=CITES_ORDER_VERSION).consume(),
+            "the CITES sort keys marker",
+        )
+        if keyed:
+            _log.info("Neo4j: CITES sort keys written for %d reports", keyed)
+
+    def _key_page(self, tx: ManagedTransaction, after: str) -> list[str]:
+        """Key the CITES of the next page of reports (by id, after ``after``); their ids."""
+        rows = tx.run(cypher.REPORTS_AFTER, after=after, limit=self._batch).data()
+        ids = [row["id"] for row in rows]
+        tx.run(cypher.CITES_KEYS_OF_REPORTS, ids=ids).consume()
+        return ids
 
     def _count_page(self, tx: ManagedTransaction, after: str) -> list[str]:
         """Count the next page of reports (by id, after ``after``); their ids."""
@@ -573,8 +605,8 @@ def _what(extraction: Extraction) -> str:
     return f"report {extraction.report_id} from {extraction.source}"
 
 
-def _count_or_none(tx: ManagedTransaction, query: str) -> int | None:
-    value = tx.run(query).single(strict=True)[0]
+def _count_or_none(tx: ManagedTransaction, query: str, **params: Any) -> int | None:
+    value = tx.run(query, params).single(strict=True)[0]
     return None if value is None else int(value)
 
 
@@ -584,8 +616,13 @@ def _count(tx: ManagedTransaction, query: str, **params: Any) -> int:
 
 
 def _clean(props: Mapping[str, Any], key: str | None = None) -> dict[str, Any]:
-    """Properties as the embedded store holds them (lists as lists, the key left out)."""
-    return {k: list(v) if isinstance(v, list | tuple) else v for k, v in props.items() if k != key}
+    """Properties as the embedded store holds them (lists as lists, the key and the CITES
+    sort keys left out)."""
+    return {
+        k: list(v) if isinstance(v, list | tuple) else v
+        for k, v in props.items()
+        if k != key and k not in HIDDEN
+    }
 
 
 def _node(label: Label, props: Mapping[str, Any]) -> Node:

@@ -16,6 +16,8 @@ from typing import Any, TypedDict
 import networkx as nx
 from pydantic import Field
 
+from graph.cites_order import BY_REGION
+from graph.cypher import BY_REGION_RANGE, CITES_KEY_SEP
 from graph.memory_index import Citation, GraphIndex, index_of
 from graph.model import Rel
 from ingest.model import RegionLevel
@@ -56,22 +58,44 @@ class RegionCitation(TypedDict):
 # A report is ABOUT exactly the region its ``region_code`` names (graph/rows.py writes both):
 # the region is found by that code's index, not by walking the report's relationships (a
 # report has dozens), and only the page's rows look it up unless a region filter needs it.
-CYPHER = f"""
-{POLICY_NODES}
-MATCH (rep:Report)-[c:CITES]->(p)
-WHERE rep.region_code IS NOT NULL
-  AND {YEAR_FILTER}
-WITH rep, sum(c.count) AS count
-WHERE ($level IS NULL AND $province_code IS NULL)
-   OR EXISTS {{
-     MATCH (reg:Region {{code: rep.region_code}})
+_REGION_WANTED = """(($level IS NULL AND $province_code IS NULL)
+   OR EXISTS {
+     MATCH (reg:Region {code: rep.region_code})
      WHERE ($level IS NULL OR reg.level = $level)
        AND ($province_code IS NULL
-            OR EXISTS {{ MATCH (reg)-[:PART_OF*0..]->(:Region {{code: $province_code}}) }})
-   }}
+            OR EXISTS { MATCH (reg)-[:PART_OF*0..]->(:Region {code: $province_code}) })
+   })"""
+
+# One policy node (the usual case): its citations are read in the order of the CITES
+# ``_by_region`` key's index (graph.cites_order: policy, year, region code, report id), from
+# the year range's first key, and only as far as the page's end — a policy 30,000 reports
+# cite reads a page, not 30,000 (filters on the region read further, only as far as needed).
+# Several nodes (spellings of one title): their citations are summed per report and sorted.
+CYPHER = f"""
+{POLICY_NODES}
+WITH collect(p) AS policies
+CALL (policies) {{
+  WITH policies WHERE size(policies) = 1
+  WITH policies[0] AS p
+  WITH p, p.id + {CITES_KEY_SEP} AS prefix
+  MATCH (rep:Report)-[c:CITES]->(q)
+  WHERE {BY_REGION_RANGE} AND q = p
+    AND {YEAR_FILTER}
+    AND {_REGION_WANTED}
+  WITH rep, c ORDER BY c.{BY_REGION} SKIP $offset LIMIT $limit
+  RETURN rep, coalesce(c.count, 0) AS count
+UNION ALL
+  WITH policies WHERE size(policies) > 1
+  UNWIND policies AS p
+  MATCH (rep:Report)-[c:CITES]->(p)
+  WHERE rep.region_code IS NOT NULL
+    AND {YEAR_FILTER}
+  WITH rep, sum(c.count) AS count
+  WHERE {_REGION_WANTED}
+  WITH rep, count ORDER BY rep.year, rep.region_code, rep.id SKIP $offset LIMIT $limit
+  RETURN rep, count
+}}
 WITH rep, count, rep.year AS year, rep.region_code AS region_code, rep.id AS report_id
-ORDER BY year, region_code, report_id
-SKIP $offset LIMIT $limit
 MATCH (reg:Region {{code: region_code}})
 RETURN region_code, reg.name AS region_name, reg.level AS level, year, report_id, count
 ORDER BY year, region_code, report_id

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neo4j import GraphDatabase
 from typer.testing import CliRunner
 
 from cli import app
 from config import Settings, get_settings
 from devtools import neo4j_local
-from graph import cypher
+from graph import cites_order, cypher
 from graph.memory import MemoryStore
 from graph.model import Label, Rel
 from graph.neo4j_bulk import BulkFormatError, array_delimiter, write_import_files
@@ -109,6 +110,24 @@ def test_files_carry_the_citation_aggregates_and_their_marker(tmp_path: Path) ->
     assert by_label["PolicyRegionTally"][1] == ["甲法", "420304", "1", "2020", "1"]
     assert by_label["RegionYearTally"][1] == ["420304", "2020", "1", "", ""]
     assert by_label[cypher.MARKER_LABEL][1] == ["aggregates", str(AGGREGATES_VERSION)]
+    assert by_label[cypher.MARKER_LABEL][2] == [cites_order.MARKER, str(cites_order.VERSION)]
+
+
+def test_files_carry_the_cites_sort_keys(tmp_path: Path) -> None:
+    report = Node(Label.REPORT, "r1", {"year": 2020, "region_code": "420304"})
+    policy = Node(Label.POLICY, "甲法", {"title": "甲法"})
+    cites = Edge(Rel.CITES, (Label.REPORT, "r1"), (Label.POLICY, "甲法"), {"count": 3})
+    files = write_import_files([report, policy], [cites], {}, tmp_path)
+    [(_, name)] = files.relationships
+    header, row = read_csv(tmp_path / name)
+    keys = cites_order.order_keys("甲法", {"id": "r1", **report.props})
+    assert dict(zip(header, row, strict=True)) == {
+        ":START_ID(Report)": "r1",
+        ":END_ID(Policy)": "甲法",
+        f"{cites_order.BY_REGION}:string": keys[cites_order.BY_REGION],
+        f"{cites_order.NEWEST}:string": keys[cites_order.NEWEST],
+        "count:long": "3",
+    }
 
 
 def test_values_the_format_cannot_carry_are_named() -> None:
@@ -164,18 +183,21 @@ def test_a_bulk_load_answers_like_an_online_load(
     with caplog.at_level(logging.INFO, logger="graph.neo4j_store"):
         load = bulk_load_graph(graph, settings=local, server=server, summary=summary)
     assert "counting the citation aggregates" not in caplog.text  # imported with the graph
+    assert "CITES sort keys" not in caplog.text  # keyed in the CSV files
     assert load.summary.new == len(files)
     assert load.files >= 10
     assert load.import_s > 0
     with Neo4jStore(local) as store:
         bulk = answers(store)
         bulk_tallies = stored_tallies(local)  # counted when the store opened the import
+        bulk_keys = stored_cites_keys(local)
         store.clear()
         ingest_files(store, files, settings=local)
         store.upsert_reports(extractions)
         online = answers(store)
     assert bulk_tallies["PolicyTally"]
     assert bulk_tallies == stored_tallies(local)  # the citation aggregates, as written online
+    assert bulk_keys == stored_cites_keys(local)  # the CITES sort keys, as written online
     assert bulk[0] == online[0] == load.summary.graph_after
     assert bulk[1] == online[1]
     assert bulk[2] == online[2]  # every node and relationship with every property
@@ -185,6 +207,20 @@ def test_a_bulk_load_answers_like_an_online_load(
     with pytest.raises(StoreError, match=r"holds \d+ nodes: --bulk loads into an empty") as refused:
         local_target(settings, server)
     assert "\n" not in str(refused.value)
+
+
+def stored_cites_keys(settings: Settings) -> list[dict[str, Any]]:
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    query = (
+        f"MATCH (a)-[c:CITES]->(b) RETURN a.id AS report, b.id AS policy, "
+        f"c.{cites_order.BY_REGION} AS by_region, c.{cites_order.NEWEST} AS newest "
+        "ORDER BY report, policy"
+    )
+    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        records = driver.execute_query(query, database_=settings.neo4j_database).records
+    assert records
+    assert all(record["newest"] for record in records)
+    return [record.data() for record in records]
 
 
 def test_a_remote_server_is_refused_in_one_line() -> None:
