@@ -68,7 +68,8 @@ def assert_pages_agree(memory: GraphStore, neo4j: GraphStore) -> None:
                 assert_regions_agree(memory, neo4j, asked)
             for province in (None, "42", "11"):
                 for offset in range(3):
-                    page = {"limit": 1, "offset": offset, "province": province, **years}
+                    page: dict[str, Any] = {"limit": 1, "offset": offset, "province": province}
+                    page |= years
                     cited = memory.citations([policy], **page)
                     assert neo4j.citations([policy], **page) == cited, (policy, page)
 
