@@ -1,6 +1,6 @@
 """Store ingestion throughput and memory: the embedded store, Neo4j, and a plain Neo4j reference.
 
-Run: ``uv run python -m bench.stores --reports 10000 [--store memory|neo4j|all]``.
+Run: ``uv run python -m bench.stores --reports 10000 [--store memory|neo4j|all] [--no-bulk]``.
 
 Each store is measured in a fresh subprocess over the cached synthetic corpus of
 :mod:`bench.corpus`, ingested through ``upsert_reports`` in batches of
@@ -124,7 +124,8 @@ def measure_neo4j(reports: list[Extraction], settings: Settings) -> Measurement:
         store.clear()
     running = running_server(LocalServer(home=BENCH_HOME))
     result["jvm_peak_rss_mb"] = jvm_peak_mb(running.pid) if running else None
-    result["bulk"] = bulk_import(reports, settings)
+    if not os.environ.get("FAZHI_BENCH_NO_BULK"):
+        result["bulk"] = bulk_import(reports, settings)
     return result
 
 
@@ -236,14 +237,15 @@ def run_child(kind: str, count: int, env: dict[str, str]) -> Measurement:
     return answer
 
 
-def bench_neo4j(count: int) -> Measurement:
+def bench_neo4j(count: int, *, bulk: bool = True) -> Measurement:
     """Start the benchmark's own server, measure in a child, read the JVM peak, stop it."""
     server = LocalServer(home=BENCH_HOME)
     running = running_server(server)
     port = running.port if running else free_port()
     connection = ensure_running(get_settings(neo4j_uri=f"bolt://127.0.0.1:{port}"), server=server)
+    env = connection.environment() | ({} if bulk else {"FAZHI_BENCH_NO_BULK": "1"})
     try:
-        result = run_child("neo4j", count, connection.environment())
+        result = run_child("neo4j", count, env)
     finally:
         stop(server=server)
     return result
@@ -288,7 +290,9 @@ def show(kind: str, r: Measurement) -> None:
     )
     if r.get("jvm_peak_rss_mb") is not None:
         print(f"  Neo4j server JVM peak RSS (VmHWM): {r['jvm_peak_rss_mb']:.0f} MB")
-    bulk = r["bulk"]
+    bulk = r.get("bulk")
+    if bulk is None:
+        return
     total = bulk["csv_s"] + bulk["import_s"] + bulk["schema_s"]
     print(
         f"  bulk (--bulk: neo4j-admin import into the emptied database): {total:.1f} s = "
@@ -303,6 +307,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--store", choices=[*STORES, "all"], default="all")
+    parser.add_argument(
+        "--no-bulk", action="store_true", help="Neo4j: skip the bulk import (ingest vs plain only)"
+    )
     parser.add_argument("--child", choices=STORES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -313,7 +320,9 @@ def main() -> None:
     print(f"{args.reports} reports, batches of {settings.ingest_batch_reports} reports")
     for kind in STORES if args.store == "all" else (args.store,):
         result = (
-            run_child(kind, args.reports, {}) if kind == "memory" else bench_neo4j(args.reports)
+            run_child(kind, args.reports, {})
+            if kind == "memory"
+            else bench_neo4j(args.reports, bulk=not args.no_bulk)
         )
         show(kind, result)
 

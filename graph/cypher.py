@@ -475,14 +475,19 @@ DROP_SOME_TALLIES = (
 # a scan past the pages already counted; counting a report again changes nothing).
 REPORTS_AFTER = "MATCH (r:Report) WHERE r.id > $after RETURN r.id AS id ORDER BY r.id LIMIT $limit"
 # A batch's aggregates brought up to date in one statement, no read round trip: the former
-# snapshots of $ids taken out (``before``, counted -1; none for a report new in the batch), the
-# present ones made from the graph and kept (``after``, +1), and their differences applied to
-# the tallies they count in (graph.neo4j_tallies describes them) as deltas, one row per key.
-# An empty list is left absent (as neo4j-admin import leaves an empty array cell):
+# snapshots of $tally.ids taken out (``before``, counted -1; none for a report new in the
+# batch), the present ones of $tally.read made from the graph and those of $tally.fresh given
+# by the client (reports the transaction created: graph.neo4j_tallies.FreshReports, no graph
+# read) kept (``after``, +1), and their differences applied to the tallies they count in
+# (graph.neo4j_tallies describes them) as deltas, one row per key. The lists travel in one map,
+# $tally, as $rows in WRITE_ROWS (stable plan-cache keys). An empty list is left absent (as
+# neo4j-admin import leaves an empty array cell):
 _TALLY_SIGNED = (
-    "CALL () { UNWIND $ids AS id MATCH (old:ReportTally {report: id}) "
+    "CALL () { UNWIND $tally.ids AS id MATCH (old:ReportTally {report: id}) "
     "WITH old, properties(old) AS snap DELETE old RETURN collect(snap) AS before } "
-    "CALL () { UNWIND $ids AS id MATCH (rep:Report {id: id}) "
+    "CALL () { UNWIND $tally.fresh AS snap CREATE (t:ReportTally) SET t = snap "
+    "RETURN collect(properties(t)) AS given } "
+    "CALL () { UNWIND $tally.read AS id MATCH (rep:Report {id: id}) "
     "CALL (rep) { OPTIONAL MATCH (rep)-[c:CITES]->(p:Policy) "
     "RETURN collect(p.id) AS policies, "
     "collect(CASE WHEN p IS NOT NULL THEN coalesce(c.count, 0) END) AS counts } "
@@ -493,7 +498,7 @@ _TALLY_SIGNED = (
     "t.counts = CASE WHEN size(counts) > 0 THEN counts END, "
     "t.regions = CASE WHEN size(regions) > 0 THEN regions END "
     "RETURN collect(properties(t)) AS after } "
-    "WITH [s IN before | [s, -1]] + [s IN after | [s, 1]] AS signed "
+    "WITH [s IN before | [s, -1]] + [s IN given + after | [s, 1]] AS signed "
 )
 # (policy, region): reports by year merged into the sorted ``years``/``year_reports`` lists
 # (every year listed lies in range(lo, hi)); a pair whose reports cross 0 changes the distinct

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.model import Label, Rel
+from graph.neo4j_tallies import FreshReports
 from graph.resolve import resolution_aliases
 from graph.rows import EdgeKey, NodeRef, ReportRows
 from graph.store import Edge, Node
@@ -79,6 +80,7 @@ class BufferedTx:
         self._sources: dict[str, set[str]] = {}
         self._held = HeldWrites()
         self.touched_reports: dict[str, None] = {}  # whose citation aggregates may change
+        self.fresh = FreshReports()  # the touched reports whose snapshots are known here
 
     def prefetch(self, batch: Sequence[ReportRows]) -> None:
         """Read, in one statement, everything writing these reports will ask for."""
@@ -133,11 +135,13 @@ class BufferedTx:
             props = dict(node.props)
             if self._nodes.get(ref) == props:
                 continue  # already held, or held by the database, exactly so: most shared entities
-            if ref in self._nodes and self._nodes[ref] is None:
+            absent = ref in self._nodes and self._nodes[ref] is None
+            if absent:
                 self._held.created.add(ref)
             self._nodes[ref] = self._held.nodes[ref] = props
             if label == Label.REPORT:
                 self.touched_reports[node.key] = None
+                (self.fresh.created if absent else self.fresh.updated)(node.key, props)
             source = node.props.get("source") if label == Label.REPORT else None
             if isinstance(source, str) and source in self._sources:
                 self._sources[source].add(node.key)
@@ -147,6 +151,7 @@ class BufferedTx:
             self._held.edges[(edge.type, edge.source, edge.target)] = edge.props
             if edge.type in _COUNTED and edge.source[0] == Label.REPORT:
                 self.touched_reports[edge.source[1]] = None
+                self._picture(edge)
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
         changed = {a: owner for a, owner in aliases.items() if self._aliases.get(a) != owner}
@@ -159,6 +164,7 @@ class BufferedTx:
     def delete_node(self, label: Label, key: str) -> None:
         self.flush()
         self.inner.delete_node(label, key)
+        self.fresh.deleted(label, key)
         self._nodes[(label, key)] = None
         if label == Label.POLICY:  # its aliases went with it
             gone = [alias for alias, owner in self._aliases.items() if owner == key]
@@ -167,6 +173,7 @@ class BufferedTx:
     def delete_report(self, report_id: str) -> bool:
         self.flush()
         self.touched_reports[report_id] = None
+        self.fresh.report_deleted(report_id)
         deleted = self.inner.delete_report(report_id)
         # Liveness may have removed any entity the report reached: read them again.
         self._nodes.clear()
@@ -185,6 +192,14 @@ class BufferedTx:
         if self._held:
             self.inner.write(self._held)
         self._held = HeldWrites()
+
+    def _picture(self, edge: Edge) -> None:
+        """A counted relationship of a report, in the picture of it when it is fresh."""
+        report, far = edge.source[1], edge.target[1]
+        if edge.type == Rel.CITES:
+            self.fresh.cites(report, far, int(edge.props.get("count") or 0))
+        else:
+            self.fresh.about(report, far)
 
     def _load_sources(self, sources: Sequence[str]) -> None:
         """Source → report ids, from the database and from the Reports held here."""

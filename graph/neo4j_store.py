@@ -52,7 +52,7 @@ from graph.cites_order import MARKER as CITES_ORDER
 from graph.cites_order import VERSION as CITES_ORDER_VERSION
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
-from graph.neo4j_tallies import AGGREGATES_VERSION
+from graph.neo4j_tallies import AGGREGATES_VERSION, FreshReports
 from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
 from graph.rows import rows_for, sort_edges
@@ -141,7 +141,7 @@ class Neo4jStore(ClosesOnExit):
         ]
         buffered.flush()
         inner.check_written()
-        inner.refresh_tallies(list(buffered.touched_reports))
+        inner.refresh_tallies(list(buffered.touched_reports), buffered.fresh)
         return results
 
     def delete_report(self, report_id: str) -> bool:
@@ -487,13 +487,20 @@ class Neo4jTx:
         self.tx.run(cypher.DELETE_DEAD_REGIONS, ids=regions).consume()
         return True
 
-    def refresh_tallies(self, report_ids: Sequence[str]) -> None:
+    def refresh_tallies(self, report_ids: Sequence[str], fresh: FreshReports | None = None) -> None:
         """Bring the citation aggregates (:mod:`graph.neo4j_tallies`) up to date for reports
         written, replaced or deleted in this transaction (after their rows were sent): one
         statement per ``batch_size`` reports, applying their changes as deltas
-        (:data:`graph.cypher.TALLY_REFRESH`)."""
+        (:data:`graph.cypher.TALLY_REFRESH`). The snapshots of the ``fresh`` reports (created
+        here) are sent, the others' read from the graph."""
+        known = {snap["report"]: snap for snap in fresh.snapshots()} if fresh else {}
         for batch in self._batches(list(dict.fromkeys(report_ids))):
-            self.tx.run(cypher.TALLY_REFRESH, ids=batch).consume()
+            tally = {
+                "ids": batch,
+                "read": [report for report in batch if report not in known],
+                "fresh": [known[report] for report in batch if report in known],
+            }
+            self.tx.run(cypher.TALLY_REFRESH, tally=tally).consume()
 
     def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
         for start in range(0, len(rows), self.batch_size):

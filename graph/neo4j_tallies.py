@@ -269,3 +269,89 @@ def tally_nodes(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, list[
         "RegionTally": changes.regions,
         "RegionYearTally": changes.region_years,
     }
+
+
+@dataclass
+class _Picture:
+    """A fresh report as this transaction wrote it: its node's properties and the ends of
+    its counted relationships (CITES counts by policy, ABOUT regions), in writing order."""
+
+    props: _Props
+    cites: dict[str, int] = field(default_factory=dict)
+    about: dict[str, None] = field(default_factory=dict)
+
+
+class FreshReports:
+    """The snapshots of the reports a write transaction created, kept on the client side.
+
+    A report the database did not hold when the transaction began has no former snapshot, and
+    everything it counts in was written by this transaction: so its snapshot is known here and
+    the aggregates need not read it back from the graph. A report the transaction deletes
+    (replaced, or deleted and written again) is never fresh: the database counts it.
+
+    Example:
+        >>> fresh = FreshReports()
+        >>> fresh.created("r1", {"year": 2020, "region_code": "420304"})
+        >>> fresh.cites("r1", "行政处罚法", 2)
+        >>> fresh.about("r1", "420304")
+        >>> fresh.snapshots()[0]["policies"], fresh.snapshots()[0]["counts"]
+        (['行政处罚法'], [2])
+    """
+
+    def __init__(self) -> None:
+        self._pictures: dict[str, _Picture] = {}
+        self._deleted: set[str] = set()
+
+    def __contains__(self, report: object) -> bool:
+        return report in self._pictures
+
+    def created(self, report: str, props: _Props) -> None:
+        """``report`` was written as a node the database does not hold (or rewritten so)."""
+        if report in self._pictures:
+            self._pictures[report].props = props
+        elif report not in self._deleted:
+            self._pictures[report] = _Picture(props)
+
+    def updated(self, report: str, props: _Props) -> None:
+        """``report``'s node was written again: its properties (if fresh) are these now."""
+        if report in self._pictures:
+            self._pictures[report].props = props
+
+    def cites(self, report: str, policy: str, count: int) -> None:
+        if report in self._pictures:
+            self._pictures[report].cites[policy] = count
+
+    def about(self, report: str, region: str) -> None:
+        if report in self._pictures:
+            self._pictures[report].about[region] = None
+
+    def deleted(self, label: Label, key: str) -> None:
+        """A node went (DETACH DELETE): a fresh report's relationships to it with it."""
+        if label == Label.REPORT:
+            self.report_deleted(key)
+        for picture in self._pictures.values():
+            if label == Label.POLICY:
+                picture.cites.pop(key, None)
+            elif label == Label.REGION:
+                picture.about.pop(key, None)
+
+    def report_deleted(self, report: str) -> None:
+        """``report`` was deleted in the transaction: the database counts it from now on."""
+        self._pictures.pop(report, None)
+        self._deleted.add(report)
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        """The fresh reports' ``ReportTally`` properties (an empty list as ``None``)."""
+        return [_snapshot(report, picture) for report, picture in self._pictures.items()]
+
+
+def _snapshot(report: str, picture: _Picture) -> dict[str, Any]:
+    return {
+        "report": report,
+        "year": picture.props.get("year"),
+        "published": picture.props.get("published"),
+        "region_code": picture.props.get("region_code"),
+        "policies": list(picture.cites) or None,
+        "counts": list(picture.cites.values()) or None,
+        "regions": list(picture.about) or None,
+    }

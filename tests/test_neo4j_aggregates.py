@@ -183,3 +183,21 @@ def test_region_and_year_figures_take_a_deleted_report_back() -> None:
     assert left.region_years == [{"region": "r", "year": 2020, "reports": 1}]
     assert Counter(row["policy"] for row in left.pairs) == {"p": 1}
     assert left.regions == [{"region": "r", "policies": 1}]
+
+
+def test_a_batch_merging_a_policy_its_new_reports_cite_counts_exactly(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    # report C (new) cites 鄂发〔2016〕22号 by number; B, later in the batch, names it with its
+    # title: C's citation moves to the titled policy before the batch's aggregates are counted
+    store.upsert_reports([fx.report_c(), fx.report_b()])
+    assert_recounted(store, neo4j_settings)
+
+
+def test_a_report_replaced_within_its_batch_counts_once(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    store.upsert_reports([fx.report_a(), fx.report_b(), fx.report_a_changed()])
+    assert_recounted(store, neo4j_settings)
+    store.upsert_reports([fx.report_a(), fx.report_c()])  # A back, replacing the changed one
+    assert_recounted(store, neo4j_settings)
