@@ -67,6 +67,9 @@ class NamedQuery(Generic[P]):
     row: type[Any]  # a TypedDict: the columns of every result row, in order
     cypher: str
     networkx: Callable[[nx.MultiDiGraph, P], list[Row]]
+    # Neo4j keeps the answers in the database until the next write (graph.neo4j_kept): for a
+    # question whose Cypher must read too much to answer interactively, exactly.
+    kept: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -84,6 +87,18 @@ class NamedQuery(Generic[P]):
     def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The Cypher parameters for ``params`` (validated, with derived values added)."""
         return self.validate(params).cypher_params()
+
+    def given(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Bound parameters without the derived ones (functions of the rest): what tells two
+        asks apart, e.g. where a store keeps answers (coverage derives the whole gazetteer).
+
+        Example:
+            >>> from queries import get_query
+            >>> get_query("coverage").given(get_query("coverage").bind({"year": 2020}))
+            {'limit': 1000, 'offset': 0, 'year': 2020, 'level': None, 'province': None}
+        """
+        derived = self.params_model.derived_keys
+        return {key: value for key, value in params.items() if key not in derived}
 
     def run_networkx(self, graph: nx.MultiDiGraph, params: Mapping[str, Any]) -> list[Row]:
         """The rows on the embedded graph (same as the Cypher text gives in Neo4j)."""

