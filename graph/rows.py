@@ -56,6 +56,7 @@ from ingest.model import (
     ReportMeta,
 )
 from ingest.names import source_name
+from ingest.sentences import SentenceIndex
 
 NodeRef = tuple[Label, str]
 EdgeKey = tuple[Rel, NodeRef, NodeRef]
@@ -153,9 +154,11 @@ class _Rows:
     edges: dict[EdgeKey, dict[str, Any]] = field(default_factory=dict)
     region_refs: set[str] = field(default_factory=set)
     doc_numbers: dict[str, DocNumberRef] = field(init=False)
+    sentences: SentenceIndex = field(init=False)  # what Extraction.evidence finds, faster
 
     def __post_init__(self) -> None:
         self.doc_numbers = {number.canonical: number for number in self.x.doc_numbers}
+        self.sentences = SentenceIndex(self.x.text)
 
     @property
     def report(self) -> NodeRef:
@@ -180,8 +183,8 @@ class _Rows:
         found = list(mentions)
         sentences = set()
         for mention in found:
-            sentence = self.x.evidence(mention)
-            sentences.add((sentence.start, sentence.end, sentence.text))
+            start, end = self.sentences.bounds(mention.start, mention.end)
+            sentences.add((start, end, self.x.text[start:end]))
         return _evidence_props(len(found), sentences, self.cap)
 
     def region(self, code: str) -> NodeRef:
