@@ -250,7 +250,11 @@ def rename_policies(
     rows: ReportRows, ids: Mapping[str, str], *, evidence_cap: int
 ) -> tuple[list[Node], list[Edge]]:
     """The report's rows with policy keys replaced by their resolved ids (duplicates merged)."""
-    renames = {(Label.POLICY, key): (Label.POLICY, final) for key, final in ids.items()}
+    renames = {(Label.POLICY, k): (Label.POLICY, final) for k, final in ids.items() if k != final}
+    if not renames:  # most reports: rows_for's rows are merged, unique and sorted already
+        return [Node(n.label, n.key, dict(n.props)) for n in rows.nodes], [
+            Edge(e.type, e.source, e.target, dict(e.props)) for e in rows.edges
+        ]
     nodes: dict[NodeRef, dict[str, Any]] = {}
     for node in rows.nodes:
         ref = renames.get((node.label, node.key), (node.label, node.key))
