@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from graph.heap import collector_paused, release, settle
 from graph.memory_index import ISSUER_RELS, attach_index
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
@@ -124,6 +125,7 @@ class MemoryStore(ClosesOnExit):
 
     def _load(self) -> None:
         """(Re)read the saved graph, if there is one, and remember which state it was."""
+        release()  # the graph read before (if any) is dropped below
         if self._path is None or not self._path.exists():
             self._loaded = None
             self.graph, self._aliases = nx.MultiDiGraph(), {}
@@ -131,6 +133,7 @@ class MemoryStore(ClosesOnExit):
             self.graph, self._aliases, self._loaded = read_graph_file(self._path)
         self._sources = source_index(self.graph)
         self._index = attach_index(self.graph)  # graph/memory_index.py: kept up to date on writes
+        settle()  # graph/heap.py: collections need not scan the graph
 
     @property
     def path(self) -> Path | None:
@@ -197,7 +200,9 @@ class MemoryStore(ClosesOnExit):
         """Upsert each report in turn (each atomic); a failed one's place holds its StoreError."""
         with self._lock:
             self._become_writer()  # a store that cannot be written fails the call, not each report
-            return [self._upsert_or_error(extraction) for extraction in extractions]
+            results = [self._upsert_or_error(extraction) for extraction in extractions]
+            settle()  # graph/heap.py: what the batch added is long-lived
+            return results
 
     def _upsert_or_error(self, extraction: Extraction) -> UpsertResult | StoreError:
         try:
@@ -542,9 +547,9 @@ class MemoryTx:
 
     def _set_edge(self, u: str, v: str, key: str, attrs: dict[str, Any]) -> None:
         self.touched += (u, v)
-        if key in ISSUER_RELS:
-            self.reissued.append(u)
         if not self.graph.has_edge(u, v, key):
+            if key in ISSUER_RELS:  # only a new edge changes who issued it, not new attributes
+                self.reissued.append(u)
             self.graph.add_edge(u, v, key=key, **attrs)
             self._undo.append(lambda: self.graph.remove_edge(u, v, key))
             return
@@ -738,7 +743,8 @@ def read_graph_file(path: Path) -> tuple[nx.MultiDiGraph, dict[str, str], DiskSn
     try:
         with path.open("rb") as handle:
             snapshot = DiskSnapshot.of(os.fstat(handle.fileno()))
-            payload = pickle.load(handle)
+            with collector_paused():  # graph/heap.py: the objects it builds all stay alive
+                payload = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         raise StoreError(f"cannot read the graph file {path}: {exc}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
