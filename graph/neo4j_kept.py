@@ -38,20 +38,21 @@ SCHEMA: tuple[str, ...] = (
     f"FOR (k:{LABEL}) REQUIRE (k.query, k.params) IS UNIQUE",
 )
 # The generation is a fresh random token, not a count: a marker lost (a cleared or restored
-# database) can never make an old answer's generation current again.
+# database) can never make an old answer's generation current again. Compared as text (a
+# marker an earlier version counted up holds a number).
 _GENERATION = f"(m:{MARKER_LABEL} {{name: 'generation'}})"
 # The last statement of every write transaction (graph.neo4j_store: upserts and deletions;
 # whoever restructures the write path keeps it there, once per transaction).
 NEXT_GENERATION = f"MERGE {_GENERATION} SET m.value = randomUUID()"
 READ = (
-    f"OPTIONAL MATCH {_GENERATION} WITH coalesce(m.value, '') AS generation "
+    f"OPTIONAL MATCH {_GENERATION} WITH coalesce(toString(m.value), '') AS generation "
     f"OPTIONAL MATCH (k:{LABEL} {{query: $query, params: $params}}) "
     "WHERE k.generation = generation RETURN generation, k.rows AS rows"
 )
 # Kept only while its generation is the current one; answers of other generations (never read
 # again) are dropped, a few at a time, as new ones are kept.
 WRITE = (
-    f"OPTIONAL MATCH {_GENERATION} WITH coalesce(m.value, '') AS generation "
+    f"OPTIONAL MATCH {_GENERATION} WITH coalesce(toString(m.value), '') AS generation "
     "WHERE generation = $generation "
     f"CALL (generation) {{ MATCH (old:{LABEL}) WHERE old.generation <> generation "
     "WITH old LIMIT 100 DELETE old } "
