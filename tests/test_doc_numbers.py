@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from ingest.extract.doc_numbers import extract_doc_numbers, issuer_code_before
-from ingest.normalize import canonical_doc_number
+from ingest.extract.doc_numbers import _tails, extract_doc_numbers, issuer_code_before
+from ingest.normalize import DOC_NUMBER_TAIL, canonical_doc_number
 from ingest.pipeline import extract_text
 
 GOLD = Path(__file__).parent / "gold"
@@ -246,3 +246,26 @@ def test_what_the_extractor_refuses_a_user_cannot_type_either(written: str) -> N
     assert written not in extracted
     with pytest.raises(ValueError, match="not a document number"):
         canonical_doc_number(written)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "郧政办发（（2019）29号",  # a bracket inside the one a number starts with
+        "(见郧政办发〔2019〕29号(2020)3号)",  # a number inside brackets, a bracket after it
+        "办字【2020】14号和[2021]15号；（ 2022 ）16号",
+        "（2019）（2020）1号",
+    ],
+)
+def test_bracket_led_scan_finds_what_the_regex_scan_finds(text: str) -> None:
+    expected = [m.span() for m in DOC_NUMBER_TAIL.finditer(text)]
+    assert expected
+    assert [m.span() for m in _tails(text)] == expected
+
+
+def test_bracket_led_scan_matches_the_regex_scan_on_the_sample_reports() -> None:
+    for path in sorted(REPORTS.glob("*.txt")):
+        text = extract_text(path.read_text(encoding="utf-8")).text
+        assert [m.span() for m in _tails(text)] == [
+            m.span() for m in DOC_NUMBER_TAIL.finditer(text)
+        ], path.name

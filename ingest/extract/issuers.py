@@ -72,25 +72,39 @@ class _IssuerIndex:
                 self.by_head.setdefault(name[:_MIN_ISSUER_NAME], []).append(name)
 
     def issuer(self, policy: PolicyRef) -> str | None:
+        """The longest institution name the title starts with (ties: the greatest canonical).
+
+        One loop over the few candidates, without generators: it runs for every title a
+        report cites, and most titles have none.
+        """
         if policy.refers_to:
             return None
-        found = [*self.by_mentions(policy), *self.by_name(policy)]
-        best = max(found, default=None)
+        best: tuple[int, str] | None = None
+        for found in (*self.by_mentions(policy), *self.by_name(policy)):
+            if best is None or found > best:
+                best = found
         return best[1] if best and best[0] >= _MIN_ISSUER_NAME else None
 
-    def by_mentions(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
-        # A title mention may or may not include its 《: the issuer starts at either position.
+    def by_mentions(self, policy: PolicyRef) -> list[tuple[int, str]]:
+        """(length, canonical) of institutions mentioned from the start of a title mention."""
+        found: list[tuple[int, str]] = []
+        at = self.at
         for outer in policy.mentions:
+            # A title mention may or may not include its 《: the issuer starts at either position.
             for start in (outer.start, outer.start + 1):
-                for end, canonical in self.at.get(start, ()):
+                for end, canonical in at.get(start, ()):
                     if end <= outer.end:
-                        yield end - start, canonical
+                        found.append((end - start, canonical))
+        return found
 
-    def by_name(self, policy: PolicyRef) -> Iterable[tuple[int, str]]:
+    def by_name(self, policy: PolicyRef) -> list[tuple[int, str]]:
+        """(length, canonical) of institutions whose name a title (or its canonical) starts with."""
+        found: list[tuple[int, str]] = []
         for title in (policy.canonical, policy.title):
             for name in self.by_head.get(title[:_MIN_ISSUER_NAME], ()):
                 if title.startswith(name):
-                    yield len(name), self.named[name]
+                    found.append((len(name), self.named[name]))
+        return found
 
 
 def author_institution(author: str | None, institutions: Sequence[InstitutionRef]) -> str | None:

@@ -24,11 +24,13 @@ Example:
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from ingest.extract.positions import char_positions
 from ingest.gazetteer import COUNTY_OR_ABOVE
 from ingest.model import DocNumberRef, Mention, PolicyKind, PolicyRef, RegionRef, ReportMeta
 from ingest.normalize import (
@@ -56,6 +58,7 @@ _MEDIA_TITLE = re.compile(
     r"|(?<![通汇公情简快年月])报$"
 )
 _LONGEST_MEDIA_ENDING = len("电视台")  # the longest word _MEDIA_TITLE ends with
+_MEDIA_LAST = frozenset("报志刊台道声播")  # the characters a _MEDIA_TITLE match ends with
 _MEDIA_AFTER = re.compile(
     r"^[”\"]?(?:栏目|节目|专栏|频道|杂志|报道|刊发|刊登|播出|发表|头版|版面|上刊|上发表)"
     r"|^[”\"]?[\u4e00-\u9fff]{0,6}?(?:栏目|节目|专栏|视频|微电影|短视频|动漫|宣传片)"
@@ -107,6 +110,11 @@ class _Issuer:
     named_in_title: bool = False
 
 
+_NATIONAL_ISSUER = _Issuer(NATIONAL)
+_UNKNOWN_ISSUER = _Issuer(None)
+_SPAN = operator.itemgetter(0, 1)  # (start, end) of a (start, end, region) span
+
+
 def extract_policies(
     text: str,
     *,
@@ -135,7 +143,9 @@ def extract_policies(
     _attach_doc_numbers(text, drafts, doc_numbers)
     context = _Context(text, regions, report, occurrences)
     issuers = {d.canonical: context.issuer(d) for d in drafts}
-    return tuple(_policy_ref(d, drafts, issuers, context) for d in drafts)
+    # Only titles that name their region can be the full title a short one points to.
+    full_titles = [d for d in drafts if issuers[d.canonical].named_in_title]
+    return tuple(_policy_ref(d, full_titles, issuers, context) for d in drafts)
 
 
 def _top_level_titles(text: str) -> list[_Occurrence]:
@@ -152,15 +162,19 @@ def _top_level_titles(text: str) -> list[_Occurrence]:
 
 def _line_end(text: str, position: int, breaks: tuple[str, ...]) -> int:
     """Where the line holding ``position`` ends (``breaks``: the line breaks ``text`` has)."""
-    ends = [end for end in (text.find(char, position) for char in breaks) if end >= 0]
-    return min(ends, default=len(text))
+    line_end = len(text)
+    for char in breaks:  # most texts break lines with one of them only
+        end = text.find(char, position, line_end)
+        if end >= 0:
+            line_end = end
+    return line_end
 
 
 def _titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
     """The document titles in ``text[start:end]``, a line (part) without line breaks."""
     found: list[_Occurrence] = []
     opened: list[int] = []
-    for pos in _positions(text, "《》", start, end):
+    for pos in char_positions(text, "《》", start, end):
         if text[pos] == "《":
             opened.append(pos)
         elif opened:
@@ -168,18 +182,6 @@ def _titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
             if not opened and pos - open_pos - 1 <= MAX_TITLE_CHARS:
                 found.extend(_document_title(text, open_pos, pos))
     return found
-
-
-def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
-    """Where any of ``chars`` stands in ``text[start:end]``, in order: ``str.find`` per
-    character is ~2x faster than a regex led by a class of them."""
-    found: list[int] = []
-    for char in chars:
-        position = text.find(char, start, end)
-        while position >= 0:
-            found.append(position)
-            position = text.find(char, position + 1, end)
-    return sorted(found)
 
 
 def _document_title(text: str, open_pos: int, close_pos: int) -> list[_Occurrence]:
@@ -207,7 +209,9 @@ def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
     title = spelling.strip()
     after = text[close_pos + 1 : close_pos + 12]
     # Media names end the title: only its last characters need a look.
-    media = _MEDIA_TITLE.search(title, max(0, len(title) - _LONGEST_MEDIA_ENDING))
+    media = title[-1:] in _MEDIA_LAST and _MEDIA_TITLE.search(
+        title, max(0, len(title) - _LONGEST_MEDIA_ENDING)
+    )
     return not (media or _MEDIA_AFTER.match(after))
 
 
@@ -263,6 +267,8 @@ def _attach_doc_numbers(
     text: str, drafts: Sequence[_Draft], doc_numbers: Sequence[DocNumberRef]
 ) -> None:
     """A 文号 written right after the closing 》 (optionally in brackets) belongs to the title."""
+    if not doc_numbers:  # most reports cite no 文号
+        return
     starts = {m.start: ref.canonical for ref in doc_numbers for m in ref.mentions}
     for draft in drafts:
         for occurrence in draft.occurrences:
@@ -286,9 +292,7 @@ class _Context:
     ) -> None:
         self.text = text
         self.report = report
-        spans = sorted(
-            ((m.start, m.end, r) for r in regions for m in r.mentions), key=lambda s: s[:2]
-        )
+        spans = sorted(((m.start, m.end, r) for r in regions for m in r.mentions), key=_SPAN)
         self.region_spans = spans
         self.region_starts = [s[0] for s in spans]
         self.open_of_close = {o.end: o.open_pos for o in occurrences if o.open_pos is not None}
@@ -301,12 +305,12 @@ class _Context:
         if kind in ("law", "administrative_regulation") or (
             kind == "party_regulation" and named is None
         ):
-            return _Issuer(NATIONAL)
+            return _NATIONAL_ISSUER
         if named is not None:
             return named
         if is_central_title(draft.canonical):
-            return _Issuer(NATIONAL)
-        return self.deictic_region(draft.canonical) or _Issuer(None)
+            return _NATIONAL_ISSUER
+        return self.deictic_region(draft.canonical) or _UNKNOWN_ISSUER
 
     def kind(self, draft: _Draft) -> PolicyKind:
         """The document's kind (asked for its issuer and for its reference: known once)."""
@@ -332,8 +336,10 @@ class _Context:
 
     def _leading_chain(self, occurrence: _Occurrence) -> list[RegionRef]:
         """``阜新市海州区韩家店镇``: the first region mention and those directly after it."""
-        nested = [(n.start, n.end) for n in occurrence.nested]
         first = bisect.bisect_left(self.region_starts, occurrence.start)
+        if first == len(self.region_starts) or self.region_starts[first] >= occurrence.end:
+            return []  # most titles name no region
+        nested = [(n.start, n.end) for n in occurrence.nested]
         chain: list[RegionRef] = []
         last_end: int | None = None
         for index in range(first, len(self.region_spans)):  # no copy of the list's tail
@@ -388,12 +394,12 @@ class _Context:
 
 
 def _policy_ref(
-    draft: _Draft, drafts: Sequence[_Draft], issuers: dict[str, _Issuer], context: _Context
+    draft: _Draft, full_titles: Sequence[_Draft], issuers: dict[str, _Issuer], context: _Context
 ) -> PolicyRef:
     issuer = issuers[draft.canonical]
     refers_to = None
     if issuer.region is None:
-        refers_to = _full_title_of(draft, drafts, issuers)
+        refers_to = _full_title_of(draft, full_titles)
         if refers_to is not None:
             issuer = issuers[refers_to]
         elif context.issued_here(draft) and context.report.region:
@@ -423,17 +429,14 @@ def _level_reference(level_char: str) -> re.Pattern[str]:
     return re.compile(rf"^{c}(?:{_LEVEL_WORDS})|全{c}|依法治{c}|{c}本级")
 
 
-def _full_title_of(
-    draft: _Draft, drafts: Sequence[_Draft], issuers: dict[str, _Issuer]
-) -> str | None:
-    """The region's own full title a short title points to: ``<region name>`` + short title."""
-    for other in drafts:
+def _full_title_of(draft: _Draft, full_titles: Sequence[_Draft]) -> str | None:
+    """The region's own full title a short title points to: ``<region name>`` + short title
+    (``full_titles``: the documents whose titles name their region, in order)."""
+    for other in full_titles:
         prefix_length = len(other.canonical) - len(draft.canonical)
         if prefix_length <= 0 or not other.canonical.endswith(draft.canonical):
             continue
-        prefix = other.canonical[:prefix_length]
-        issuer = issuers[other.canonical]
-        if issuer.named_in_title and _REGION_END.search(prefix):
+        if _REGION_END.search(other.canonical[:prefix_length]):
             return other.canonical
     return None
 
