@@ -35,6 +35,8 @@ NEWEST = "_newest"
 HIDDEN = frozenset({BY_REGION, NEWEST})
 SEP = "\x01"
 UNKNOWN_YEAR = "~~~~"
+_PAST_YEARS = "~"  # after every year, before the unknown one
+_PAST_ALL = "\x7f"  # after every year and the unknown one: the end of a policy's keys
 VERSION = 1  # of what the keys encode: a database marked with another one is keyed afresh
 MARKER = "cites_order"
 
@@ -54,6 +56,39 @@ def order_keys(policy_id: str, report: Mapping[str, Any]) -> dict[str, str]:
         shown = UNKNOWN_YEAR if year is None else _year(_clamped(year))
         keys[BY_REGION] = SEP.join([policy_id, shown, region, report["id"]])
     return dict(sorted(keys.items()))
+
+
+def by_region_bounds(year_from: int | None, year_to: int | None) -> dict[str, str]:
+    """What follows a policy's id in the first :data:`BY_REGION` key of the year range
+    (``key_from``) and in the key ending it (``key_to``, excluded): an unknown year (``~~~~``)
+    lies past every year, and past the range once it is bounded.
+
+    Example:
+        >>> by_region_bounds(2019, None) == {"key_from": SEP + "2019", "key_to": SEP + "~"}
+        True
+    """
+    start = "" if year_from is None else _year(_clamped(year_from))
+    if year_to is None:
+        end = _PAST_ALL if year_from is None else _PAST_YEARS
+    else:
+        end = _PAST_YEARS if year_to >= 9999 else _year(_clamped(year_to + 1))
+    return {"key_from": SEP + start, "key_to": SEP + end}
+
+
+def newest_bounds(year_from: int | None, year_to: int | None) -> dict[str, str]:
+    """The same for :data:`NEWEST` (years inverted: ``year_to`` starts the range, and an
+    unknown year, inverted 9999, lies past any ``year_from``).
+
+    Example:
+        >>> newest_bounds(None, 2020) == {"key_from": SEP + "7979", "key_to": SEP + "\x7f"}
+        True
+    """
+    start = "" if year_to is None else _year(9999 - _clamped(year_to))
+    if year_from is None:
+        end = _PAST_ALL
+    else:
+        end = _PAST_YEARS if year_from <= 0 else _year(10000 - _clamped(year_from))
+    return {"key_from": SEP + start, "key_to": SEP + end}
 
 
 def _clamped(year: int) -> int:

@@ -204,7 +204,6 @@ INCIDENT_EDGES: dict[Label, str] = {
 
 # --- CITES sort keys (graph.cites_order) ---------------------------------------------------
 _SEP = "'\\u0001'"
-_DIGITS_PAST = "'\\u007f'"  # after every digit and ``~``: the end of a policy's keys
 
 
 def _year4(year: str) -> str:
@@ -322,24 +321,8 @@ CITES_KEYS_OF_REPORTS = (
     f"SET {cites_keys('r', 'a', 'b')} RETURN count(r) AS keyed"
 )
 
-# ``regions_citing_policy``'s keys of one policy in the year range, ``prefix`` being the
-# policy's id and the separator (``CITES_KEY_SEP``): ``$year_from`` is the first key,
-# ``$year_to`` + 1 the end (an unknown year, ``~~~~``, is past any year but ``\u007f``).
-CITES_KEY_SEP = _SEP
-BY_REGION_RANGE = (
-    f"c.{BY_REGION} >= prefix + CASE WHEN $year_from IS NULL THEN '' "
-    f"ELSE {_year4('$year_from')} END "
-    f"AND c.{BY_REGION} < prefix + CASE WHEN $year_to IS NOT NULL THEN {_year4('$year_to + 1')} "
-    f"WHEN $year_from IS NOT NULL THEN '~' ELSE {_DIGITS_PAST} END"
-)
-# The keys of ``policy`` whose inverted year lies in the year range: ``$year_to`` is the first
-# key, ``$year_from`` the end (an unknown year, inverted 9999, is past any ``$year_from``).
-_NEWEST_RANGE = (
-    f"c.{NEWEST} >= policy + {_SEP} + CASE WHEN $year_to IS NULL THEN '' "
-    f"ELSE {_year4('9999 - $year_to')} END "
-    f"AND c.{NEWEST} < policy + {_SEP} + CASE WHEN $year_from IS NULL THEN {_DIGITS_PAST} "
-    f"ELSE {_year4('10000 - $year_from')} END AND q = p"
-)
+# The keys of ``policy`` in the year range (:func:`graph.cites_order.newest_bounds`).
+_NEWEST_RANGE = f"c.{NEWEST} >= policy + $key_from AND c.{NEWEST} < policy + $key_to AND q = p"
 _CITATION_FILTER = (
     "($year_from IS NULL OR rep.year >= $year_from) AND ($year_to IS NULL OR rep.year <= $year_to) "
     "AND ($province IS NULL OR left(COLLECT { MATCH (rep)-[:ABOUT]->(g:Region) "

@@ -47,7 +47,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from config.settings import Settings
 from graph import cypher, neo4j_kept
-from graph.cites_order import HIDDEN
+from graph.cites_order import HIDDEN, newest_bounds
 from graph.cites_order import MARKER as CITES_ORDER
 from graph.cites_order import VERSION as CITES_ORDER_VERSION
 from graph.model import KEYS, Label, Rel
@@ -251,6 +251,7 @@ class Neo4jStore(ClosesOnExit):
             "year_from": year_from,
             "year_to": year_to,
             "province": province,
+            **newest_bounds(year_from, year_to),
         }
         filtered = year_from is not None or year_to is not None or province is not None
         count = cypher.CITATIONS_TOTAL if filtered else cypher.CITATIONS_COUNT

@@ -11,13 +11,12 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 import networkx as nx
 from pydantic import Field
 
-from graph.cites_order import BY_REGION
-from graph.cypher import BY_REGION_RANGE, CITES_KEY_SEP
+from graph.cites_order import BY_REGION, by_region_bounds
 from graph.memory_index import Citation, GraphIndex, index_of
 from graph.model import Rel
 from ingest.model import RegionLevel
@@ -42,6 +41,13 @@ class Params(PolicyParam, YearRange, Paged):
         None, description="Only regions with this code or lying within it (any level)."
     )
     level: RegionLevel | None = Field(None, description="Only regions of this level.")
+
+    derived_keys: ClassVar[frozenset[str]] = PolicyParam.derived_keys | {"key_from", "key_to"}
+
+    def derived(self) -> dict[str, Any]:
+        """The policy's spellings, and the ends of the year range among its CITES sort keys
+        (:func:`graph.cites_order.by_region_bounds`)."""
+        return super().derived() | by_region_bounds(self.year_from, self.year_to)
 
 
 class RegionCitation(TypedDict):
@@ -68,8 +74,8 @@ _REGION_WANTED = """(($level IS NULL AND $province_code IS NULL)
 
 # One policy node (the usual case): its citations are read in the order of the CITES
 # ``_by_region`` key's index (graph.cites_order: policy, year, region code, report id), from
-# the year range's first key, and only as far as the page's end — a policy 30,000 reports
-# cite reads a page, not 30,000 (filters on the region read further, only as far as needed).
+# the year range's first key ($key_from after the id) and only as far as the page's end: a
+# policy 30,000 reports cite reads a page, not 30,000 (a region filter reads on, as needed).
 # Several nodes (spellings of one title): their citations are summed per report and sorted.
 CYPHER = f"""
 {POLICY_NODES}
@@ -77,9 +83,8 @@ WITH collect(p) AS policies
 CALL (policies) {{
   WITH policies WHERE size(policies) = 1
   WITH policies[0] AS p
-  WITH p, p.id + {CITES_KEY_SEP} AS prefix
   MATCH (rep:Report)-[c:CITES]->(q)
-  WHERE {BY_REGION_RANGE} AND q = p
+  WHERE c.{BY_REGION} >= p.id + $key_from AND c.{BY_REGION} < p.id + $key_to AND q = p
     AND {YEAR_FILTER}
     AND {_REGION_WANTED}
   WITH rep, c ORDER BY c.{BY_REGION} SKIP $offset LIMIT $limit

@@ -70,8 +70,8 @@ def test_files_type_the_properties_and_quote_the_text(tmp_path: Path) -> None:
     assert by_label["PolicyAlias"] == [["alias:ID(PolicyAlias)"], ["甲"]]
     by_type = {rel: read_csv(tmp_path / name) for rel, name in files.relationships}
     assert by_type["CITES"] == [
-        [":START_ID(Report)", ":END_ID(Policy)", "count:long"],
-        ["r1", "甲法", "2"],
+        [":START_ID(Report)", ":END_ID(Policy)", f"{cites_order.NEWEST}:string", "count:long"],
+        ["r1", "甲法", cites_order.order_keys("甲法", {"id": "r1"})[cites_order.NEWEST], "2"],
     ]
     assert by_type["ALIAS_OF"] == [[":START_ID(PolicyAlias)", ":END_ID(Policy)"], ["甲", "甲法"]]
     arguments = files.arguments(tmp_path, "neo4j")
