@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 from pathlib import Path
 
@@ -92,21 +93,38 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
         >>> [m.value for m in extract_metrics("调解纠纷近2万件次，刑事立案1129件。")]
         [20000.0]
     """
+    keep, skip = _keyword_patterns()
+    breaks: list[int] | None = None  # found at the first figure: most texts have many
     metrics: list[Metric] = []
     for match in _FIGURE.finditer(text):
-        metric = _metric(text, match)
+        breaks = _sentence_breaks(text) if breaks is None else breaks
+        metric = _metric(text, match, breaks, keep, skip)
         if metric is not None:
             metrics.append(metric)
     return tuple(metrics)
 
 
-def _sentence_before(text: str, start: int) -> str:
-    """The sentence so far (at most ``_LOOKBACK`` characters) before ``start``.
+def _sentence_breaks(text: str) -> list[int]:
+    """Offsets of the sentence breaks in ``text``, in order.
 
-    A few ``rfind`` calls find the sentence's start faster than a regex over the window.
+    ``str.find`` per break character: a regex over the text reads every character in Python's
+    regex engine (~100 instructions each); ``find`` skips to the next one in C.
     """
-    window = text[max(0, start - _LOOKBACK) : start]
-    return window[max(map(window.rfind, _SENTENCE_BREAKS)) + 1 :]
+    found: list[int] = []
+    for mark in _SENTENCE_BREAKS:
+        at = text.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = text.find(mark, at + 1)
+    found.sort()
+    return found
+
+
+def _sentence_start(breaks: list[int], start: int) -> int:
+    """Where the sentence ``start`` stands in begins (at most ``_LOOKBACK`` characters back)."""
+    window_start = start - _LOOKBACK if start > _LOOKBACK else 0
+    before = bisect_left(breaks, start)  # the breaks before ``start``
+    return max(window_start, breaks[before - 1] + 1) if before else window_start
 
 
 def _clause_ending(sentence: str) -> str:
@@ -125,18 +143,25 @@ def _figure_start(text: str, digits: int) -> int:
     return digits
 
 
-def _metric(text: str, match: re.Match[str]) -> Metric | None:
+def _metric(
+    text: str,
+    match: re.Match[str],
+    breaks: list[int],
+    keep: re.Pattern[str],
+    skip: re.Pattern[str],
+) -> Metric | None:
+    """The figure ``match`` found, if its sentence speaks of rule-of-law work (``keep``) and
+    its clause not of crime or money (``skip``)."""
     start = match.start()
     if start and text[start - 1] in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
         start = _figure_start(text, start)
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
         return None
     # Cheapest test first: ~40% of figures stand in a sentence with no rule-of-law word.
-    keep, skip = _keyword_patterns()
-    sentence = _sentence_before(text, start)
-    if keep.search(sentence) is None:
+    sentence_start = _sentence_start(breaks, start)
+    if keep.search(text, sentence_start, start) is None:  # the sentence is not copied for it
         return None
-    clause = _clause_ending(sentence)
+    clause = _clause_ending(text[sentence_start:start])
     if skip.search(clause) is not None:  # about crime or money
         return None
     subject = subject_of(clause)
