@@ -27,8 +27,9 @@ Example:
 from __future__ import annotations
 
 import bisect
+import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -86,6 +87,7 @@ _BEFORE_AREA_NOT_PREFECTURE = "当属驻本外异基各该在两场"  # 当地�
 # 县委、政府 and 自治区党委政府: one level word for both bodies.
 _SHARES_PARTY_LEVEL = ("政府", "人民政府")
 _PARTY_BEFORE = re.compile("(?:党委|委)、?$")
+_PARTY_LAST = frozenset("委、")  # what a _PARTY_BEFORE match ends with
 # The field an enforcement team serves, written before its name (区市场监管综合执法大队).
 _ENFORCEMENT_TEAM = "综合"
 _ENFORCEMENT_FIELD = re.compile(
@@ -94,13 +96,17 @@ _ENFORCEMENT_FIELD = re.compile(
 )
 _ENUMERATION = "、"
 _CPPCC_BEFORE = re.compile("(?:政协|政治协商会议)$")
+_CPPCC_LAST = frozenset("协议")
 _PLAIN_COURTS = ("法院", "人民法院")
 _PROVINCE_CODE_END = "0000"
 # Regions ending in 区 that are no city's district: their names are unique as they stand.
 _NOT_DISTRICTS = ("自治区", "地区", "林区", "特区")
-_GENERIC_BEFORE = re.compile(
-    r"(?:各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属|部分)的?$"
+_GENERIC_WORDS = (
+    "各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属|部分"
 )
+_GENERIC_BEFORE = re.compile(f"(?:{_GENERIC_WORDS})的?$")
+# The characters a generic word (or its 的) ends with: after any other one, no regex is run.
+_GENERIC_LAST = frozenset(word[-1] for word in _GENERIC_WORDS.split("|")) | {"的"}
 # Its longest match: the longest word, 的, and the newline ``$`` also matches before.
 _LONGEST_GENERIC_BEFORE = len("苏木乡镇的\n")
 # Plural or generic context in the same clause: 全盟70个苏木乡镇统一设立了综合行政执法局.
@@ -114,11 +120,12 @@ _FOOTER_BEFORE = re.compile(
 _RULED_LEVEL = re.compile("依法治([省市州盟县区旗])")
 _NUMERAL_START = re.compile(r"^[一二三四五六七八九十两0-9]")
 _PLACE_TAGS = {"ns", "nz", "nr", "nrfg", "nrt"}
-# …领导小组 is found as a literal and 领导/工作 read back: a regex led by an optional group
-# scans ~40x slower than one led by a literal.
-_GROUP_NOUN = re.compile("小组(?:办公室)?")
+# …领导小组 is found as a literal (str.find) and 领导/工作 read back: a regex led by an optional
+# group scans ~40x slower than one led by a literal. Either noun may head an office (…办公室).
+_GROUP_NOUN = "小组"
 _GROUP_KINDS = ("领导", "协调")
-_COMMITTEE_NOUN = re.compile("委员会(?:办公室)?")
+_COMMITTEE_NOUN = "委员会"
+_OFFICE = "办公室"
 _STANDING = ("常委", "常务")  # 区委常委委员会 is the standing committee (a dictionary name)
 _PARTY_OWNER = re.compile("党?委")
 _COMMITTEE_TAIL = "员会"  # 县委员会全面依法治县委员会: the owner written in full
@@ -246,8 +253,20 @@ def _parse_body(path: Path, number: int, line: str) -> Body:
     return Body(written, template, cast(InstitutionKind, kind), cast(Flag, flag))
 
 
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """A written form of :func:`_scanner` with what the scan asks of every match, worked out
+    once for the dictionary instead of once per match."""
+
+    body: Body
+    needs_anchor: bool  # a prefixed name that no enforcement field can lead (which moves its start)
+    shares_level: bool  # 政府 after 县委、: anchored by the party committee's level word
+    in_field: bool  # 综合执法大队: an enforcement field may lead it
+    excluded: bool
+
+
 @cache
-def _scanner() -> tuple[ahocorasick_rs.AhoCorasick, tuple[Body, ...]]:
+def _scanner() -> tuple[ahocorasick_rs.AhoCorasick, tuple[_Form, ...]]:
     """An Aho–Corasick scanner over every written form (a later line wins for a repeated one).
 
     ahocorasick-rs: pyahocorasick's unicode build was a third of institution extraction time.
@@ -255,36 +274,43 @@ def _scanner() -> tuple[ahocorasick_rs.AhoCorasick, tuple[Body, ...]]:
     by_written = {body.written: body for body in load_bodies()}
     dfa = ahocorasick_rs.Implementation.DFA  # the fastest scan; a few hundred forms build at once
     automaton = ahocorasick_rs.AhoCorasick(list(by_written), implementation=dfa)
-    return automaton, tuple(by_written.values())
+    return automaton, tuple(_form(body) for body in by_written.values())
 
 
-@cache
-def _needs_anchor() -> tuple[bool, ...]:
-    """For each written form of :func:`_scanner`: whether it is a prefixed name (that no
-    enforcement field can lead, which would move its start)."""
-    _, bodies = _scanner()
-    return tuple(
-        b.flag == "prefixed" and not b.written.startswith(_ENFORCEMENT_TEAM) for b in bodies
+def _form(body: Body) -> _Form:
+    in_field = body.written.startswith(_ENFORCEMENT_TEAM)
+    return _Form(
+        body,
+        needs_anchor=body.flag == "prefixed" and not in_field,
+        shares_level=body.written in _SHARES_PARTY_LEVEL,
+        in_field=in_field,
+        excluded=body.flag == "exclude",
     )
 
 
-def _body_matches(text: str, resolver: _Resolver) -> list[tuple[int, int, Body]]:
-    """(start, end, body) of every written form that may name a body, overlapping, by end and
-    then longest first.
+def _body_matches(text: str, resolver: _Resolver) -> list[tuple[int, int, int]]:
+    """(end, start, form index) of every written form that may name a body, overlapping, by end
+    and then longest first.
 
     Prefixed names nothing can anchor (法治政府: about half of all matches) are dropped here,
-    before any other work on them: without an anchor :func:`_resolve` finds no body.
+    before any other work on them: without an anchor :func:`_resolve` finds no body. The test
+    is written out in the loop (no call per match): it runs for every match of every report.
     """
-    automaton, bodies = _scanner()
-    needs_anchor = _needs_anchor()
-    found = automaton.find_matches_as_indexes(text, overlapping=True)
+    automaton, forms = _scanner()
+    region_ends = resolver.region_ending_at
+    kept: list[tuple[int, int, int]] = []
+    for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+        form = forms[i]
+        if (
+            not form.needs_anchor
+            or start in region_ends
+            or text[start - 1 : start] in _LEVEL_CHARS
+            or (form.shares_level and "委" in text[max(0, start - 3) : start])
+        ):
+            kept.append((end, start, i))
     # Two forms never span the same characters, so (end, start) tuples sort without a key.
-    by_end = sorted(
-        (end, start, i)
-        for i, start, end in found
-        if not needs_anchor[i] or _may_be_anchored(text, start, bodies[i], resolver)
-    )
-    return [(start, end, bodies[i]) for end, start, i in by_end]
+    kept.sort()
+    return kept
 
 
 class _Resolver:
@@ -312,6 +338,7 @@ class _Resolver:
         self._level_places: dict[str, _Place | None] = {}
         self._canonicals: dict[tuple[str, str, str | None], tuple[Canonical, ...]] = {}
         self.report_place = self.place_at(-1)
+        self._league: tuple[_Place | None] | None = None  # see league_place
 
     def place_at(self, index: int) -> _Place | None:
         """The region ``region_path[index]`` with its code (from the mentions or GB/T 2260)."""
@@ -387,6 +414,11 @@ class _Resolver:
     @property
     def league_place(self) -> _Place | None:
         """The 盟 or 地区 the report region is (or lies in): 行署 and 地委 are its bodies."""
+        if self._league is None:  # asked for every 地委 and 行署 a report writes: found once
+            self._league = (self._find_league_place(),)
+        return self._league[0]
+
+    def _find_league_place(self) -> _Place | None:
         for index in range(len(self.path) - 1, -1, -1):
             if self.path[index].endswith(_LEAGUES):
                 return self.place_at(index)
@@ -484,31 +516,23 @@ def _significant(code: str) -> str:
     return code
 
 
-def _dictionary_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
-    for start, end, body in _body_matches(text, resolver):
-        if body.flag == "exclude":
-            yield _Hit(start, end, ())
+def _dictionary_hits(text: str, resolver: _Resolver) -> list[_Hit]:
+    hits: list[_Hit] = []
+    forms = _scanner()[1]
+    for end, start, i in _body_matches(text, resolver):
+        form = forms[i]
+        if form.excluded:
+            hits.append(_Hit(start, end, ()))
             continue
-        field = (
-            _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
-            if body.written.startswith(_ENFORCEMENT_TEAM)
-            else None
-        )
-        if field is not None:
-            start, body = field.start(), _in_field(body, field.group())
+        body = form.body
+        if form.in_field:
+            field = _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
+            if field is not None:
+                start, body = field.start(), _in_field(body, field.group())
         hit = _resolve(text, start, end, body, resolver)
         if hit is not None:
-            yield hit
-
-
-def _may_be_anchored(text: str, start: int, body: Body, resolver: _Resolver) -> bool:
-    """Whether a region or a level word can precede a prefixed name (cheap, for the many that
-    have neither: 法治政府 is most of the 政府 a report writes)."""
-    return (
-        start in resolver.region_ending_at
-        or text[start - 1 : start] in _LEVEL_CHARS
-        or (body.written in _SHARES_PARTY_LEVEL and "委" in text[max(0, start - 3) : start])
-    )
+            hits.append(hit)
+    return hits
 
 
 def _in_field(body: Body, field: str) -> Body:
@@ -518,7 +542,7 @@ def _in_field(body: Body, field: str) -> Body:
 
 
 def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
-    if _names_something_else(text, start, end, body):
+    if _may_name_something_else(body.written) and _names_something_else(text, start, end, body):
         return None
     if body.flag == "central":
         return _central_hit(start, end, body, resolver)
@@ -530,10 +554,14 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
     prefix_start, place = anchored
     if place is None:
         return None
-    prefix_start, places = _enumerated_levels(text, prefix_start, resolver, [place])
+    places = [place]
+    if prefix_start >= 2 and text[prefix_start - 1] == _ENUMERATION:  # 省、市政府
+        prefix_start, places = _enumerated_levels(text, prefix_start, resolver, places)
     if _generic_or_footer(text, prefix_start) or _court_system(body, place):
         return None
-    if _CPPCC_BEFORE.search(text, max(0, prefix_start - 6), prefix_start):
+    if _may_end_at(text, prefix_start, _CPPCC_LAST) and _CPPCC_BEFORE.search(
+        text, max(0, prefix_start - 6), prefix_start
+    ):
         return None  # 政协通江县委员会 is the CPPCC's committee, not the party's
     if len(places) == 1:  # most names are of one place
         return _Hit(prefix_start, end, resolver.canonicals(body, place))
@@ -542,8 +570,9 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
 
 def _court_system(body: Body, place: _Place) -> bool:
     """天津法院 are the courts of 天津: a province's own court is its 高级人民法院."""
-    province_level = place.code is not None and place.code.endswith(_PROVINCE_CODE_END)
-    return province_level and body.written in _PLAIN_COURTS
+    if body.written not in _PLAIN_COURTS:  # most bodies are no court
+        return False
+    return place.code is not None and place.code.endswith(_PROVINCE_CODE_END)
 
 
 def _enumerated_levels(
@@ -568,9 +597,8 @@ def _enumerated_levels(
 
 
 def _names_something_else(text: str, start: int, end: int, body: Body) -> bool:
-    """公安部门 is a kind of department, 人大代表 a deputy, 集中办理 no 中办: not the body."""
-    if not _may_name_something_else(body.written):
-        return False
+    """公安部门 is a kind of department, 人大代表 a deputy, 集中办理 no 中办: not the body
+    (asked only of the names :func:`_may_name_something_else` lets through)."""
     after = text[end : end + 2]
     before = text[start - 1] if start > 0 else ""
     return (
@@ -629,6 +657,8 @@ def _named_just_before(
     text: str, level_start: int, level: str, resolver: _Resolver
 ) -> _Place | None:
     """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by."""
+    if not _may_end_at(text, level_start, _PARTY_LAST):
+        return None
     party = _PARTY_BEFORE.search(text, max(0, level_start - 3), level_start)
     region = resolver.region_ending_at.get(party.start()) if party is not None else None
     if region is None or not region[1].canonical.endswith(level):
@@ -641,6 +671,8 @@ def _shared_anchor(
 ) -> tuple[int, _Place | None] | None:
     """自治区党委、政府: the government shares the party committee's level word."""
     if body.written not in _SHARES_PARTY_LEVEL:
+        return None
+    if not _may_end_at(text, start, _PARTY_LAST):
         return None
     party = _PARTY_BEFORE.search(text, max(0, start - 3), start)
     if party is None:
@@ -655,13 +687,14 @@ def _ends_with(text: str, position: int, word: str) -> bool:
 
 
 def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
-    allowed = body.flag in ("bare", "pair", "league")
+    if body.flag not in ("bare", "pair", "league"):
+        return None
     ruled = _ruled_level(body.written)
     if body.flag == "league":  # 行署 in a banner of 锡林郭勒盟 is the league's
         place = resolver.league_place
     else:
         place = resolver.place_for_level(ruled) if ruled else resolver.report_place
-    if not allowed or place is None or _generic_or_footer(text, start):
+    if place is None or _generic_or_footer(text, start):
         return None
     clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
     if _GENERIC_CLAUSE.search(clause):
@@ -701,16 +734,28 @@ def _generic_or_footer(text: str, start: int) -> bool:
     # regex, for every name a report writes, was a tenth of institution extraction.
     generic_start = max(window_start, start - _LONGEST_GENERIC_BEFORE)
     return bool(
-        _GENERIC_BEFORE.search(text, generic_start, start)
+        (
+            _may_end_at(text, start, _GENERIC_LAST)
+            and _GENERIC_BEFORE.search(text, generic_start, start)
+        )
         or (
-            _has_colon(text, window_start, start)
+            (text.find("：", window_start, start) >= 0 or text.find(":", window_start, start) >= 0)
             and _FOOTER_BEFORE.search(text, window_start, start)
         )
     )
 
 
-def _has_colon(text: str, start: int, end: int) -> bool:
-    return text.find("：", start, end) >= 0 or text.find(":", start, end) >= 0
+def _may_end_at(text: str, end: int, last_chars: frozenset[str]) -> bool:
+    """Whether a regex ending in ``$`` whose matches end with one of ``last_chars`` may match
+    just before ``end`` (``$`` also matches before a newline that ends the span searched).
+
+    Most names follow no such character: then the regex, which tries every position of its
+    window with each of its words, need not run at all.
+    """
+    last = text[end - 1 : end] if end > 0 else ""
+    if last == "\n":
+        last = text[end - 2 : end - 1] if end > 1 else ""
+    return last in last_chars
 
 
 def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonical, ...]:
@@ -781,23 +826,37 @@ def _words(clause: str) -> tuple[str, ...]:
 
 def _group_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
     """…工作领导小组: the modifier is read back with jieba up to a verb or a region prefix."""
-    for match in _GROUP_NOUN.finditer(text):
-        start = match.start() - 2
-        if start < 0 or text[start : match.start()] not in _GROUP_KINDS:
+    for noun_start, noun_end in _noun_spans(text, _GROUP_NOUN):
+        start = noun_start - 2
+        if start < 0 or text[start:noun_start] not in _GROUP_KINDS:
             continue
         if _ends_with(text, start, _GROUP_WORK):
             start -= len(_GROUP_WORK)
-        hit = _group_hit(text, start, match.end(), resolver)
+        hit = _group_hit(text, start, noun_end, resolver)
         if hit is not None:
             yield hit
 
 
 def _committee_hits(text: str, resolver: _Resolver) -> Iterable[_Hit]:
     """县委…委员会(办公室): a committee of the party committee (营口市委法治建设委员会办公室)."""
-    for match in _COMMITTEE_NOUN.finditer(text):
-        hit = _committee_hit(text, match.start(), match.end(), resolver)
+    for start, end in _noun_spans(text, _COMMITTEE_NOUN):
+        hit = _committee_hit(text, start, end, resolver)
         if hit is not None:
             yield hit
+
+
+def _noun_spans(text: str, noun: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``noun`` and the 办公室 it may be followed by, as the regex
+    ``noun(?:办公室)?`` finds them: ``str.find`` skips the text in between in C, several times
+    as fast as the regex engine's literal scan over a whole report.
+    """
+    position = text.find(noun)
+    while position >= 0:
+        end = position + len(noun)
+        if text.startswith(_OFFICE, end):
+            end += len(_OFFICE)
+        yield position, end
+        position = text.find(noun, end)
 
 
 def _committee_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit | None:
@@ -895,11 +954,17 @@ def _regions_leading(
     return found
 
 
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+
+
 def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
     """Leftmost-longest: a body named inside a longer body's name is not a mention of its own."""
     chosen: list[_Hit] = []
     last_end = -1
-    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+    # By start, and longest first at one start: two stable sorts with C-level keys.
+    by_start = sorted(sorted(hits, key=_END, reverse=True), key=_START)
+    for hit in by_start:
         if hit.start >= last_end:
             chosen.append(hit)
             last_end = hit.end
