@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from ingest.extract import institutions
 from ingest.extract.institutions import extract_institutions, load_bodies
 from ingest.extract.regions import extract_regions
 from ingest.gazetteer import load_gazetteer
@@ -333,3 +335,39 @@ def test_gold_institutions_f1() -> None:
     f1 = 2 * precision * recall / (precision + recall)
     print(f"institutions P={precision:.3f} R={recall:.3f} F1={f1:.3f}")
     assert f1 >= 0.8
+
+
+def _sample_texts() -> list[str]:
+    reports = Path(__file__).parent.parent / "samples" / "reports"
+    return [p.read_text(encoding="utf-8") for p in sorted(reports.glob("*.txt"))]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "last_chars", "window"),
+    [
+        (institutions._GENERIC_BEFORE, institutions._GENERIC_LAST, 9),
+        (institutions._PARTY_BEFORE, institutions._PARTY_LAST, 3),
+        (institutions._CPPCC_BEFORE, institutions._CPPCC_LAST, 6),
+    ],
+)
+def test_the_last_character_test_never_skips_a_regex_match(
+    pattern: re.Pattern[str], last_chars: frozenset[str], window: int
+) -> None:
+    # Every position of the sample reports, plus texts built to end in each word (and a newline).
+    texts = [*_sample_texts(), "各级的\n政府", "县委、\n政府", "政协\n委员会", "全国\n"]
+    matched = 0
+    for text in texts:
+        for end in range(len(text) + 1):
+            if pattern.search(text, max(0, end - window), end):
+                matched += 1
+                assert institutions._may_end_at(text, end, last_chars), (text[end - 9 : end], end)
+    assert matched > 0
+
+
+def test_noun_spans_are_what_the_regex_finds() -> None:
+    texts = [*_sample_texts(), "领导小组办公室小组委员会办公室办公室委员会委员会"]
+    for noun in (institutions._GROUP_NOUN, institutions._COMMITTEE_NOUN):
+        regex = re.compile(f"{noun}(?:{institutions._OFFICE})?")
+        for text in texts:
+            expected = [m.span() for m in regex.finditer(text)]
+            assert list(institutions._noun_spans(text, noun)) == expected
