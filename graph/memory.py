@@ -663,13 +663,13 @@ def save_graph(path: Path, graph: nx.MultiDiGraph, aliases: Mapping[str, str]) -
         {}
     """
     payload = {"format": FORMAT_VERSION, "graph": graph, "aliases": dict(aliases)}
-    data = pickle.dumps(payload, protocol=5)
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = f"{_temp_prefix(path)}{os.getpid()}."  # whose it is: see remove_stale_temp_files
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=_TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            # streamed: a 100k graph's pickle held whole in memory was 1.3 GB more at the peak
+            pickle.dump(payload, handle, protocol=5)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
