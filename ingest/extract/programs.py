@@ -64,8 +64,23 @@ _HONOUR_NAME = re.compile(
     rf"^(?:全国|全省|全市|全区|全县|全盟|国家级|省级|市级)|模范|先进|优秀|标兵|十佳|典型案例|称号"
     rf"|^[{_NUMERAL}]星"
 )
-_HONOUR_VERB = r"(?:获得|荣获|被评为|评为|授予|命名为|获评|入选|被命名为|推荐为)"
-_HONOUR_BEFORE = re.compile(rf"{_HONOUR_VERB}$")
+_HONOUR_VERBS = "获得|荣获|被评为|评为|授予|命名为|获评|入选|被命名为|推荐为"
+_HONOUR_VERB = rf"(?:{_HONOUR_VERBS})"
+
+
+def _endings(words: str, *, optional: str = "") -> tuple[str, ...]:
+    """What a text ends with where ``(?:words)optional?$`` matches at its end: ``str.endswith``
+    with these reads a few characters, a regex search for them every character of the text.
+    ($ also matches before a final newline.)"""
+    return tuple(
+        word + extra + newline
+        for word in words.split("|")
+        for extra in dict.fromkeys(("", optional))
+        for newline in ("", "\n")
+    )
+
+
+_HONOUR_BEFORE = _endings(_HONOUR_VERBS)
 # Unquoted, a known name after an honour verb is the title: 入选第九批全国民主法治示范村.
 _HONOUR_CLAUSE = re.compile(
     rf"{_HONOUR_VERB}(?:第[一二三四五六七八九十\d]+批|首批|全国|国家级|[省市县区州盟]级?)*$"
@@ -138,7 +153,7 @@ _MECHANISM_VERB = (
     r"|探索|创新|首创|引入|运用|执行|采取|采用"
 )
 _VERB_IN_CLAUSE = re.compile(_MECHANISM_VERB)
-_VERB_RIGHT_BEFORE = re.compile(rf"(?:{_MECHANISM_VERB}|推进|推动)了?$")
+_VERB_RIGHT_BEFORE = _endings(f"{_MECHANISM_VERB}|推进|推动", optional="了")
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?（(\n]")
 _QUOTES_AT_END = re.compile(r"(?:[“「][^”」\n]{1,24}[”」][、和及与]?)+$")
 # What a text must end with for _QUOTES_AT_END to match ($ also matches before a final \n).
@@ -264,7 +279,10 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
         True
     """
     name = canonical_name(content)
-    if _rejected_name(name) or _rejected_context(before, after):
+    if _rejected_name(name):
+        return None
+    after_list = _past(_LISTED_QUOTES, after)  # “A”“B”改革: what follows the last one
+    if _rejected_context(before, after, after_list):
         return None
     known = _known_programme(name, after)
     if known is not None:
@@ -273,7 +291,7 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
         headed = _with_its_head(name, after)
         if headed is not None or _COUNT_LABEL.match(name):
             return headed  # 三率, 四区, 十四五, 两厂(场) alone are counts and periods
-    head = _KIND_OF_LIST.sub("", _LISTED_QUOTES.sub("", after, count=1), count=1)
+    head = _past(_KIND_OF_LIST, after_list)
     return name if _names_a_mechanism(content, name, before, head) else None
 
 
@@ -321,7 +339,7 @@ def _names_a_mechanism(content: str, name: str, before: str, head: str) -> bool:
         return _VERB_IN_CLAUSE.search(clause) is not None or _WEAK_HEAD.match(head) is not None
     if _MECHANISM_END.search(name) or _WEAK_HEAD.match(head):
         return True
-    return _VERB_RIGHT_BEFORE.search(clause) is not None and len(name) >= 3
+    return clause.endswith(_VERB_RIGHT_BEFORE) and len(name) >= 3
 
 
 def _clause_before(before: str) -> str:
@@ -353,12 +371,20 @@ def _rejected_name(name: str) -> bool:
     return _HONOUR_NAME.search(name) is not None
 
 
-def _rejected_context(before: str, after: str) -> bool:
-    """An honour verb before the quote, or a word after it that makes it a title or column."""
+def _past(prefix: re.Pattern[str], text: str) -> str:
+    """``text`` past what the ^-anchored ``prefix`` matches at its start (``sub`` with count=1
+    would then try every other position, where ^ cannot match)."""
+    found = prefix.match(text)
+    return text[found.end() :] if found else text
+
+
+def _rejected_context(before: str, after: str, after_list: str) -> bool:
+    """An honour verb before the quote, or a word after it (or after the quotes listed with
+    it: ``after_list``) that makes it a title or column."""
     return bool(
-        _HONOUR_BEFORE.search(before)
+        before.endswith(_HONOUR_BEFORE)
         or _REJECT_AFTER.match(after)
-        or _COLUMN_AFTER.match(_LISTED_QUOTES.sub("", after, count=1))
+        or _COLUMN_AFTER.match(after_list)
     )
 
 
