@@ -271,9 +271,16 @@ class Neo4jStore(ClosesOnExit):
         if neo4j_kept.is_kept(query):
             return self._kept_run(query, params)
 
+        columns: tuple[str, ...] | None = getattr(query, "columns", None)
+
         @unit_of_work(timeout=self._settings.query_timeout_s)
         def answer(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return tx.run(query.cypher, dict(params)).data()
+            if not columns:
+                return tx.run(query.cypher, dict(params)).data()
+            # one record holding every row: the driver decodes records one by one, slowly
+            statement = cypher.collected(query.cypher, columns)
+            rows = tx.run(statement, dict(params)).single(strict=True)["rows"]
+            return [dict(zip(columns, row, strict=True)) for row in rows]
 
         return self._read(answer)
 
