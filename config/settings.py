@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     max_pdf_pages: int = 1000  # a PDF with more pages is refused (a report has tens)
     read_timeout_s: float = 120.0  # reading and extracting one file; 0: no limit
     ingest_batch_reports: int = 500  # reports per write transaction (failed batch: one by one)
+    neo4j_send_every_reports: int = 100  # Neo4j: within a batch, rows sent this often
     corrections: Path | None = None  # a researcher's corrections CSV, applied at every ingest
 
     # fetching (fazhi fetch): polite by default; robots.txt is always obeyed

@@ -79,6 +79,7 @@ class BufferedTx:
         self._aliases: dict[str, str | None] = {}
         self._sources: dict[str, set[str]] = {}
         self._held = HeldWrites()
+        self._sent_edges: dict[EdgeKey, Mapping[str, Any]] = {}  # since the last deletion
         self.touched_reports: dict[str, None] = {}  # whose citation aggregates may change
         self.fresh = FreshReports()  # the touched reports whose snapshots are known here
 
@@ -148,10 +149,13 @@ class BufferedTx:
 
     def write_edges(self, edges: Sequence[Edge]) -> None:
         for edge in edges:
-            self._held.edges[(edge.type, edge.source, edge.target)] = edge.props
+            key = (edge.type, edge.source, edge.target)
             if edge.type in _COUNTED and edge.source[0] == Label.REPORT:
                 self.touched_reports[edge.source[1]] = None
                 self._picture(edge)
+            if key not in self._held.edges and self._sent_edges.get(key) == edge.props:
+                continue  # sent exactly so by this transaction: shared entities' relationships
+            self._held.edges[key] = edge.props
 
     def set_policy_aliases(self, aliases: Mapping[str, str]) -> None:
         changed = {a: owner for a, owner in aliases.items() if self._aliases.get(a) != owner}
@@ -163,6 +167,7 @@ class BufferedTx:
 
     def delete_node(self, label: Label, key: str) -> None:
         self.flush()
+        self._sent_edges.clear()
         self.inner.delete_node(label, key)
         self.fresh.deleted(label, key)
         self._nodes[(label, key)] = None
@@ -174,6 +179,7 @@ class BufferedTx:
         self.flush()
         self.touched_reports[report_id] = None
         self.fresh.report_deleted(report_id)
+        self._sent_edges.clear()
         deleted = self.inner.delete_report(report_id)
         # Liveness may have removed any entity the report reached: read them again.
         self._nodes.clear()
@@ -191,6 +197,7 @@ class BufferedTx:
         """
         if self._held:
             self.inner.write(self._held)
+            self._sent_edges.update(self._held.edges)
         self._held = HeldWrites()
 
     def _picture(self, edge: Edge) -> None:

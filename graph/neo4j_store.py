@@ -130,16 +130,22 @@ class Neo4jStore(ClosesOnExit):
     def _write_batch(
         self, tx: ManagedTransaction, extractions: Sequence[Extraction]
     ) -> list[UpsertResult]:
+        """Write ``extractions`` a part of ``neo4j_send_every_reports`` at a time, each part's
+        rows sent without waiting: the server writes one part while the next is made."""
         cap = self._settings.evidence_per_relationship
-        batch = [rows_for(x, evidence_cap=cap) for x in extractions]
         inner = Neo4jTx(tx, self._batch)
         buffered = BufferedTx(inner)
-        buffered.prefetch(batch)
-        results = [
-            write_report(buffered, x, evidence_cap=cap, rows=rows)
-            for x, rows in zip(extractions, batch, strict=True)
-        ]
-        buffered.flush()
+        results: list[UpsertResult] = []
+        step = max(1, self._settings.neo4j_send_every_reports)
+        for start in range(0, len(extractions), step):
+            part = extractions[start : start + step]
+            batch = [rows_for(x, evidence_cap=cap) for x in part]
+            buffered.prefetch(batch)
+            results += [
+                write_report(buffered, x, evidence_cap=cap, rows=rows)
+                for x, rows in zip(part, batch, strict=True)
+            ]
+            buffered.flush()
         inner.check_written()
         inner.refresh_tallies(list(buffered.touched_reports), buffered.fresh)
         inner.next_generation()
