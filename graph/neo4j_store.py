@@ -389,11 +389,11 @@ class Neo4jStore(ClosesOnExit):
             drop = cypher.DROP_SOME_TALLIES
             while self._write(lambda tx: _count(tx, drop, batch=self._batch), "old aggregates"):
                 pass
-        counted, after = 0, ""
-        while page := self._write(partial(self._count_page, after=after), "the aggregates"):
-            if not counted:
-                _log.info("Neo4j: counting the citation aggregates of the reports held …")
-            counted, after = counted + len(page), page[-1]
+        counted = self._through_reports(
+            lambda tx, ids: Neo4jTx(tx, self._batch).refresh_tallies(ids),
+            "the aggregates",
+            "counting the citation aggregates",
+        )
         self._write(
             lambda tx: tx.run(
                 cypher.AGGREGATES_VERSION_WRITE, version=AGGREGATES_VERSION
@@ -410,11 +410,11 @@ class Neo4jStore(ClosesOnExit):
         version = self._read(lambda tx: _count_or_none(tx, cypher.MARKER_VERSION_READ, **marker))
         if version == CITES_ORDER_VERSION:
             return
-        keyed, after = 0, ""
-        while page := self._write(partial(self._key_page, after=after), "the CITES sort keys"):
-            if not keyed:
-                _log.info("Neo4j: writing the CITES sort keys of the reports held …")
-            keyed, after = keyed + len(page), page[-1]
+        keyed = self._through_reports(
+            lambda tx, ids: tx.run(cypher.CITES_KEYS_OF_REPORTS, ids=ids).consume(),
+            "the CITES sort keys",
+            "writing the CITES sort keys",
+        )
         version_write = cypher.MARKER_VERSION_WRITE
         self._write(
             lambda tx: tx.run(version_write, marker, version=CITES_ORDER_VERSION).consume(),
@@ -423,18 +423,28 @@ class Neo4jStore(ClosesOnExit):
         if keyed:
             _log.info("Neo4j: CITES sort keys written for %d reports", keyed)
 
-    def _key_page(self, tx: ManagedTransaction, after: str) -> list[str]:
-        """Key the CITES of the next page of reports (by id, after ``after``); their ids."""
-        rows = tx.run(cypher.REPORTS_AFTER, after=after, limit=self._batch).data()
-        ids = [row["id"] for row in rows]
-        tx.run(cypher.CITES_KEYS_OF_REPORTS, ids=ids).consume()
-        return ids
+    def _through_reports(
+        self, work: Callable[[ManagedTransaction, list[str]], object], what: str, doing: str
+    ) -> int:
+        """Run ``work`` over the ids of every report held, a page (in id order) per
+        transaction, saying ``doing`` in the log once it starts; how many reports it saw."""
+        done, after = 0, ""
+        while page := self._write(partial(self._report_page, work=work, after=after), what):
+            if not done:
+                _log.info("Neo4j: %s of the reports held …", doing)
+            done, after = done + len(page), page[-1]
+        return done
 
-    def _count_page(self, tx: ManagedTransaction, after: str) -> list[str]:
-        """Count the next page of reports (by id, after ``after``); their ids."""
+    def _report_page(
+        self,
+        tx: ManagedTransaction,
+        work: Callable[[ManagedTransaction, list[str]], object],
+        after: str,
+    ) -> list[str]:
+        """``work`` over the next page of report ids (after ``after``); those ids."""
         rows = tx.run(cypher.REPORTS_AFTER, after=after, limit=self._batch).data()
         ids = [row["id"] for row in rows]
-        Neo4jTx(tx, self._batch).refresh_tallies(ids)
+        work(tx, ids)
         return ids
 
 

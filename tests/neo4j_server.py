@@ -20,7 +20,7 @@ import fcntl
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 import docker
 import requests
@@ -211,3 +211,12 @@ def wipe_all_nodes(settings: Settings) -> int:
             "MATCH (n) DETACH DELETE n", database_=settings.neo4j_database
         ).summary
     return summary.counters.nodes_deleted
+
+
+def server_rows(settings: Settings, query: str, **params: Any) -> list[dict[str, Any]]:
+    """The rows of ``query`` read straight from the server the settings name (what the
+    store under test wrote, past its own read path)."""
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        result = driver.execute_query(query, params, database_=settings.neo4j_database)
+    return [record.data() for record in result.records]

@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from neo4j import GraphDatabase
 
 from config.settings import Settings
 from graph import cites_order, cypher
@@ -21,6 +20,7 @@ from graph.store import GraphStore
 from ingest.model import Extraction
 from queries import run_query
 from tests import store_fixtures as fx
+from tests.neo4j_server import server_rows
 
 YEAR_RANGES = [(None, None), (2019, None), (None, 2019), (2020, 2021), (2022, None)]
 REGION_FILTERS: list[dict[str, Any]] = [{}, {"level": "county"}, {"province_code": "420300"}]
@@ -33,16 +33,9 @@ def neo4j(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
         yield opened
 
 
-def on_server(settings: Settings, query: str) -> list[dict[str, Any]]:
-    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
-        records = driver.execute_query(query, database_=settings.neo4j_database).records
-    return [record.data() for record in records]
-
-
 def assert_keys_right(settings: Settings) -> None:
     """Every CITES carries exactly the keys its report and policy give it now."""
-    rows = on_server(
+    rows = server_rows(
         settings,
         "MATCH (a:Report)-[c:CITES]->(b:Policy) RETURN a.id AS id, a.year AS year, "
         f"a.region_code AS region_code, b.id AS policy, c.{BY_REGION} AS by_region, "
@@ -143,8 +136,8 @@ def test_an_older_database_is_keyed_at_open(
     neo4j: Neo4jStore, neo4j_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     memory = write_both(neo4j, [*corpus(), fx.report_a_changed()])
-    on_server(neo4j_settings, f"MATCH ()-[c:CITES]->() REMOVE c.{BY_REGION}, c.{NEWEST}")
-    on_server(
+    server_rows(neo4j_settings, f"MATCH ()-[c:CITES]->() REMOVE c.{BY_REGION}, c.{NEWEST}")
+    server_rows(
         neo4j_settings,
         f"MATCH (m:{cypher.MARKER_LABEL} {{name: '{cites_order.MARKER}'}}) DELETE m",
     )

@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from neo4j import GraphDatabase
 
 from config.settings import Settings
 from graph import cypher
@@ -19,6 +18,7 @@ from graph.neo4j_tallies import AGGREGATES_VERSION, Current, report_snapshots, u
 from graph.store import Edge, Node
 from ingest.model import Extraction, ReportMeta
 from tests import store_fixtures as fx
+from tests.neo4j_server import server_rows
 
 _TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally", "RegionTally")
 
@@ -28,13 +28,6 @@ def store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
     with Neo4jStore(neo4j_settings) as opened:
         opened.clear()
         yield opened
-
-
-def server_rows(settings: Settings, query: str, **params: Any) -> list[dict[str, Any]]:
-    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
-        result = driver.execute_query(query, params, database_=settings.neo4j_database)
-    return [record.data() for record in result.records]
 
 
 def canonical(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

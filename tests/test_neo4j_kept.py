@@ -21,7 +21,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 from queries import QUERIES, run_query
 from tests import store_fixtures as fx
-from tests.test_neo4j_aggregates import server_rows
+from tests.neo4j_server import server_rows
 
 ASKS: list[tuple[str, dict[str, Any]]] = [
     ("co_cited_policies", {"policy": fx.LAW}),

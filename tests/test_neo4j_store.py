@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import ManagedTransaction
 from pydantic import SecretStr
 
 from config.settings import Settings
@@ -19,6 +19,7 @@ from graph.model import Label, Rel
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore, StoreError
 from tests import store_fixtures as fx
+from tests.neo4j_server import server_rows
 
 
 @pytest.fixture
@@ -26,13 +27,6 @@ def store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
     with Neo4jStore(neo4j_settings) as opened:
         opened.clear()
         yield opened
-
-
-def server_rows(settings: Settings, query: str) -> list[dict[str, Any]]:
-    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
-        records = driver.execute_query(query, database_=settings.neo4j_database).records
-    return [record.data() for record in records]
 
 
 @pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1", "bolt://10.255.255.1:7687"])
