@@ -200,12 +200,12 @@ class Neo4jStore(ClosesOnExit):
         """For each key, its ``rel`` relationships in ``direction``, by the far end's key."""
         query = cypher.EDGES_OF[(label, rel, direction)]
         params = {"node_keys": list(dict.fromkeys(keys)), "keys": _KEYS_PARAM}
-        rows = self._read(lambda tx: tx.run(query, params).data())
+        rows = self._read(lambda tx: tx.run(query, params).single(strict=True)["rows"])
         grouped: dict[str, list[Edge]] = {key: [] for key in keys}
-        for row in rows:
-            near, far = (label, row["key"]), (Label(row["far_label"]), row["far_key"])
+        for key, far_label, far_key, props in rows:  # cypher.EDGE_COLUMNS
+            near, far = (label, key), (Label(far_label), far_key)
             source, target = (near, far) if direction == "out" else (far, near)
-            grouped[row["key"]].append(Edge(rel, source, target, _clean(row["props"])))
+            grouped[key].append(Edge(rel, source, target, _clean(props)))
         return [order_far_edges(grouped[key], direction) for key in keys]
 
     def find_nodes(
