@@ -187,6 +187,10 @@ class Gazetteer:
                 return kind
         return None
 
+    def spellings(self) -> list[str]:
+        """Every name the scanners look for, in their pattern order (do not modify)."""
+        return self._names_list
+
     def find_all(self, text: str, *, overlapping: bool = False) -> list[tuple[int, int, str]]:
         """(start, end, name) of gazetteer names in ``text``, in text order.
 

@@ -22,6 +22,7 @@ from fetch.archive import ArchivedReport, is_archive
 from ingest.archive import archived_reports, read_archived
 from ingest.clean import clean_text, drop_pinyin_glosses
 from ingest.errors import IngestError
+from ingest.extract.dictionaries import DictionaryMatches, scan_dictionaries
 from ingest.extract.doc_numbers import extract_doc_numbers
 from ingest.extract.institutions import extract_institutions
 from ingest.extract.issuers import author_institution, with_issuers
@@ -109,10 +110,13 @@ def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = N
     body = cleaned.body
     page = _merge_pages(page_in_simplified(page), cleaned.page)
     gazetteer = load_gazetteer()
-    regions, report = _regions_and_report(body, page, gazetteer)
+    found = scan_dictionaries(body, gazetteer)  # the names of regions, bodies and programmes
+    regions, report = _regions_and_report(body, page, gazetteer, found)
     doc_numbers = extract_doc_numbers(body)
     policies = extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
-    institutions = extract_institutions(body, report=report, regions=regions, page=page)
+    institutions = extract_institutions(
+        body, report=report, regions=regions, page=page, dictionary_matches=found
+    )
     extraction = Extraction(
         source=source,
         report_id=content_id(body),
@@ -122,7 +126,7 @@ def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = N
         doc_numbers=doc_numbers,
         regions=regions,
         institutions=institutions,
-        programs=extract_programs(body),
+        programs=extract_programs(body, dictionary_matches=found),
         metrics=extract_metrics(body),
         region_info=region_infos(gazetteer, _resolved_codes(report, regions)),
         page=page,
@@ -142,7 +146,7 @@ def content_id(text: str) -> str:
 
 
 def _regions_and_report(
-    body: str, page: PageMeta, gazetteer: Gazetteer
+    body: str, page: PageMeta, gazetteer: Gazetteer, found: DictionaryMatches
 ) -> tuple[tuple[RegionRef, ...], ReportMeta]:
     """Regions need the report's own region as context, and the report region needs regions.
 
@@ -151,7 +155,8 @@ def _regions_and_report(
     """
     head = read_head(body, page)
     year = year_of_head(head)
-    scan = scan_regions(body, gazetteer=gazetteer, year=year)  # both passes read its matches
+    # both passes read its matches
+    scan = scan_regions(body, gazetteer=gazetteer, year=year, dictionary_matches=found)
     regions = scan.resolve()
     report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
     if report.region_code is None or all(region.code for region in regions):

@@ -35,9 +35,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, cast, get_args
 
-import ahocorasick_rs
-
 from ingest.datafiles import data_lines, data_path
+from ingest.extract.dictionaries import DictionaryMatches, scan_dictionaries
 from ingest.gazetteer import COUNTY_OR_ABOVE, Gazetteer, load_gazetteer
 from ingest.model import (
     InstitutionKind,
@@ -255,7 +254,7 @@ def _parse_body(path: Path, number: int, line: str) -> Body:
 
 @dataclass(frozen=True, slots=True)
 class _Form:
-    """A written form of :func:`_scanner` with what the scan asks of every match, worked out
+    """A written form of :func:`body_forms` with what the scan asks of every match, worked out
     once for the dictionary instead of once per match."""
 
     body: Body
@@ -266,15 +265,11 @@ class _Form:
 
 
 @cache
-def _scanner() -> tuple[ahocorasick_rs.AhoCorasick, tuple[_Form, ...]]:
-    """An Aho–Corasick scanner over every written form (a later line wins for a repeated one).
-
-    ahocorasick-rs: pyahocorasick's unicode build was a third of institution extraction time.
-    """
+def body_forms() -> tuple[_Form, ...]:
+    """Every written form, each once (a later line wins for a repeated one), in the order
+    :func:`ingest.extract.dictionaries.scan_dictionaries` numbers them."""
     by_written = {body.written: body for body in load_bodies()}
-    dfa = ahocorasick_rs.Implementation.DFA  # the fastest scan; a few hundred forms build at once
-    automaton = ahocorasick_rs.AhoCorasick(list(by_written), implementation=dfa)
-    return automaton, tuple(_form(body) for body in by_written.values())
+    return tuple(_form(body) for body in by_written.values())
 
 
 def _form(body: Body) -> _Form:
@@ -288,18 +283,21 @@ def _form(body: Body) -> _Form:
     )
 
 
-def _body_matches(text: str, resolver: _Resolver) -> list[tuple[int, int, int]]:
+def _body_matches(
+    text: str, resolver: _Resolver, matches: Sequence[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
     """(end, start, form index) of every written form that may name a body, overlapping, by end
-    and then longest first.
+    and then longest first (``matches``: the forms found in ``text``, as scan_dictionaries
+    gives them).
 
     Prefixed names nothing can anchor (法治政府: about half of all matches) are dropped here,
     before any other work on them: without an anchor :func:`_resolve` finds no body. The test
     is written out in the loop (no call per match): it runs for every match of every report.
     """
-    automaton, forms = _scanner()
+    forms = body_forms()
     region_ends = resolver.region_ending_at
     kept: list[tuple[int, int, int]] = []
-    for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+    for i, start, end in matches:
         form = forms[i]
         if (
             not form.needs_anchor
@@ -443,10 +441,12 @@ def extract_institutions(
     regions: Sequence[RegionRef],
     gazetteer: Gazetteer | None = None,
     page: PageMeta | None = None,
+    dictionary_matches: DictionaryMatches | None = None,
 ) -> tuple[InstitutionRef, ...]:
     """Named bodies, canonicalised with their region prefix; central bodies without one.
 
     Bodies the page header names (来源, 发布机构) follow those of the text, without offsets.
+    ``dictionary_matches`` is ``scan_dictionaries(text, gazetteer)`` when the caller has it.
 
     Example:
         >>> meta = ReportMeta(region="通江县", region_code="511921",
@@ -456,9 +456,10 @@ def extract_institutions(
         ['中共通江县委员会', '通江县人民政府']
     """
     gazetteer = gazetteer or load_gazetteer()
+    found_forms = (dictionary_matches or scan_dictionaries(text, gazetteer)).institutions
     resolver = _Resolver(report, regions, gazetteer)
     hits = [
-        *_dictionary_hits(text, resolver),
+        *_dictionary_hits(text, resolver, found_forms),
         *_group_hits(text, resolver),
         *_committee_hits(text, resolver),
     ]
@@ -474,7 +475,8 @@ def _header_institutions(
     refs: list[InstitutionRef] = []
     for field in filter(None, fields):
         resolver = _Resolver(report, _field_regions(field, report, gazetteer), gazetteer)
-        hits = _non_overlapping(list(_dictionary_hits(field, resolver)))
+        found_forms = scan_dictionaries(field, gazetteer).institutions
+        hits = _non_overlapping(_dictionary_hits(field, resolver, found_forms))
         for ref in _collect(field, hits):
             if ref.canonical not in known:
                 known.add(ref.canonical)
@@ -516,10 +518,12 @@ def _significant(code: str) -> str:
     return code
 
 
-def _dictionary_hits(text: str, resolver: _Resolver) -> list[_Hit]:
+def _dictionary_hits(
+    text: str, resolver: _Resolver, matches: Sequence[tuple[int, int, int]]
+) -> list[_Hit]:
     hits: list[_Hit] = []
-    forms = _scanner()[1]
-    for end, start, i in _body_matches(text, resolver):
+    forms = body_forms()
+    for end, start, i in _body_matches(text, resolver, matches):
         form = forms[i]
         if form.excluded:
             hits.append(_Hit(start, end, ()))

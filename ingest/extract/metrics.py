@@ -180,7 +180,11 @@ def subject_of(clause: str) -> str:
         >>> subject_of("2023年我县累计受理行政复议案件")
         '受理行政复议案件'
     """
-    subject = _LEADING.sub("", clause.strip())
+    subject = clause.strip()
+    # match, not sub: sub would go on to try every later position, where ^ cannot match
+    leading = _LEADING.match(subject)
+    if leading is not None:
+        subject = subject[leading.end() :]
     if subject[-1:] not in _TRAILING_ENDS:
         return subject
     return _TRAILING.sub("", subject)

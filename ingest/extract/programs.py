@@ -37,9 +37,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick_rs
-
 from ingest.datafiles import data_lines, data_path
+from ingest.extract.dictionaries import DictionaryMatches, scan_dictionaries
+from ingest.gazetteer import load_gazetteer
 from ingest.model import Mention, ProgramRef
 
 LEXICON_FILE = data_path("program_lexicon.tsv")
@@ -218,15 +218,18 @@ def load_exclusions(path: Path = EXCLUSIONS_FILE) -> frozenset[str]:
 
 
 @cache
-def _lexicon_scanner() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[str, str], ...]]:
-    """An Aho–Corasick DFA over the written forms, and (form, canonical) by pattern index."""
-    forms = tuple(load_lexicon().items())
-    dfa = ahocorasick_rs.Implementation.DFA
-    return ahocorasick_rs.AhoCorasick([form for form, _ in forms], implementation=dfa), forms
+def lexicon_forms() -> tuple[tuple[str, str], ...]:
+    """(written form, canonical) of the lexicon, in the order
+    :func:`ingest.extract.dictionaries.scan_dictionaries` numbers them."""
+    return tuple(load_lexicon().items())
 
 
-def extract_programs(text: str) -> tuple[ProgramRef, ...]:
+def extract_programs(
+    text: str, *, dictionary_matches: DictionaryMatches | None = None
+) -> tuple[ProgramRef, ...]:
     """Programmes named in the text, quoted or (when well known) unquoted.
+
+    ``dictionary_matches`` is ``scan_dictionaries(text, gazetteer)`` when the caller has it.
 
     Example:
         >>> refs = extract_programs("落实“八五”普法规划，以谁执法谁普法为常态。")
@@ -236,7 +239,8 @@ def extract_programs(text: str) -> tuple[ProgramRef, ...]:
     quotes = _quotes(text)
     quoted = list(_quoted_hits(text, quotes))
     covered = [match.span() for match in quotes]
-    unquoted = [h for h in _unquoted_hits(text) if not _inside(h, covered)]
+    found = (dictionary_matches or scan_dictionaries(text, load_gazetteer())).programmes
+    unquoted = [h for h in _unquoted_hits(text, found) if not _inside(h, covered)]
     return _collect(sorted([*quoted, *unquoted], key=lambda h: h.start))
 
 
@@ -395,8 +399,8 @@ def _is_parallel(content: str) -> bool:
     return len(lengths) >= 2 and min(lengths) >= 2 and max(lengths) <= min(lengths) + 1 <= 7
 
 
-def _unquoted_hits(text: str) -> Iterable[_Hit]:
-    yield from _lexicon_hits(text)
+def _unquoted_hits(text: str, lexicon_matches: Iterable[tuple[int, int, int]]) -> Iterable[_Hit]:
+    yield from _lexicon_hits(text, lexicon_matches)
     yield from _who_who_hits(text)
     for anchor, numerals, most in _NUMBERED:
         yield from _numbered_hits(text, anchor, numerals, most)
@@ -425,13 +429,11 @@ def _shape_hit(text: str, start: int, end: int) -> _Hit:
     return _Hit(start, end, written, load_lexicon().get(written, written))
 
 
-def _lexicon_hits(text: str) -> Iterable[_Hit]:
-    """Leftmost-longest lexicon matches (双随机、一公开 before its short form 双随机)."""
-    scanner, forms = _lexicon_scanner()
-    found = sorted(
-        (start, end, *forms[index])
-        for index, start, end in scanner.find_matches_as_indexes(text, overlapping=True)
-    )
+def _lexicon_hits(text: str, matches: Iterable[tuple[int, int, int]]) -> Iterable[_Hit]:
+    """Leftmost-longest lexicon matches (双随机、一公开 before its short form 双随机) among
+    ``matches``, every (form index, start, end) in ``text``."""
+    forms = lexicon_forms()
+    found = sorted((start, end, *forms[index]) for index, start, end in matches)
     last_end = -1
     for index, (start, end, form, canonical) in enumerate(found):
         if start < last_end:  # the cheapest test first: the others are not needed then

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
+from ingest.extract.dictionaries import DictionaryMatches, scan_dictionaries
 from ingest.gazetteer import Gazetteer
 from ingest.model import Mention, RegionInfo, RegionRef
 from ingest.wordseg import load_jieba_dictionary
@@ -113,8 +114,16 @@ def extract_regions(
     return scan_regions(text, gazetteer=gazetteer, year=year).resolve(context_codes)
 
 
-def scan_regions(text: str, *, gazetteer: Gazetteer, year: int | None = None) -> RegionScan:
+def scan_regions(
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    year: int | None = None,
+    dictionary_matches: DictionaryMatches | None = None,
+) -> RegionScan:
     """The part of :func:`extract_regions` no context changes, to resolve with several contexts.
+
+    ``dictionary_matches`` is ``scan_dictionaries(text, gazetteer)`` when the caller has it.
 
     Example:
         >>> from ingest.gazetteer import load_gazetteer
@@ -122,7 +131,7 @@ def scan_regions(text: str, *, gazetteer: Gazetteer, year: int | None = None) ->
         >>> [r.code for r in scan.resolve()], [r.code for r in scan.resolve(["210900"])]
         ([None], ['210902'])
     """
-    raw = gazetteer.find_all(text, overlapping=True)
+    raw = (dictionary_matches or scan_dictionaries(text, gazetteer)).regions
     options = _options(gazetteer, year)
     suffixed = tuple(_suffixed_matches(text, raw, options))
     provinces = tuple(_province_short_matches(text, raw, options, _Taken(suffixed)))
