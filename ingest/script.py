@@ -110,12 +110,12 @@ def _has_traditional(text: str) -> bool:
     """
     if _bmp_marks().search(text) is not None:
         return True
-    if not _beyond_bmp(text):
+    if not beyond_bmp(text):
         return False
     return not load_script_marks().traditional.isdisjoint(text)
 
 
-def _beyond_bmp(text: str) -> bool:
+def beyond_bmp(text: str) -> bool:
     """Whether ``text`` holds a character beyond the BMP: it takes two UTF-16 units.
 
     Encoding runs ~10x faster than a character-class search (a lone surrogate, which is in
