@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,14 +85,15 @@ def answer_key(query: QuerySpec, params: Mapping[str, Any]) -> str:
 
 
 def kept_or_answered(
-    tx: ManagedTransaction, query: QuerySpec, params: Mapping[str, Any], key: str
+    tx: ManagedTransaction, query: QuerySpec, key: str, now: Callable[[ManagedTransaction], Rows]
 ) -> Answer:
-    """The kept rows of this generation, else the rows the query's Cypher gives now."""
+    """The kept rows of this generation, else the rows ``now`` (the store's reader of the
+    query's Cypher) gives in this transaction."""
     record = tx.run(READ, {"query": query.name, "params": key}).single(strict=True)
     generation = str(record["generation"])
     if record["rows"] is not None:
         return Answer(json.loads(record["rows"]), generation, kept=True)
-    return Answer(tx.run(query.cypher, dict(params)).data(), generation, kept=False)
+    return Answer(now(tx), generation, kept=False)
 
 
 def keep(tx: ManagedTransaction, name: str, key: str, answer: Answer) -> None:

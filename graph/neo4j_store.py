@@ -276,24 +276,13 @@ class Neo4jStore(ClosesOnExit):
         write (:mod:`graph.neo4j_kept`)."""
         if neo4j_kept.is_kept(query):
             return self._kept_run(query, params)
-
-        columns: tuple[str, ...] | None = getattr(query, "columns", None)
-
-        @unit_of_work(timeout=self._settings.query_timeout_s)
-        def answer(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            if not columns:
-                return tx.run(query.cypher, dict(params)).data()
-            # one record holding every row: the driver decodes records one by one, slowly
-            statement = cypher.collected(query.cypher, columns)
-            rows = tx.run(statement, dict(params)).single(strict=True)["rows"]
-            return [dict(zip(columns, row, strict=True)) for row in rows]
-
-        return self._read(answer)
+        return self._read(partial(_named_rows, query=query, params=params))
 
     def _kept_run(self, query: QuerySpec, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         key = neo4j_kept.answer_key(query, params)
+        answer_now = partial(_named_rows, query=query, params=params)
         answer = self._read(
-            partial(neo4j_kept.kept_or_answered, query=query, params=params, key=key)
+            partial(neo4j_kept.kept_or_answered, query=query, key=key, now=answer_now)
         )
         if not answer.kept:
             try:
@@ -596,6 +585,19 @@ def _write_rows(held: HeldWrites) -> dict[str, list[_Row]]:
             {"s": source[1], "t": target[1], "p": dict(edge_props)}
         )
     return rows
+
+
+def _named_rows(
+    tx: ManagedTransaction, query: QuerySpec, params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """A named query's rows; read as one record when the query names its columns (the driver
+    decodes records one by one, slowly: 1,000 rows cost ~0.3 ms each)."""
+    columns: tuple[str, ...] | None = getattr(query, "columns", None)
+    if not columns:
+        return tx.run(query.cypher, dict(params)).data()
+    statement = cypher.collected(query.cypher, columns)
+    rows = tx.run(statement, dict(params)).single(strict=True)["rows"]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _add_prefetched(found: Prefetched, record: Record) -> None:
