@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 
 from bench.corpus import OUT, build_extractions
-from bench.stores import ingest
+from bench.stores import ingest, sized_server
 from config.settings import Settings, get_settings
 from devtools.neo4j_local import (
     LocalServer,
@@ -50,9 +50,6 @@ from graph.store import GraphStore
 from ingest.model import Extraction
 
 NEO4J_HOME = Path("/tmp/api-bench-neo4j")
-NEO4J_PAGECACHE = "2g"
-NEO4J_BIG_PAGECACHE = "4g"  # above 10,000 reports
-NEO4J_BIG_HEAP = "4g"
 NEO4J_IMPORT_OFF_HEAP = "4G"  # the importer takes 90% of free memory by default
 EXAMPLE_TITLE = "重大行政决策程序暂行条例"
 SERVER_BOOT_S = 120.0
@@ -162,16 +159,7 @@ def neo4j_home(reports: int) -> Path:
 
 def neo4j_server(reports: int = 10_000) -> LocalServer:
     """The benchmark's own Neo4j server, reusing the jars of the project's server if fetched."""
-    # A page cache holding the store, as a production server is sized: the project's 128 MB
-    # default (enough for tests) made every read of a 10,000-report graph (178 MB) go to disk.
-    # Above 10,000 reports the store (about 2 GB at 100,000) and its queries need more of both.
-    big = reports > 10_000
-    server = LocalServer(
-        home=neo4j_home(reports),
-        pagecache=NEO4J_BIG_PAGECACHE if big else NEO4J_PAGECACHE,
-        heap=NEO4J_BIG_HEAP if big else LocalServer.heap,
-        boot_timeout_s=600.0,  # a restart after a big import recovers and checks the store
-    )
+    server = sized_server(reports, home=neo4j_home(reports))
     project_lib = LocalServer().lib
     if not server.lib.exists() and (project_lib / ".pom-sha256").exists():
         server.home.mkdir(parents=True, exist_ok=True)
