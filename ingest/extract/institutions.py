@@ -335,6 +335,7 @@ class _Resolver:
         # A report names the same few bodies of the same few places many times.
         self._level_places: dict[str, _Place | None] = {}
         self._canonicals: dict[tuple[str, str, str | None], tuple[Canonical, ...]] = {}
+        self._region_places: dict[int, _Place] = {}  # by id: a report's few regions, asked often
         self.report_place = self.place_at(-1)
         self._league: tuple[_Place | None] | None = None  # see league_place
 
@@ -350,6 +351,12 @@ class _Resolver:
 
     def place_of(self, region: RegionRef) -> _Place:
         """A region the text names: the report's own path first, else its GB/T 2260 parent."""
+        place = self._region_places.get(id(region))  # the regions live as long as the resolver
+        if place is None:
+            place = self._region_places[id(region)] = self._place_of(region)
+        return place
+
+    def _place_of(self, region: RegionRef) -> _Place:
         if region.canonical in self.path:
             place = self.place_at(self.path.index(region.canonical))
             if place is not None and (region.code is None or place.code == region.code):

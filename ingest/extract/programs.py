@@ -181,6 +181,7 @@ class _Hit(NamedTuple):  # made for every quote and lexicon match: a tuple is ma
     canonical: str
 
 
+@lru_cache(maxsize=_CACHED_NAMES)  # asked for every quote and lexicon match: names recur
 def canonical_name(written: str) -> str:
     """Enumeration commas, spaces and quotation marks removed.
 
