@@ -292,7 +292,8 @@ def _body_matches(
 
     Prefixed names nothing can anchor (法治政府: about half of all matches) are dropped here,
     before any other work on them: without an anchor :func:`_resolve` finds no body. The test
-    is written out in the loop (no call per match): it runs for every match of every report.
+    is written out in the loop (no call per match, not even max()): it runs for every match of
+    every report.
     """
     forms = body_forms()
     region_ends = resolver.region_ending_at
@@ -303,7 +304,7 @@ def _body_matches(
             not form.needs_anchor
             or start in region_ends
             or text[start - 1 : start] in _LEVEL_CHARS
-            or (form.shares_level and "委" in text[max(0, start - 3) : start])
+            or (form.shares_level and "委" in text[start - 3 if start > 3 else 0 : start])
         ):
             kept.append((end, start, i))
     # Two forms never span the same characters, so (end, start) tuples sort without a key.
@@ -694,7 +695,8 @@ def _shared_anchor(
 
 def _ends_with(text: str, position: int, word: str) -> bool:
     """Whether ``word`` ends at ``position`` (a negative start would wrap round to the end)."""
-    return text.startswith(word, max(0, position - len(word)), position)
+    begin = position - len(word)
+    return text.startswith(word, begin if begin > 0 else 0, position)  # max() is a slow call
 
 
 def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
@@ -739,11 +741,13 @@ def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) 
 
 def _generic_or_footer(text: str, start: int) -> bool:
     """各部门/乡镇政府-style plural context, or a footer naming the site operator."""
-    window_start = max(0, start - 30)
+    # Conditionals, not max(): a call through its generic machinery, for every name.
+    window_start = start - 30 if start > 30 else 0
     # A generic word ends right before ``start`` (or before a newline there): only the last
     # few characters can match, and a footer needs a colon. Scanning 30 positions with each
     # regex, for every name a report writes, was a tenth of institution extraction.
-    generic_start = max(window_start, start - _LONGEST_GENERIC_BEFORE)
+    longest = _LONGEST_GENERIC_BEFORE
+    generic_start = start - longest if start > longest else 0
     return bool(
         (
             _may_end_at(text, start, _GENERIC_LAST)
