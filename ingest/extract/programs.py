@@ -169,8 +169,8 @@ _PARALLEL_PART = re.compile(r"、[^\W\d_]{4}")  # 一窗受理、分类审批: o
 _LETTER = re.compile(r"[^\W\d_]")
 _WHO_WHO = re.compile(r"谁([^谁\W\d_]{1,3})谁")
 _NUMBERED = (
-    (re.compile("五普法"), "一二三四五六七八", 1),  # 八五普法: one numeral
-    (re.compile("证合一"), "0123456789", 2),  # 32证合一: one or two digits
+    ("五普法", "一二三四五六七八", 1),  # 八五普法: one numeral
+    ("证合一", "0123456789", 2),  # 32证合一: one or two digits
 )
 
 
@@ -416,14 +416,21 @@ def _who_who_hits(text: str) -> Iterable[_Hit]:
             yield _shape_hit(text, start, end)
 
 
-def _numbered_hits(text: str, anchor: re.Pattern[str], numerals: str, most: int) -> Iterable[_Hit]:
-    """``anchor`` with one to ``most`` of ``numerals`` right before it (the leftmost taken)."""
-    for match in anchor.finditer(text):
-        start = match.start()
-        while match.start() - start < most and start > 0 and text[start - 1] in numerals:
+def _numbered_hits(text: str, anchor: str, numerals: str, most: int) -> Iterable[_Hit]:
+    """``anchor`` with one to ``most`` of ``numerals`` right before it (the leftmost taken).
+
+    The anchors are found with ``str.find``, which skips the text in C several times as fast
+    as the regex engine's scan for a literal.
+    """
+    found = text.find(anchor)
+    while found >= 0:
+        end = found + len(anchor)
+        start = found
+        while found - start < most and start > 0 and text[start - 1] in numerals:
             start -= 1
-        if start < match.start():
-            yield _shape_hit(text, start, match.end())
+        if start < found:
+            yield _shape_hit(text, start, end)
+        found = text.find(anchor, end)
 
 
 def _shape_hit(text: str, start: int, end: int) -> _Hit:
