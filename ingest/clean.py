@@ -67,6 +67,15 @@ _LETTER_SPACED_KEY = re.compile(
     )
 )
 _KEY_SPACES = re.compile(r"[ \t\u3000]+")
+# A space inside a key follows a character of the key other than its last: a line without
+# one has no letter-spaced key, and the keys the substitution would find stay as written.
+# This scan is several times as fast as the substitution's, which tries its sixty keys at
+# every common character of a line (发, 日, 文, 主 …).
+_KEY_CHAR_BEFORE_SPACE = re.compile(
+    "["
+    + "".join(sorted({re.escape(c) for key in _HEADER_KEYS.split("|") for c in key[:-1]}))
+    + r"][ \t\u3000]"
+)
 
 
 def compact_keys(line: str) -> str:
@@ -77,6 +86,8 @@ def compact_keys(line: str) -> str:
         '索引号：0001/2020-01 标题：某县报告'
     """
     if " " not in line and "\u3000" not in line and "\t" not in line:
+        return line
+    if _KEY_CHAR_BEFORE_SPACE.search(line) is None:
         return line
     return _LETTER_SPACED_KEY.sub(lambda m: _KEY_SPACES.sub("", m.group(0)), line)
 
