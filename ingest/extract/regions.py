@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -315,7 +314,12 @@ class _Taken:
         spans.sort()
         self._starts = [start for start, _ in spans]
         # The furthest end among the matches up to each start: one bisect answers covers().
-        self._reach = list(itertools.accumulate((end for _, end in spans), max))
+        # A loop, not accumulate(..., max): max() is a slow call to make for every match.
+        self._reach: list[int] = []
+        furthest = -1
+        for _, end in spans:
+            furthest = end if end > furthest else furthest
+            self._reach.append(furthest)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether an accepted match spans ``start:end``."""
