@@ -101,6 +101,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args(argv)
     with open_bench_store(args.store, args.reports) as store:
+        if not store.stats().nodes.get("Report"):
+            filler = "bench.api" if args.store == "memory" else "bench.scale"
+            raise SystemExit(
+                f"the {args.store} benchmark store for {args.reports} reports is empty: fill it "
+                f"first with `python -m {filler} --reports {args.reports} --store {args.store}`"
+            )
         chosen = pick_params(store)
         print(f"{'store':6} {'query':26} {'rows':>5} {'p50 ms':>8} {'p99 ms':>8} {'first ms':>8}")
         for name in QUERIES:
