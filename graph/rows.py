@@ -389,12 +389,16 @@ def facts_digest(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
 
 
 def sort_edges(edges: Iterable[Edge]) -> list[Edge]:
-    """Edges in a stable order: type, then source, then target."""
-    return sorted(edges, key=lambda e: (e.type.value, _ref_order(e.source), _ref_order(e.target)))
+    """Edges in a stable order: type, then source, then target (each end by label, then key).
 
-
-def _ref_order(ref: NodeRef) -> tuple[int, str]:
-    return (_LABEL_ORDER[ref[0]], ref[1])
+    The key is one flat tuple (a Rel compares as its value): every report's rows are sorted,
+    and a nested key or ``Rel.value`` (an enum descriptor) cost more than the sort itself.
+    """
+    order = _LABEL_ORDER
+    return sorted(
+        edges,
+        key=lambda e: (e.type, order[e.source[0]], e.source[1], order[e.target[0]], e.target[1]),
+    )
 
 
 def _evidence_triples(props: Mapping[str, Any]) -> list[tuple[int, int, str]]:
