@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import sys
 from collections.abc import Iterable
@@ -208,6 +209,9 @@ class _Hit(NamedTuple):  # made for every quote and lexicon match: a tuple is ma
     canonical: str
 
 
+_START = operator.attrgetter("start")  # read in C when hits are sorted: no Python call each
+
+
 @lru_cache(maxsize=_CACHED_NAMES)  # asked for every quote and lexicon match: names recur
 def canonical_name(written: str) -> str:
     """Enumeration commas, spaces and quotation marks removed.
@@ -269,17 +273,13 @@ def extract_programs(
     covered = [match.span() for match in quotes]
     found = (dictionary_matches or scan_dictionaries(text, load_gazetteer())).programmes
     unquoted = [h for h in _unquoted_hits(text, found) if not _inside(h, covered)]
-    return _collect(sorted([*quoted, *unquoted], key=lambda h: h.start))
+    return _collect(sorted([*quoted, *unquoted], key=_START))
 
 
 def _quotes(text: str) -> list[re.Match[str]]:
     """Quoted strings (group 1: the content), in text order."""
     found = [m for mark, quoted in _QUOTED_BY_MARK if mark in text for m in quoted.finditer(text)]
-    return sorted(found, key=_match_start)
-
-
-def _match_start(match: re.Match[str]) -> int:
-    return match.start()
+    return sorted(found, key=re.Match.start)  # a C method: no Python call per quote
 
 
 def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
@@ -503,10 +503,11 @@ def _lexicon_hits(text: str, matches: Iterable[tuple[int, int, int]]) -> Iterabl
     forms = lexicon_forms()
     found = sorted((start, end, *forms[index]) for index, start, end in matches)
     last_end = -1
-    for index, (start, end, form, canonical) in enumerate(found):
+    for index, (start, end, form, canonical) in enumerate(found, start=1):
         if start < last_end:  # the cheapest test first: the others are not needed then
             continue
-        longer = any(s == start and e > end for s, e, _, _ in found[index + 1 : index + 4])
+        # By start, then end: a longer form from the same start comes next (forms are unique).
+        longer = index < len(found) and found[index][0] == start and found[index][1] > end
         if not longer and not _after_honour_verb(text, start):
             hit = _extend_parallel(text, _Hit(start, end, form, canonical))
             last_end = hit.end
@@ -547,14 +548,15 @@ def _collect(hits: list[_Hit]) -> tuple[ProgramRef, ...]:
     spellings: dict[str, list[str]] = {}
     mentions: dict[str, list[Mention]] = {}
     seen: set[tuple[int, int]] = set()
-    for hit in hits:
-        if (hit.start, hit.end) in seen:
+    for start, end, written, canonical in hits:  # unpacked once: read several times each
+        span = (start, end)
+        if span in seen:
             continue
-        seen.add((hit.start, hit.end))
-        names = spellings.setdefault(hit.canonical, [])
-        if hit.written not in names:
-            names.append(hit.written)
-        mentions.setdefault(hit.canonical, []).append(Mention(hit.start, hit.end))
+        seen.add(span)
+        names = spellings.setdefault(canonical, [])
+        if written not in names:
+            names.append(written)
+        mentions.setdefault(canonical, []).append(Mention(start, end))
     return tuple(
         ProgramRef(
             canonical=canonical,
