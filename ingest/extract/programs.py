@@ -120,6 +120,9 @@ _REJECT_AFTER = re.compile(
     r"|(?:主题)?(?:馆|公园|广场|长廊|街区|展厅))"  # places: “红色公安”主题馆
 )
 _COLUMN_AFTER = re.compile(r"^等?(?:栏目|专栏|频道|版块|板块)")
+# The characters these two can start with: most quotes are followed by none (the call is saved).
+_REJECT_AFTER_STARTS = "称荣奖类等级评表目局氛浓良风的主馆公广长街展"
+_COLUMN_AFTER_STARTS = "等栏专频版板"
 # Quoted names listed together share what follows the last: “放管服”“一次办好”改革, and
 # “先照后证”“五证合一”等商事制度改革.
 _LISTED_QUOTES = re.compile(r"^(?:[“「][^”」\n]{1,24}[”」]|[、和及与])*")
@@ -449,7 +452,9 @@ def _rejected_context(before: str, after: str, after_list: str) -> bool:
     """An honour verb before the quote, or a word after it (or after the quotes listed with
     it: ``after_list``) that makes it a title or column."""
     return bool(
-        _HONOUR_BEFORE.end(before) or _REJECT_AFTER.match(after) or _COLUMN_AFTER.match(after_list)
+        _HONOUR_BEFORE.end(before)
+        or (after[:1] in _REJECT_AFTER_STARTS and _REJECT_AFTER.match(after))
+        or (after_list[:1] in _COLUMN_AFTER_STARTS and _COLUMN_AFTER.match(after_list))
     )
 
 
