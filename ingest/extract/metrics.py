@@ -172,9 +172,11 @@ def _metric(
     """The figure ``match`` found, if its sentence speaks of rule-of-law work (``keep``) and
     its clause not of crime or money (``skip``)."""
     start = match.start()
-    if start and text[start - 1] in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
+    before = text[start - 1] if start else ""  # read once: each read makes a new string
+    if before in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
         start = _figure_start(text, start)
-    if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+        before = text[start - 1] if start else ""
+    if before.isdigit() or before == ".":
         return None
     # Cheapest test first: ~40% of figures stand in a sentence with no rule-of-law word.
     sentence_start = _sentence_start(text, marks, start)
