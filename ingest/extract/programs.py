@@ -86,6 +86,7 @@ class _Endings(NamedTuple):
 
 
 def _ending_with(strings: Iterable[str]) -> _Endings:
+    """The endings ``strings``, with their last characters."""
     found = tuple(strings)
     return _Endings(found, frozenset(string[-1] for string in found))
 
