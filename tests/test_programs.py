@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from ingest.extract import programs
 from ingest.extract.programs import classify_quoted, extract_programs, load_lexicon
 from ingest.pipeline import extract_text
 
@@ -278,3 +280,34 @@ def test_paired_modes_and_bare_sums_are_not_programmes() -> None:
 
 def test_a_bare_service_adjective_is_not_a_programme() -> None:
     assert canonicals("提供“一站式”服务。推行“一站式审批”。") == ["一站式审批"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts", "words"),
+    [
+        (
+            programs._REJECT_AFTER,
+            programs._REJECT_AFTER_STARTS,
+            "称号 荣誉 奖 类 等次 等级 级别 评选 评比 表彰 目标 局面 氛围 浓厚 良好 风气"
+            " 的氛围 主题馆 公园 广场 长廊 街区 展厅",
+        ),
+        (programs._COLUMN_AFTER, programs._COLUMN_AFTER_STARTS, "等栏目 专栏 频道 版块 板块"),
+        (programs._LISTED_QUOTES, programs._LIST_STARTS, "“放管服” 「一网通办」 、 和 及 与"),
+    ],
+)
+def test_a_prefiltered_pattern_matches_only_after_its_listed_starts(
+    pattern: re.Pattern[str], starts: str, words: str
+) -> None:
+    """The quick test of the first character before each of these patterns drops no match."""
+    for word in words.split():
+        assert word[0] in starts
+        assert pattern.match(word + "后")
+        for other in "改革工作制度中国法治一二三":  # any start not listed: never a match
+            found = pattern.match(other + word[1:])
+            assert other in starts or found is None or found.end() == 0
+
+
+def test_an_honour_verb_is_found_only_before_what_can_end_it() -> None:
+    for clause in ("荣获", "被评为全国", "入选第九批", "获评省级", "授予市"):
+        assert programs._HONOUR_CLAUSE.search(clause)
+        assert clause[-1] in programs._HONOUR_CLAUSE_ENDS

@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import sys
 from collections.abc import Iterable
@@ -68,11 +69,32 @@ _HONOUR_VERBS = "获得|荣获|被评为|评为|授予|命名为|获评|入选|�
 _HONOUR_VERB = rf"(?:{_HONOUR_VERBS})"
 
 
-def _endings(words: str, *, optional: str = "") -> tuple[str, ...]:
-    """What a text ends with where ``(?:words)optional?$`` matches at its end: ``str.endswith``
-    with these reads a few characters, a regex search for them every character of the text.
-    ($ also matches before a final newline.)"""
-    return tuple(
+class _Endings(NamedTuple):
+    """Strings a text may end with, and their last characters.
+
+    ``str.endswith`` with these reads a few characters, a regex search for them every
+    character of the text; most texts end in none of them, which a look-up of their last
+    character tells before ``endswith`` tries each string (~100 instructions apiece).
+    """
+
+    strings: tuple[str, ...]
+    last_characters: frozenset[str]
+
+    def end(self, text: str) -> bool:
+        """Whether ``text`` ends with one of the strings."""
+        return text[-1:] in self.last_characters and text.endswith(self.strings)
+
+
+def _ending_with(strings: Iterable[str]) -> _Endings:
+    """The endings ``strings``, with their last characters."""
+    found = tuple(strings)
+    return _Endings(found, frozenset(string[-1] for string in found))
+
+
+def _endings(words: str, *, optional: str = "") -> _Endings:
+    """What a text ends with where ``(?:words)optional?$`` matches at its end ($ also matches
+    before a final newline)."""
+    return _ending_with(
         word + extra + newline
         for word in words.split("|")
         for extra in dict.fromkeys(("", optional))
@@ -85,6 +107,12 @@ _HONOUR_BEFORE = _endings(_HONOUR_VERBS)
 _HONOUR_CLAUSE = re.compile(
     rf"{_HONOUR_VERB}(?:第[一二三四五六七八九十\d]+批|首批|全国|国家级|[省市县区州盟]级?)*$"
 )
+# What _HONOUR_CLAUSE can end with: a verb's or a qualifier's last character ($ also matches
+# before a final newline). Most known names follow none: the search is saved.
+_HONOUR_CLAUSE_ENDS = frozenset(
+    ["批", "国", "级", *"省市县区州盟", "\n", *(verb[-1] for verb in _HONOUR_VERBS.split("|"))]
+)
+_HONOUR_CLAUSE_REACH = 16  # characters before a known name read for an honour verb
 _COMMEMORATIVE_DAY = re.compile(r"^\d{1,2}[·.．•]\d{1,2}$")  # “12·4”国家宪法日, “3·15”
 _STRATEGY_NAME = re.compile(r"战略|习近平")  # “五大战略”, “深入学习习近平法治思想”主题
 _REJECT_AFTER = re.compile(
@@ -93,9 +121,13 @@ _REJECT_AFTER = re.compile(
     r"|(?:主题)?(?:馆|公园|广场|长廊|街区|展厅))"  # places: “红色公安”主题馆
 )
 _COLUMN_AFTER = re.compile(r"^等?(?:栏目|专栏|频道|版块|板块)")
+# The characters these two can start with: most quotes are followed by none (the call is saved).
+_REJECT_AFTER_STARTS = "称荣奖类等级评表目局氛浓良风的主馆公广长街展"
+_COLUMN_AFTER_STARTS = "等栏专频版板"
 # Quoted names listed together share what follows the last: “放管服”“一次办好”改革, and
 # “先照后证”“五证合一”等商事制度改革.
 _LISTED_QUOTES = re.compile(r"^(?:[“「][^”」\n]{1,24}[”」]|[、和及与])*")
+_LIST_STARTS = "“「、和及与"  # what _LISTED_QUOTES can start with: else it matches nothing
 _KIND_OF_LIST = re.compile(r"^等[^\W\d_的]{0,6}?(?=改革|制度|机制|模式)")
 # Heads that name a mechanism by themselves, and the weaker ones that also follow goals,
 # and items (“五个现代化天津”建设, “政府投资项目初步设计审批”事项).
@@ -157,7 +189,7 @@ _VERB_RIGHT_BEFORE = _endings(f"{_MECHANISM_VERB}|推进|推动", optional="了"
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、,;:!?（(\n]")
 _QUOTES_AT_END = re.compile(r"(?:[“「][^”」\n]{1,24}[”」][、和及与]?)+$")
 # What a text must end with for _QUOTES_AT_END to match ($ also matches before a final \n).
-_QUOTE_LIST_ENDS = tuple(
+_QUOTE_LIST_ENDS = _ending_with(
     mark + link + newline
     for mark in "”」"
     for link in ("", "、", "和", "及", "与")
@@ -179,6 +211,9 @@ class _Hit(NamedTuple):  # made for every quote and lexicon match: a tuple is ma
     end: int
     written: str
     canonical: str
+
+
+_START = operator.attrgetter("start")  # read in C when hits are sorted: no Python call each
 
 
 @lru_cache(maxsize=_CACHED_NAMES)  # asked for every quote and lexicon match: names recur
@@ -242,17 +277,13 @@ def extract_programs(
     covered = [match.span() for match in quotes]
     found = (dictionary_matches or scan_dictionaries(text, load_gazetteer())).programmes
     unquoted = [h for h in _unquoted_hits(text, found) if not _inside(h, covered)]
-    return _collect(sorted([*quoted, *unquoted], key=lambda h: h.start))
+    return _collect(sorted([*quoted, *unquoted], key=_START))
 
 
 def _quotes(text: str) -> list[re.Match[str]]:
     """Quoted strings (group 1: the content), in text order."""
     found = [m for mark, quoted in _QUOTED_BY_MARK if mark in text for m in quoted.finditer(text)]
-    return sorted(found, key=_match_start)
-
-
-def _match_start(match: re.Match[str]) -> int:
-    return match.start()
+    return sorted(found, key=re.Match.start)  # a C method: no Python call per quote
 
 
 def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
@@ -263,12 +294,13 @@ def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
 
 def _quoted_hits(text: str, quotes: Iterable[re.Match[str]]) -> Iterable[_Hit]:
     for match in quotes:
-        start = match.start()  # a conditional, not max(): a slow call, for every quote
+        start, end = match.span()
+        content = match.group(1)
+        # A conditional, not max(): a slow call, for every quote.
         before = text[start - _BEFORE_CHARS if start > _BEFORE_CHARS else 0 : start]
-        after = text[match.end() : match.end() + _AFTER_CHARS]
-        canonical = classify_quoted(match.group(1), before=before, after=after)
+        canonical = classify_quoted(content, before=before, after=text[end : end + _AFTER_CHARS])
         if canonical is not None:
-            yield _Hit(match.start(1), match.end(1), match.group(1), canonical)
+            yield _Hit(start + 1, end - 1, content, canonical)  # within the quotation marks
 
 
 def classify_quoted(content: str, *, before: str = "", after: str = "") -> str | None:
@@ -287,18 +319,52 @@ def classify_quoted(content: str, *, before: str = "", after: str = "") -> str |
     name = canonical_name(content)
     if _rejected_name(name):
         return None
-    after_list = _past(_LISTED_QUOTES, after)  # “A”“B”改革: what follows the last one
+    # “A”“B”改革: what follows the last one (most quotes stand alone: the call is saved)
+    after_list = _past(_LISTED_QUOTES, after) if after[:1] in _LIST_STARTS else after
     if _rejected_context(before, after, after_list):
         return None
     known = _known_programme(name, after)
     if known is not None:
         return known
-    if _COUNT_LABEL.match(name) or _BARE_CODE.match(name):
+    shape = _shape(name)
+    if shape.count_label or shape.bare_code:
         headed = _with_its_head(name, after)
-        if headed is not None or _COUNT_LABEL.match(name):
+        if headed is not None or shape.count_label:
             return headed  # 三率, 四区, 十四五, 两厂(场) alone are counts and periods
-    head = _past(_KIND_OF_LIST, after_list)
-    return name if _names_a_mechanism(content, name, before, head) else None
+    # 等 starts what _KIND_OF_LIST matches: most quotes are followed by something else.
+    head = _past(_KIND_OF_LIST, after_list) if after_list[:1] == "等" else after_list
+    return name if _names_a_mechanism(content, name, shape, before, head) else None
+
+
+class _Shape(NamedTuple):
+    """What a quoted name's own shape tells (see :func:`_shape`)."""
+
+    count_label: bool  # numerals with at most one other character: 三率, 十四五, 两厂(场)
+    bare_code: bool  # 321, 1+4+X
+    priority: bool  # 一优两高, 三大战略: priorities summed up (not shaped like a mechanism)
+    strong: bool  # 谁X谁Y, 应X尽X, X+Y, 一X一Y, service words
+    count_formula: bool  # 五个到位, 一户式 (not 2021年…)
+    mechanism_end: bool  # a mechanism noun at its end: 枫桥经验, 四全工作法
+
+
+# The decisions that depend on the quoted string alone are cached: programme names recur.
+@lru_cache(maxsize=_CACHED_NAMES)
+def _shape(name: str) -> _Shape:
+    """The shapes of a quote's canonical name that classify it.
+
+    Example:
+        >>> _shape("谁执法谁普法").strong, _shape("十四五").count_label
+        (True, True)
+    """
+    strong = _has_strong_shape(name)
+    return _Shape(
+        count_label=_COUNT_LABEL.match(name) is not None,
+        bare_code=_BARE_CODE.match(name) is not None,
+        priority=_PRIORITY_FORMULA.match(name) is not None and not strong,
+        strong=strong,
+        count_formula=_COUNT_FORMULA.match(name) is not None,
+        mechanism_end=_MECHANISM_END.search(name) is not None,
+    )
 
 
 def _known_programme(name: str, after: str) -> str | None:
@@ -327,42 +393,41 @@ def _with_its_head(label: str, after: str) -> str | None:
     return label + tail.group()
 
 
-def _names_a_mechanism(content: str, name: str, before: str, head: str) -> bool:
+def _names_a_mechanism(content: str, name: str, shape: _Shape, before: str, head: str) -> bool:
     """Whether the quote's shape, the head after it or the verb before it make it a mechanism
-    (``name`` is the content's canonical name)."""
+    (``name`` is the content's canonical name, ``shape`` its shape)."""
     if _GOAL_AFTER.match(head):
         return False
-    if _PRIORITY_FORMULA.match(name) and not _has_strong_shape(name):
+    if shape.priority:
         return _STRONG_HEAD.match(head) is not None  # “三重四创五优化”活动, not “一优两高”
-    if _has_strong_shape(name) or _STRONG_HEAD.match(head):
+    if shape.strong or _STRONG_HEAD.match(head):
         return True
     if len(name) > _LONGEST_THEMELESS and not _is_parallel(content):
-        return _MECHANISM_END.search(name) is not None  # not a theme or an event's title
+        return shape.mechanism_end  # not a theme or an event's title
     clause = _clause_before(before)
-    if _COUNT_FORMULA.match(name):
+    if shape.count_formula:
         return _VERB_IN_CLAUSE.search(clause) is not None
     if _is_parallel(content):
         return _VERB_IN_CLAUSE.search(clause) is not None or _WEAK_HEAD.match(head) is not None
-    if _MECHANISM_END.search(name) or _WEAK_HEAD.match(head):
+    if shape.mechanism_end or _WEAK_HEAD.match(head):
         return True
-    return clause.endswith(_VERB_RIGHT_BEFORE) and len(name) >= 3
+    return _VERB_RIGHT_BEFORE.end(clause) and len(name) >= 3
 
 
 def _clause_before(before: str) -> str:
     """The clause leading to a quote, past the quoted names listed before it (开展“A”“B”)."""
-    if before.endswith(_QUOTE_LIST_ENDS):  # else the pattern, anchored at the end, cannot match
+    if _QUOTE_LIST_ENDS.end(before):  # else the pattern, anchored at the end, cannot match
         before = _QUOTES_AT_END.sub("", before)
     found = _CLAUSE_BREAK.search(before[::-1])  # read backwards: the last break comes first
     return before if found is None else before[len(before) - found.start() :]
 
 
-# The decisions that depend on the quoted string alone are cached: programme names recur.
-@lru_cache(maxsize=_CACHED_NAMES)
 def _has_strong_shape(name: str) -> bool:
     """谁X谁Y, 应X尽X, X+Y, 一X一Y and service words: shapes only mechanisms have."""
     return any(shape.search(name) for shape in _STRONG_SHAPES)
 
 
+# The decisions that depend on the quoted string alone are cached: programme names recur.
 @lru_cache(maxsize=_CACHED_NAMES)
 def _rejected_name(name: str) -> bool:
     """Emphasis, category labels, excluded formulas, commemorative days and honour titles."""
@@ -388,9 +453,9 @@ def _rejected_context(before: str, after: str, after_list: str) -> bool:
     """An honour verb before the quote, or a word after it (or after the quotes listed with
     it: ``after_list``) that makes it a title or column."""
     return bool(
-        before.endswith(_HONOUR_BEFORE)
-        or _REJECT_AFTER.match(after)
-        or _COLUMN_AFTER.match(after_list)
+        _HONOUR_BEFORE.end(before)
+        or (after[:1] in _REJECT_AFTER_STARTS and _REJECT_AFTER.match(after))
+        or (after_list[:1] in _COLUMN_AFTER_STARTS and _COLUMN_AFTER.match(after_list))
     )
 
 
@@ -444,14 +509,24 @@ def _lexicon_hits(text: str, matches: Iterable[tuple[int, int, int]]) -> Iterabl
     forms = lexicon_forms()
     found = sorted((start, end, *forms[index]) for index, start, end in matches)
     last_end = -1
-    for index, (start, end, form, canonical) in enumerate(found):
+    for index, (start, end, form, canonical) in enumerate(found, start=1):
         if start < last_end:  # the cheapest test first: the others are not needed then
             continue
-        longer = any(s == start and e > end for s, e, _, _ in found[index + 1 : index + 4])
-        if not longer and _HONOUR_CLAUSE.search(text, max(0, start - 16), start) is None:
+        # By start, then end: a longer form from the same start comes next (forms are unique).
+        longer = index < len(found) and found[index][0] == start and found[index][1] > end
+        if not longer and not _after_honour_verb(text, start):
             hit = _extend_parallel(text, _Hit(start, end, form, canonical))
             last_end = hit.end
             yield hit
+
+
+def _after_honour_verb(text: str, start: int) -> bool:
+    """Whether an honour verb (and its qualifiers) stands right before ``start``."""
+    if not start or text[start - 1] not in _HONOUR_CLAUSE_ENDS:
+        return False
+    # A conditional, not max(): a slow call.
+    reach = start - _HONOUR_CLAUSE_REACH if start > _HONOUR_CLAUSE_REACH else 0
+    return _HONOUR_CLAUSE.search(text, reach, start) is not None
 
 
 def _extend_parallel(text: str, hit: _Hit) -> _Hit:
@@ -479,14 +554,15 @@ def _collect(hits: list[_Hit]) -> tuple[ProgramRef, ...]:
     spellings: dict[str, list[str]] = {}
     mentions: dict[str, list[Mention]] = {}
     seen: set[tuple[int, int]] = set()
-    for hit in hits:
-        if (hit.start, hit.end) in seen:
+    for start, end, written, canonical in hits:  # unpacked once: read several times each
+        span = (start, end)
+        if span in seen:
             continue
-        seen.add((hit.start, hit.end))
-        names = spellings.setdefault(hit.canonical, [])
-        if hit.written not in names:
-            names.append(hit.written)
-        mentions.setdefault(hit.canonical, []).append(Mention(hit.start, hit.end))
+        seen.add(span)
+        names = spellings.setdefault(canonical, [])
+        if written not in names:
+            names.append(written)
+        mentions.setdefault(canonical, []).append(Mention(start, end))
     return tuple(
         ProgramRef(
             canonical=canonical,
