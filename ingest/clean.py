@@ -119,12 +119,19 @@ _TITLE_FIELD = re.compile(
 _MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
 
 # Footer: markers that only boilerplate carries, and keys of footer fields.
-# Only words with letters are read case-blind (?i:…): a case-blind pattern compares every
-# character through its lower case, several times as slowly, and Han characters have none.
+# Every marker opens with a literal Han character (or ©): a search then skips to where one
+# of them stands instead of trying every marker at every character of the line.
 _FOOTER_MARKER = re.compile(
-    r"(?i:ICP)[备证]\s*[:：]?\s*\d|公网安备\s*\d|网站(?:标识|识别)码|版权所有|(?i:Copyright)|©|"
-    r"(?i:All\s+Rights\s+Reserved)|建议使用.{0,40}(?:分辨率|浏览器)|(?:分辨率|浏览器).{0,20}浏览|"
-    r"技术支持\s*[:：]|您是(?:本站)?第\s*\d+\s*位"
+    r"公网安备\s*\d|网站(?:标识|识别)码|版权所有|©|建议使用.{0,40}(?:分辨率|浏览器)|"
+    r"分辨率.{0,20}浏览|浏览器.{0,20}浏览|技术支持\s*[:：]|您是(?:本站)?第\s*\d+\s*位"
+)
+# Markers in Latin letters, read case-blind (?i:…) but for the first letter: a case-blind
+# pattern compares every character through its lower case, several times as slowly, and
+# Han characters have none. Led by one class of the first letters in every case they take
+# ([Iiİı] is what (?i:I) matches), the search skips to where one stands.
+_LATIN_FOOTER_MARKER = re.compile(
+    r"[IiİıCcAa](?:(?<=[Iiİı])(?i:CP)[备证]\s*[:：]?\s*\d|(?<=[Cc])(?i:opyright)|"
+    r"(?<=[Aa])(?i:ll\s+Rights\s+Reserved))"
 )
 _FOOTER_KEYS = (
     "主办单位|承办单位|协办单位|主办|承办|协办|维护单位|运维单位|运行维护|技术支持|"
@@ -178,7 +185,6 @@ def _any_matches(*patterns: re.Pattern[str]) -> re.Pattern[str]:
     )
 
 
-_FOOTER_MARK_OR_FIELD = _any_matches(_FOOTER_MARKER, _FOOTER_FIELD_AT_START)  # ^: at the start
 _NAVIGATION_LINE = _any_matches(_BREADCRUMB, _PREV_NEXT, _MENU_LINE)
 _WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
 # What a line holding 。 can be furniture as: a menu or widget line has no 。 (it is not in
@@ -234,7 +240,10 @@ def _is_header(stripped: str) -> bool:
 def _is_footer(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or _SENTENCE_END.search(stripped):
         return False
-    return _FOOTER_MARK_OR_FIELD.search(stripped) is not None
+    if _FOOTER_MARKER.search(stripped) or _LATIN_FOOTER_MARKER.search(stripped):
+        return True
+    has_colon = ":" in stripped or "：" in stripped  # every footer field's key is followed by one
+    return has_colon and _FOOTER_FIELD_AT_START.match(stripped) is not None
 
 
 def is_boilerplate(line: str) -> bool:
