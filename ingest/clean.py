@@ -155,7 +155,7 @@ _BREADCRUMB = re.compile(
 # Site greetings and the date widget (今天是：2019年10月31日 星期三), never a date of the post.
 _SITE_GREETING = re.compile(r"^[\s【\[]*(?:今天是|今日是|欢迎访问|欢迎来到|欢迎您)")
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
-_HOME_FIRST = re.compile(r"^(?:网站)?首页")
+_HOME_FIRST = ("首页", "网站首页")  # what a breadcrumb trail starts with
 _MENU_WORDS = (
     "网站首页|首页|政府信息公开|信息公开|政务公开|政务服务|办事服务|网上办事|互动交流|政民互动|"
     "公众参与|新闻中心|新闻动态|政务动态|工作动态|通知公告|专题专栏|政策文件|政策解读|数据开放|"
@@ -205,12 +205,10 @@ def _is_navigation(stripped: str) -> bool:
         return True
     if _is_greeting(stripped):
         return True
+    if not stripped.startswith(_HOME_FIRST):  # most lines: no search for a sentence end
+        return False
     is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
-    return (
-        is_short
-        and _HOME_FIRST.match(stripped) is not None
-        and _CRUMB_SEPARATORS.search(stripped) is not None
-    )
+    return is_short and _CRUMB_SEPARATORS.search(stripped) is not None
 
 
 def _is_greeting(stripped: str) -> bool:
