@@ -93,7 +93,14 @@ def compact_keys(line: str) -> str:
 
 
 _LINE_LEAD = r"^[\s【\[(（|｜\-·•*]*"
-_HEADER_KEY = re.compile(rf"(?:^|(?<=[\s|｜]))(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
+# A key at the line's start or after a space or a bar. Each key checks that behind its first
+# character, so that the pattern opens with literals: a search skips to where a key's first
+# character stands instead of trying the sixty keys at every character of the line.
+_HEADER_KEY = re.compile(
+    "(?:"
+    + "|".join(rf"{key[0]}(?<![^\s|｜].){key[1:]}" for key in _HEADER_KEYS.split("|"))
+    + rf"){_SPACED_SEPARATOR}"
+)
 _HEADER_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
@@ -141,10 +148,11 @@ _FOOTER_KEYS = (
 # A field key may carry a short qualifier in front: 网站监督举报热线：, 投稿及商务合作电话：
 _FOOTER_FIELD_AT_START = re.compile(rf"^\s*[^\s:：。，,]{{0,12}}?(?:{_FOOTER_KEYS}){_COLON}")
 # In the trailing block of a page, these mark the remaining site furniture.
+# Each word opens with a literal (a case-blind one is written with its first letter in either
+# case): a search skips to where a first character stands, not trying every word everywhere.
 _TRAILING_FURNITURE = re.compile(
-    r"www\.|https?://|\.gov\.cn|\.com\b|公众号|手机版|客户端|访问量|访客|网站地图|联系我们|"
-    r"关于我们|扫一扫|二维码",
-    re.IGNORECASE,
+    r"W(?i:ww\.)|w(?i:ww\.)|H(?i:ttps?://)|h(?i:ttps?://)|\.(?i:gov\.cn|com\b)|"
+    r"公众号|手机版|客户端|访问量|访客|网站地图|联系我们|关于我们|扫一扫|二维码"
 )
 
 # Navigation.
