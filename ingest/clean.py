@@ -162,6 +162,7 @@ _BREADCRUMB = re.compile(
 )
 # Site greetings and the date widget (今天是：2019年10月31日 星期三), never a date of the post.
 _SITE_GREETING = re.compile(r"^[\s【\[]*(?:今天是|今日是|欢迎访问|欢迎来到|欢迎您)")
+_GREETING_FIRST = "【[今欢"  # what a stripped line that _SITE_GREETING matches starts with
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
 _HOME_FIRST = ("首页", "网站首页")  # what a breadcrumb trail starts with
 _MENU_WORDS = (
@@ -261,17 +262,28 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
-    stripped = compact_keys(line.strip())
+    stripped = line.strip()
     if not stripped:
         return False
     if "。" in stripped:  # prose, most lines of a report: see _PROSE_FURNITURE
-        return _PROSE_FURNITURE.match(stripped) is not None or _is_greeting(stripped)
+        return _is_prose_furniture(stripped)
+    stripped = compact_keys(stripped)
     return (
         _is_navigation(stripped)
         or _is_widget(stripped)
         or _is_header(stripped)
         or _is_footer(stripped)
     )
+
+
+def _is_prose_furniture(stripped: str) -> bool:
+    """``is_boilerplate`` of a line holding 。, its keys left letter-spaced where they can
+    change nothing: ``compact_keys`` scans the whole line, and most lines of a report are
+    prose. Taking spaces out of keys changes neither a breadcrumb, a 上一篇 link nor a line
+    of symbols; it can shorten a greeting, which keeps its first character."""
+    if _PROSE_FURNITURE.match(stripped):
+        return True
+    return stripped[0] in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
 
 
 # --- page header fields ------------------------------------------------------------------------
