@@ -86,8 +86,10 @@ class _Evidence:
         self.codes.update(a.code for a in gazetteer.ancestors(info.code))
 
     def score(self, info: RegionInfo, gazetteer: Gazetteer) -> int:
-        ancestors = {a.code for a in gazetteer.ancestors(info.code)}
-        return len(ancestors & (self.codes | self.context)) + 2 * (info.code in self.context)
+        """Ancestors of ``info`` placed, and 2 more when ``info`` is in the context."""
+        codes, context = self.codes, self.context  # an ancestor chain holds each code once
+        placed = sum(a.code in codes or a.code in context for a in gazetteer.ancestors(info.code))
+        return placed + 2 * (info.code in context)
 
 
 def extract_regions(
@@ -345,11 +347,12 @@ def _decide(
 ) -> RegionInfo | None:
     if len(options) == 1:
         return options[0]
+    scores = [evidence.score(o, gazetteer) for o in options]
+    top = max(scores)
+    if top > 0:  # the option scored highest, when no other scores as high
+        return options[scores.index(top)] if scores.count(top) == 1 else None
     provinces = [o for o in options if o.level == "province"]
-    scores = sorted(((evidence.score(o, gazetteer), o) for o in options), key=lambda s: -s[0])
-    if scores[0][0] > 0 and scores[0][0] > scores[1][0]:
-        return scores[0][1]
-    return provinces[0] if len(provinces) == 1 and scores[0][0] == 0 else None
+    return provinces[0] if len(provinces) == 1 else None
 
 
 def _non_overlapping(matches: Iterable[_Match]) -> list[_Match]:
