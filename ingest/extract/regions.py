@@ -186,32 +186,42 @@ class _Options:
 
     def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
         self.gazetteer, self.year = gazetteer, year
-        self._cache: dict[tuple[str, bool], tuple[RegionInfo, ...]] = {}
+        self._suffixed: dict[str, tuple[RegionInfo, ...]] = {}
         self._bare: dict[str, tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]] = {}
 
-    def __call__(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
-        key = (name, suffixed)
-        if key not in self._cache:
-            entries = self.gazetteer.entries(name)
-            codes = {e.info.code for e in entries if (e.kind != "short") == suffixed}
-            found = self.gazetteer.candidates(name, self.year)
-            self._cache[key] = tuple(info for info in found if info.code in codes)
-        return self._cache[key]
+    def suffixed(self, name: str) -> tuple[RegionInfo, ...]:
+        """The candidates a suffixed name (通江县, 东乌旗) may denote.
+
+        A plain method and dictionary (asked for every name of every report): calling the
+        instance with a keyword made a frame, a bound method and a dict of keywords each time.
+        """
+        found = self._suffixed.get(name)
+        if found is None:
+            found = self._suffixed[name] = self._read(name, suffixed=True)
+        return found
 
     def bare(self, name: str) -> tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]:
         """A bare name's candidates split into (provinces, prefectures and counties)."""
-        if name not in self._bare:
-            options = self(name, suffixed=False)
+        found = self._bare.get(name)
+        if found is None:
+            options = self._read(name, suffixed=False)
             provinces = tuple(o for o in options if o.level == "province")
-            self._bare[name] = provinces, tuple(o for o in options if o.level != "province")
-        return self._bare[name]
+            found = provinces, tuple(o for o in options if o.level != "province")
+            self._bare[name] = found
+        return found
+
+    def _read(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
+        entries = self.gazetteer.entries(name)
+        codes = {e.info.code for e in entries if (e.kind != "short") == suffixed}
+        found = self.gazetteer.candidates(name, self.year)
+        return tuple(info for info in found if info.code in codes)
 
 
 def _suffixed_matches(
     text: str, raw: Iterable[tuple[int, int, str]], options_of: _Options
 ) -> Iterator[_Match]:
     for start, end, name in raw:
-        options = options_of(name, suffixed=True)
+        options = options_of.suffixed(name)
         if options and _suffix_stands(text, start, end, name, options_of.gazetteer):
             yield _Match(start, end, name, True, options)
 
