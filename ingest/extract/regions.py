@@ -242,8 +242,14 @@ def _suffix_stands(text: str, start: int, end: int, name: str, gazetteer: Gazett
 
 def _parent_precedes(text: str, start: int, name: str, gazetteer: Gazetteer) -> bool:
     """Whether the text right before ``start`` names a parent of a region called ``name``."""
+    return text.endswith(_parents_named(name, gazetteer), 0, start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parents_named(name: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The names of the parents of every region called ``name``, for one ``endswith``."""
     parents = {p for info in gazetteer.candidates(name) for p in _parent_names(info, gazetteer)}
-    return any(text.endswith(parent, 0, start) for parent in parents)
+    return tuple(sorted(parents))
 
 
 def _parent_names(info: RegionInfo, gazetteer: Gazetteer) -> set[str]:
