@@ -93,7 +93,14 @@ def compact_keys(line: str) -> str:
 
 
 _LINE_LEAD = r"^[\s【\[(（|｜\-·•*]*"
-_HEADER_KEY = re.compile(rf"(?:^|(?<=[\s|｜]))(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
+# A key at the line's start or after a space or a bar. Each key checks that behind its first
+# character, so that the pattern opens with literals: a search skips to where a key's first
+# character stands instead of trying the sixty keys at every character of the line.
+_HEADER_KEY = re.compile(
+    "(?:"
+    + "|".join(rf"{key[0]}(?<![^\s|｜].){key[1:]}" for key in _HEADER_KEYS.split("|"))
+    + rf"){_SPACED_SEPARATOR}"
+)
 _HEADER_AT_START = re.compile(rf"{_LINE_LEAD}(?:{_HEADER_KEYS}){_SPACED_SEPARATOR}")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)"
@@ -119,12 +126,19 @@ _TITLE_FIELD = re.compile(
 _MIN_TITLE_PREFIX = 6  # text before a header field this long is a title sharing the line
 
 # Footer: markers that only boilerplate carries, and keys of footer fields.
-# Only words with letters are read case-blind (?i:…): a case-blind pattern compares every
-# character through its lower case, several times as slowly, and Han characters have none.
+# Every marker opens with a literal Han character (or ©): a search then skips to where one
+# of them stands instead of trying every marker at every character of the line.
 _FOOTER_MARKER = re.compile(
-    r"(?i:ICP)[备证]\s*[:：]?\s*\d|公网安备\s*\d|网站(?:标识|识别)码|版权所有|(?i:Copyright)|©|"
-    r"(?i:All\s+Rights\s+Reserved)|建议使用.{0,40}(?:分辨率|浏览器)|(?:分辨率|浏览器).{0,20}浏览|"
-    r"技术支持\s*[:：]|您是(?:本站)?第\s*\d+\s*位"
+    r"公网安备\s*\d|网站(?:标识|识别)码|版权所有|©|建议使用.{0,40}(?:分辨率|浏览器)|"
+    r"分辨率.{0,20}浏览|浏览器.{0,20}浏览|技术支持\s*[:：]|您是(?:本站)?第\s*\d+\s*位"
+)
+# Markers in Latin letters, read case-blind (?i:…) but for the first letter: a case-blind
+# pattern compares every character through its lower case, several times as slowly, and
+# Han characters have none. Led by one class of the first letters in every case they take
+# ([Iiİı] is what (?i:I) matches), the search skips to where one stands.
+_LATIN_FOOTER_MARKER = re.compile(
+    r"[IiİıCcAa](?:(?<=[Iiİı])(?i:CP)[备证]\s*[:：]?\s*\d|(?<=[Cc])(?i:opyright)|"
+    r"(?<=[Aa])(?i:ll\s+Rights\s+Reserved))"
 )
 _FOOTER_KEYS = (
     "主办单位|承办单位|协办单位|主办|承办|协办|维护单位|运维单位|运行维护|技术支持|"
@@ -134,10 +148,11 @@ _FOOTER_KEYS = (
 # A field key may carry a short qualifier in front: 网站监督举报热线：, 投稿及商务合作电话：
 _FOOTER_FIELD_AT_START = re.compile(rf"^\s*[^\s:：。，,]{{0,12}}?(?:{_FOOTER_KEYS}){_COLON}")
 # In the trailing block of a page, these mark the remaining site furniture.
+# Each word opens with a literal (a case-blind one is written with its first letter in either
+# case): a search skips to where a first character stands, not trying every word everywhere.
 _TRAILING_FURNITURE = re.compile(
-    r"www\.|https?://|\.gov\.cn|\.com\b|公众号|手机版|客户端|访问量|访客|网站地图|联系我们|"
-    r"关于我们|扫一扫|二维码",
-    re.IGNORECASE,
+    r"W(?i:ww\.)|w(?i:ww\.)|H(?i:ttps?://)|h(?i:ttps?://)|\.(?i:gov\.cn|com\b)|"
+    r"公众号|手机版|客户端|访问量|访客|网站地图|联系我们|关于我们|扫一扫|二维码"
 )
 
 # Navigation.
@@ -147,8 +162,9 @@ _BREADCRUMB = re.compile(
 )
 # Site greetings and the date widget (今天是：2019年10月31日 星期三), never a date of the post.
 _SITE_GREETING = re.compile(r"^[\s【\[]*(?:今天是|今日是|欢迎访问|欢迎来到|欢迎您)")
+_GREETING_FIRST = "【[今欢"  # what a stripped line that _SITE_GREETING matches starts with
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
-_HOME_FIRST = re.compile(r"^(?:网站)?首页")
+_HOME_FIRST = ("首页", "网站首页")  # what a breadcrumb trail starts with
 _MENU_WORDS = (
     "网站首页|首页|政府信息公开|信息公开|政务公开|政务服务|办事服务|网上办事|互动交流|政民互动|"
     "公众参与|新闻中心|新闻动态|政务动态|工作动态|通知公告|专题专栏|政策文件|政策解读|数据开放|"
@@ -178,7 +194,6 @@ def _any_matches(*patterns: re.Pattern[str]) -> re.Pattern[str]:
     )
 
 
-_FOOTER_MARK_OR_FIELD = _any_matches(_FOOTER_MARKER, _FOOTER_FIELD_AT_START)  # ^: at the start
 _NAVIGATION_LINE = _any_matches(_BREADCRUMB, _PREV_NEXT, _MENU_LINE)
 _WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
 # What a line holding 。 can be furniture as: a menu or widget line has no 。 (it is not in
@@ -199,12 +214,10 @@ def _is_navigation(stripped: str) -> bool:
         return True
     if _is_greeting(stripped):
         return True
+    if not stripped.startswith(_HOME_FIRST):  # most lines: no search for a sentence end
+        return False
     is_short = len(stripped) <= 80 and not _SENTENCE_END.search(stripped)
-    return (
-        is_short
-        and _HOME_FIRST.match(stripped) is not None
-        and _CRUMB_SEPARATORS.search(stripped) is not None
-    )
+    return is_short and _CRUMB_SEPARATORS.search(stripped) is not None
 
 
 def _is_greeting(stripped: str) -> bool:
@@ -234,7 +247,10 @@ def _is_header(stripped: str) -> bool:
 def _is_footer(stripped: str) -> bool:
     if len(stripped) > _FIELD_LINE_MAX or _SENTENCE_END.search(stripped):
         return False
-    return _FOOTER_MARK_OR_FIELD.search(stripped) is not None
+    if _FOOTER_MARKER.search(stripped) or _LATIN_FOOTER_MARKER.search(stripped):
+        return True
+    has_colon = ":" in stripped or "：" in stripped  # every footer field's key is followed by one
+    return has_colon and _FOOTER_FIELD_AT_START.match(stripped) is not None
 
 
 def is_boilerplate(line: str) -> bool:
@@ -246,17 +262,28 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
-    stripped = compact_keys(line.strip())
+    stripped = line.strip()
     if not stripped:
         return False
     if "。" in stripped:  # prose, most lines of a report: see _PROSE_FURNITURE
-        return _PROSE_FURNITURE.match(stripped) is not None or _is_greeting(stripped)
+        return _is_prose_furniture(stripped)
+    stripped = compact_keys(stripped)
     return (
         _is_navigation(stripped)
         or _is_widget(stripped)
         or _is_header(stripped)
         or _is_footer(stripped)
     )
+
+
+def _is_prose_furniture(stripped: str) -> bool:
+    """``is_boilerplate`` of a line holding 。, its keys left letter-spaced where they can
+    change nothing: ``compact_keys`` scans the whole line, and most lines of a report are
+    prose. Taking spaces out of keys changes neither a breadcrumb, a 上一篇 link nor a line
+    of symbols; it can shorten a greeting, which keeps its first character."""
+    if _PROSE_FURNITURE.match(stripped):
+        return True
+    return stripped[0] in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
 
 
 # --- page header fields ------------------------------------------------------------------------

@@ -86,8 +86,10 @@ class _Evidence:
         self.codes.update(a.code for a in gazetteer.ancestors(info.code))
 
     def score(self, info: RegionInfo, gazetteer: Gazetteer) -> int:
-        ancestors = {a.code for a in gazetteer.ancestors(info.code)}
-        return len(ancestors & (self.codes | self.context)) + 2 * (info.code in self.context)
+        """Ancestors of ``info`` placed, and 2 more when ``info`` is in the context."""
+        codes, context = self.codes, self.context  # an ancestor chain holds each code once
+        placed = sum(a.code in codes or a.code in context for a in gazetteer.ancestors(info.code))
+        return placed + 2 * (info.code in context)
 
 
 def extract_regions(
@@ -184,32 +186,42 @@ class _Options:
 
     def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
         self.gazetteer, self.year = gazetteer, year
-        self._cache: dict[tuple[str, bool], tuple[RegionInfo, ...]] = {}
+        self._suffixed: dict[str, tuple[RegionInfo, ...]] = {}
         self._bare: dict[str, tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]] = {}
 
-    def __call__(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
-        key = (name, suffixed)
-        if key not in self._cache:
-            entries = self.gazetteer.entries(name)
-            codes = {e.info.code for e in entries if (e.kind != "short") == suffixed}
-            found = self.gazetteer.candidates(name, self.year)
-            self._cache[key] = tuple(info for info in found if info.code in codes)
-        return self._cache[key]
+    def suffixed(self, name: str) -> tuple[RegionInfo, ...]:
+        """The candidates a suffixed name (通江县, 东乌旗) may denote.
+
+        A plain method and dictionary (asked for every name of every report): calling the
+        instance with a keyword made a frame, a bound method and a dict of keywords each time.
+        """
+        found = self._suffixed.get(name)
+        if found is None:
+            found = self._suffixed[name] = self._read(name, suffixed=True)
+        return found
 
     def bare(self, name: str) -> tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]:
         """A bare name's candidates split into (provinces, prefectures and counties)."""
-        if name not in self._bare:
-            options = self(name, suffixed=False)
+        found = self._bare.get(name)
+        if found is None:
+            options = self._read(name, suffixed=False)
             provinces = tuple(o for o in options if o.level == "province")
-            self._bare[name] = provinces, tuple(o for o in options if o.level != "province")
-        return self._bare[name]
+            found = provinces, tuple(o for o in options if o.level != "province")
+            self._bare[name] = found
+        return found
+
+    def _read(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
+        entries = self.gazetteer.entries(name)
+        codes = {e.info.code for e in entries if (e.kind != "short") == suffixed}
+        found = self.gazetteer.candidates(name, self.year)
+        return tuple(info for info in found if info.code in codes)
 
 
 def _suffixed_matches(
     text: str, raw: Iterable[tuple[int, int, str]], options_of: _Options
 ) -> Iterator[_Match]:
     for start, end, name in raw:
-        options = options_of(name, suffixed=True)
+        options = options_of.suffixed(name)
         if options and _suffix_stands(text, start, end, name, options_of.gazetteer):
             yield _Match(start, end, name, True, options)
 
@@ -230,8 +242,14 @@ def _suffix_stands(text: str, start: int, end: int, name: str, gazetteer: Gazett
 
 def _parent_precedes(text: str, start: int, name: str, gazetteer: Gazetteer) -> bool:
     """Whether the text right before ``start`` names a parent of a region called ``name``."""
+    return text.endswith(_parents_named(name, gazetteer), 0, start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parents_named(name: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The names of the parents of every region called ``name``, for one ``endswith``."""
     parents = {p for info in gazetteer.candidates(name) for p in _parent_names(info, gazetteer)}
-    return any(text.endswith(parent, 0, start) for parent in parents)
+    return tuple(sorted(parents))
 
 
 def _parent_names(info: RegionInfo, gazetteer: Gazetteer) -> set[str]:
@@ -345,11 +363,12 @@ def _decide(
 ) -> RegionInfo | None:
     if len(options) == 1:
         return options[0]
+    scores = [evidence.score(o, gazetteer) for o in options]
+    top = max(scores)
+    if top > 0:  # the option scored highest, when no other scores as high
+        return options[scores.index(top)] if scores.count(top) == 1 else None
     provinces = [o for o in options if o.level == "province"]
-    scores = sorted(((evidence.score(o, gazetteer), o) for o in options), key=lambda s: -s[0])
-    if scores[0][0] > 0 and scores[0][0] > scores[1][0]:
-        return scores[0][1]
-    return provinces[0] if len(provinces) == 1 and scores[0][0] == 0 else None
+    return provinces[0] if len(provinces) == 1 else None
 
 
 def _non_overlapping(matches: Iterable[_Match]) -> list[_Match]:

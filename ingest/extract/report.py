@@ -82,7 +82,6 @@ _INSTITUTION_NAME = re.compile(r"(人民政府|行政公署|委员会|办公室|
 _DATE_LINE = re.compile(r"^(\S{2,4})年(\S{1,2})月(\S{1,3})日$")
 _DAMAGED_DATE_LINE = re.compile(r"^(?:19|20)\d{4,6}$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0}
-_SIGNATURE_LINES = 4  # the signature block: body name, date, and maybe a blank or a seal note
 # How surely each place names the report's region.
 _TITLE_MENTION, _TITLE_TEXT = 0.95, 0.9
 _PUBLISHER = 0.85
@@ -188,7 +187,7 @@ def year_of_head(head: ReportHead) -> int | None:
 
 
 def _signature_block(head: ReportHead) -> list[str]:
-    return [line.text for line in head.lines[-_SIGNATURE_LINES:]]
+    return list(head.tail)
 
 
 def _published(head: ReportHead) -> str | None:

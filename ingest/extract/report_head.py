@@ -27,6 +27,8 @@ from ingest.model import Attribution, AttributionSource, PageMeta
 T = TypeVar("T")
 
 HEAD_LINES = 20  # titles, salutations and openings stand within the first lines of a page
+BODY_SPAN = 4000  # characters of the body, from its start, in which years are counted
+TAIL_LINES = 4  # the signature block: body name, date, and maybe a blank or a seal note
 _TITLE_SHAPE = re.compile(
     r"^[^。！？!?；;，,：:]{6,90}(?:报告|总结|报告书)(?:\s*[（(][^）)]{1,16}[）)])?$"
 )
@@ -126,9 +128,15 @@ class Title:
 
 @dataclass(frozen=True, slots=True)
 class ReportHead:
-    """What a report says about itself before any region is known."""
+    """What a report says about itself before any region is known.
+
+    ``lines`` are the first ``HEAD_LINES`` lines (stripped, blank ones left out), ``tail`` the
+    last ``TAIL_LINES`` and ``body`` the first ``BODY_SPAN`` characters of all of them joined.
+    """
 
     lines: tuple[Line, ...]
+    tail: tuple[str, ...]
+    body: str
     title: Title | None
     salutation: Line | None
     opening: Line | None
@@ -147,12 +155,15 @@ def read_head(text: str, page: PageMeta) -> ReportHead:
         >>> read_head("  \\n某县2019年法治政府建设工作报告\\n2019年，我县……", PageMeta()).title.text
         '某县2019年法治政府建设工作报告'
     """
-    lines = tuple(_lines(text))
-    head = lines[:HEAD_LINES]
+    raw_lines = text.split("\n")
+    head = tuple(_first_lines(raw_lines))
     title = _title_in_lines(head) or _title_in_page(page)
     after_title = _after(head, title)
     salutation, opening = _salutation_and_opening(after_title)
-    return ReportHead(lines, title, salutation, opening, page)
+    # Only the head needs where its lines stand: the others are only read, stripped in C.
+    texts = [line for line in map(str.strip, raw_lines) if line]
+    tail = tuple(texts[-TAIL_LINES:])
+    return ReportHead(head, tail, "\n".join(texts)[:BODY_SPAN], title, salutation, opening, page)
 
 
 def is_report_title(line: str) -> bool:
@@ -176,13 +187,16 @@ def is_report_title(line: str) -> bool:
     )
 
 
-def _lines(text: str) -> list[Line]:
+def _first_lines(raw_lines: Sequence[str]) -> list[Line]:
+    """The first ``HEAD_LINES`` of the lines of a text that are not blank, stripped."""
     found: list[Line] = []
     offset = 0
-    for raw in text.split("\n"):
+    for raw in raw_lines:
         stripped = raw.strip()
         if stripped:  # it starts where the leading whitespace ends
             found.append(Line(stripped, offset + len(raw) - len(raw.lstrip())))
+            if len(found) == HEAD_LINES:
+                break
         offset += len(raw) + 1
     return found
 

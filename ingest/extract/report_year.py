@@ -49,7 +49,6 @@ _THIS_YEAR = re.compile(r"今年以来|本年度|今年")
 _OVER_THE_YEAR = re.compile(r"一年来|过去一年|年度内|今年以来|本年度")
 _QUOTED = re.compile(r"《[^》]*》|“[^”]*”")
 _DUE_MONTH = 4  # reports are due by 1 April; late ones still come out in spring
-_BODY_SPAN = 4000  # characters of the body in which years are counted
 _BODY_MIN_COUNT = 2
 # How surely each source states the year, by the way it states it.
 _TITLE_LINE, _TITLE_FIELD = 0.95, 0.9
@@ -140,7 +139,7 @@ def _from_opening(head: ReportHead) -> Candidate[int] | None:
 
 def _from_body(head: ReportHead) -> Candidate[int] | None:
     """A self-statement or a dated first heading in the head; else the year the body names most."""
-    body = "\n".join(line.text for line in head.lines)[:_BODY_SPAN]
+    body = head.body
     counts = Counter(int(m.group(1)) for m in _YEAR_ALONE.finditer(_QUOTED.sub(_blank, body)))
     if match := _YEAR_TO_REPORT.search(body):
         return candidate(int(match.group(1)), "opening", _BODY_REPORTS)
