@@ -55,6 +55,7 @@ Flag = Literal["prefixed", "bare", "named", "league", "pair", "central", "exclud
 # Level words that stand for "the region at this level" (区政府, 市委, 自治区人民政府).
 _AUTONOMOUS = "自治"
 _MULTI_LEVELS = tuple(_AUTONOMOUS + level for level in "区州县旗")
+_MULTI_LEVEL_OF = {multi[-1]: multi for multi in _MULTI_LEVELS}  # 区 → 自治区
 _LEVELS = "省市州盟县区旗"
 _LEVEL_CHARS = frozenset(_LEVELS)  # a set: '' is in every string
 # A level character glued to these neighbours is part of another word (社区, 城市, 全县, 各区)
@@ -86,7 +87,9 @@ _BEFORE_AREA_NOT_PREFECTURE = "当属驻本外异基各该在两场"  # 当地�
 # 县委、政府 and 自治区党委政府: one level word for both bodies.
 _SHARES_PARTY_LEVEL = ("政府", "人民政府")
 _PARTY_BEFORE = re.compile("(?:党委|委)、?$")
-_PARTY_LAST = frozenset("委、")  # what a _PARTY_BEFORE match ends with
+# What a _PARTY_BEFORE match ends with, or the newline its ``$`` also matches before: after
+# any other character the regex cannot match, and is not run (see _GENERIC_LAST).
+_PARTY_LAST = frozenset("委、\n")
 # The field an enforcement team serves, written before its name (区市场监管综合执法大队).
 _ENFORCEMENT_TEAM = "综合"
 _ENFORCEMENT_FIELD = re.compile(
@@ -95,7 +98,7 @@ _ENFORCEMENT_FIELD = re.compile(
 )
 _ENUMERATION = "、"
 _CPPCC_BEFORE = re.compile("(?:政协|政治协商会议)$")
-_CPPCC_LAST = frozenset("协议")
+_CPPCC_LAST = frozenset("协议\n")  # see _PARTY_LAST
 _PLAIN_COURTS = ("法院", "人民法院")
 _PROVINCE_CODE_END = "0000"
 # Regions ending in 区 that are no city's district: their names are unique as they stand.
@@ -104,8 +107,9 @@ _GENERIC_WORDS = (
     "各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属|部分"
 )
 _GENERIC_BEFORE = re.compile(f"(?:{_GENERIC_WORDS})的?$")
-# The characters a generic word (or its 的) ends with: after any other one, no regex is run.
-_GENERIC_LAST = frozenset(word[-1] for word in _GENERIC_WORDS.split("|")) | {"的"}
+# The characters a generic word (or its 的) ends with, and the newline ``$`` also matches
+# before: after any other one, no regex is run.
+_GENERIC_LAST = frozenset(word[-1] for word in _GENERIC_WORDS.split("|")) | {"的", "\n"}
 # Its longest match: the longest word, 的, and the newline ``$`` also matches before.
 _LONGEST_GENERIC_BEFORE = len("苏木乡镇的\n")
 # Plural or generic context in the same clause: 全盟70个苏木乡镇统一设立了综合行政执法局.
@@ -292,24 +296,31 @@ def _body_matches(
 
     Prefixed names nothing can anchor (法治政府: about half of all matches) are dropped here,
     before any other work on them: without an anchor :func:`_resolve` finds no body. The test
-    is written out in the loop (no call per match, not even max()): it runs for every match of
-    every report.
+    is one comprehension over form indexes (no call or attribute per match, not even max()):
+    it runs for every match of every report.
     """
-    forms = body_forms()
+    unanchored, sharing = _form_index_sets()
     region_ends = resolver.region_ending_at
-    kept: list[tuple[int, int, int]] = []
-    for i, start, end in matches:
-        form = forms[i]
-        if (
-            not form.needs_anchor
-            or start in region_ends
-            or text[start - 1 : start] in _LEVEL_CHARS
-            or (form.shares_level and "委" in text[start - 3 if start > 3 else 0 : start])
-        ):
-            kept.append((end, start, i))
+    kept = [
+        (end, start, i)
+        for i, start, end in matches
+        if i in unanchored
+        or start in region_ends
+        or text[start - 1 : start] in _LEVEL_CHARS
+        or (i in sharing and "委" in text[start - 3 if start > 3 else 0 : start])
+    ]
     # Two forms never span the same characters, so (end, start) tuples sort without a key.
     kept.sort()
     return kept
+
+
+@cache
+def _form_index_sets() -> tuple[frozenset[int], frozenset[int]]:
+    """Indexes of the forms kept without an anchor, and of those sharing a party level word."""
+    forms = body_forms()
+    unanchored = frozenset(i for i, form in enumerate(forms) if not form.needs_anchor)
+    sharing = frozenset(i for i, form in enumerate(forms) if form.shares_level)
+    return unanchored, sharing
 
 
 class _Resolver:
@@ -566,24 +577,38 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
     prefix_start, place = anchored
     if place is None:
         return None
-    places = [place]
     if prefix_start >= 2 and text[prefix_start - 1] == _ENUMERATION:  # 省、市政府
-        prefix_start, places = _enumerated_levels(text, prefix_start, resolver, places)
-    if _generic_or_footer(text, prefix_start) or _court_system(body, place):
+        return _enumerated_hit(text, prefix_start, end, body, resolver, place)
+    if _not_named_here(text, prefix_start, body, place):
         return None
-    if _may_end_at(text, prefix_start, _CPPCC_LAST) and _CPPCC_BEFORE.search(
-        text, max(0, prefix_start - 6), prefix_start
-    ):
-        return None  # 政协通江县委员会 is the CPPCC's committee, not the party's
-    if len(places) == 1:  # most names are of one place
-        return _Hit(prefix_start, end, resolver.canonicals(body, place))
+    return _Hit(prefix_start, end, resolver.canonicals(body, place))
+
+
+def _enumerated_hit(
+    text: str, prefix_start: int, end: int, body: Body, resolver: _Resolver, place: _Place
+) -> _Hit | None:
+    """省、市政府: the bodies of every level the enumeration names."""
+    prefix_start, places = _enumerated_levels(text, prefix_start, resolver, [place])
+    if _not_named_here(text, prefix_start, body, place):
+        return None
     return _Hit(prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
 
 
-def _court_system(body: Body, place: _Place) -> bool:
+def _not_named_here(text: str, prefix_start: int, body: Body, place: _Place) -> bool:
+    """A plural or footer context, a province's courts, or a CPPCC committee (政协通江县委员会
+    is the CPPCC's committee, not the party's): the anchored name names no body here."""
+    return (
+        _generic_or_footer(text, prefix_start)
+        or (body.written in _PLAIN_COURTS and _court_system(place))
+        or (
+            text[prefix_start - 1 : prefix_start] in _CPPCC_LAST
+            and _CPPCC_BEFORE.search(text, max(0, prefix_start - 6), prefix_start) is not None
+        )
+    )
+
+
+def _court_system(place: _Place) -> bool:
     """天津法院 are the courts of 天津: a province's own court is its 高级人民法院."""
-    if body.written not in _PLAIN_COURTS:  # most bodies are no court
-        return False
     return place.code is not None and place.code.endswith(_PROVINCE_CODE_END)
 
 
@@ -649,11 +674,11 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     if region is not None:
         mention_start, ref = region
         return mention_start, resolver.place_of(ref)
-    level = text[start - 1] if start > 0 else ""
-    if not level or level not in _LEVELS:  # 自治区/州/县/旗 end in a level character too
+    level = text[start - 1 : start]
+    if level not in _LEVEL_CHARS:  # 自治区/州/县/旗 end in a level character too
         return None
-    multi = _AUTONOMOUS + level
-    if multi in _MULTI_LEVELS and _ends_with(text, start, multi):
+    multi = _MULTI_LEVEL_OF.get(level)
+    if multi is not None and _ends_with(text, start, multi):
         return start - len(multi), resolver.place_for_level(multi)
     before = text[start - 2] if start > 1 else ""
     if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
@@ -669,7 +694,7 @@ def _named_just_before(
     text: str, level_start: int, level: str, resolver: _Resolver
 ) -> _Place | None:
     """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by."""
-    if not _may_end_at(text, level_start, _PARTY_LAST):
+    if text[level_start - 1 : level_start] not in _PARTY_LAST:
         return None
     party = _PARTY_BEFORE.search(text, max(0, level_start - 3), level_start)
     region = resolver.region_ending_at.get(party.start()) if party is not None else None
@@ -684,7 +709,7 @@ def _shared_anchor(
     """自治区党委、政府: the government shares the party committee's level word."""
     if body.written not in _SHARES_PARTY_LEVEL:
         return None
-    if not _may_end_at(text, start, _PARTY_LAST):
+    if text[start - 1 : start] not in _PARTY_LAST:
         return None
     party = _PARTY_BEFORE.search(text, max(0, start - 3), start)
     if party is None:
@@ -748,29 +773,14 @@ def _generic_or_footer(text: str, start: int) -> bool:
     # regex, for every name a report writes, was a tenth of institution extraction.
     longest = _LONGEST_GENERIC_BEFORE
     generic_start = start - longest if start > longest else 0
-    return bool(
-        (
-            _may_end_at(text, start, _GENERIC_LAST)
-            and _GENERIC_BEFORE.search(text, generic_start, start)
-        )
-        or (
-            (text.find("：", window_start, start) >= 0 or text.find(":", window_start, start) >= 0)
-            and _FOOTER_BEFORE.search(text, window_start, start)
-        )
+    if text[start - 1 : start] in _GENERIC_LAST and _GENERIC_BEFORE.search(
+        text, generic_start, start
+    ):
+        return True
+    window = text[window_start:start]  # one slice: cheaper than two bounded str.find calls
+    return ("：" in window or ":" in window) and bool(
+        _FOOTER_BEFORE.search(text, window_start, start)
     )
-
-
-def _may_end_at(text: str, end: int, last_chars: frozenset[str]) -> bool:
-    """Whether a regex ending in ``$`` whose matches end with one of ``last_chars`` may match
-    just before ``end`` (``$`` also matches before a newline that ends the span searched).
-
-    Most names follow no such character: then the regex, which tries every position of its
-    window with each of its words, need not run at all.
-    """
-    last = text[end - 1 : end] if end > 0 else ""
-    if last == "\n":
-        last = text[end - 2 : end - 1] if end > 1 else ""
-    return last in last_chars
 
 
 def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonical, ...]:

@@ -53,6 +53,7 @@ _ALIAS = re.compile(
     r"(?:纲要|条例|规定|办法|意见|方案|通知|决定|规划|计划|准则|规则|细则|要点|清单|预案|制度|措施|"
     r"法|报告|决议|公告|通告|规程|指南|目录)$"
 )
+_LONGEST_ALIAS = len("两个实施纲要")  # the longest title _ALIAS matches: longer ones need no regex
 _MEDIA_TITLE = re.compile(
     r"(?:日报|晚报|时报|早报|法治报|法制报|杂志|周刊|月刊|旬刊|学报|画报|电视台|频道|之声|广播)$"
     r"|(?<![通汇公情简快年月])报$"
@@ -171,7 +172,29 @@ def _line_end(text: str, position: int, breaks: tuple[str, ...]) -> int:
 
 
 def _titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
-    """The document titles in ``text[start:end]``, a line (part) without line breaks."""
+    """The document titles in ``text[start:end]``, a line (part) without line breaks, from the
+    《 at ``start``.
+
+    Most titles nest none: each is read with three ``str.find`` (its 》, a 《 before it, the
+    next 《) until one does, and the rest of the line is read bracket by bracket.
+    """
+    found: list[_Occurrence] = []
+    open_pos = start
+    while open_pos >= 0:
+        close_pos = text.find("》", open_pos + 1, end)
+        if close_pos < 0:
+            break  # a title not closed on its line is cut off
+        if text.find("《", open_pos + 1, close_pos) >= 0:
+            found.extend(_nested_titles_in_line(text, open_pos, end))
+            break
+        if close_pos - open_pos - 1 <= MAX_TITLE_CHARS:
+            found.extend(_document_title(text, open_pos, close_pos))
+        open_pos = text.find("《", close_pos + 1, end)
+    return found
+
+
+def _nested_titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
+    """The outermost titles in ``text[start:end]``, whose 《》 may nest (read with a stack)."""
     found: list[_Occurrence] = []
     opened: list[int] = []
     for pos in char_positions(text, "《》", start, end):
@@ -204,7 +227,9 @@ def _occurrence(spelling: str, open_pos: int, close_pos: int) -> _Occurrence:
 
 
 def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
-    if not _CJK.search(spelling) or ("略" in spelling and _REDACTED.search(spelling)):
+    if not (_is_cjk(spelling[:1]) or _CJK.search(spelling)):  # most titles start with one
+        return False
+    if "略" in spelling and _REDACTED.search(spelling):
         return False
     title = spelling.strip()
     after = text[close_pos + 1 : close_pos + 12]
@@ -218,7 +243,14 @@ def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
 def _is_named(spelling: str) -> bool:
     """A real title names its document; 《纲要》 or 《该办法》 only point back to one."""
     title = spelling.strip()
-    return bool(_CJK.search(title)) and not _ALIAS.match(title)
+    if not (_is_cjk(title[:1]) or _CJK.search(title)):
+        return False
+    return len(title) > _LONGEST_ALIAS or not _ALIAS.match(title)
+
+
+def _is_cjk(char: str) -> bool:
+    """Whether ``char`` (one character, or none) is a CJK ideograph, as ``_CJK`` reads them."""
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _drafts(text: str, occurrences: Sequence[_Occurrence]) -> list[_Draft]:
