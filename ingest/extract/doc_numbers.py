@@ -51,7 +51,7 @@ _CONTINUATION = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, made per 文号: see model._PickledAsFrozen
 class _Row:
     """One written 文号: its parts, where it is, and whether it names its issuer."""
 

@@ -212,7 +212,7 @@ class Body:
     flag: Flag
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, made per place: see model._PickledAsFrozen
 class _Place:
     """A region a body name is anchored to, and the prefix official names give it."""
 
@@ -225,13 +225,9 @@ class _Place:
 Canonical = tuple[str, InstitutionKind, str | None]
 
 
-@dataclass(slots=True)  # not frozen: a frozen one takes ~3x as long to make, once per match
-class _Hit:
-    """One resolved occurrence: ``text[start:end]`` names the bodies in ``canonicals``."""
-
-    start: int
-    end: int
-    canonicals: tuple[Canonical, ...]
+# One resolved occurrence, (start, end, canonicals): ``text[start:end]`` names the bodies in
+# ``canonicals``. A tuple, made in C: a dataclass ran its __init__ frame once per match.
+_Hit = tuple[int, int, tuple[Canonical, ...]]
 
 
 def load_bodies(path: Path = DATA_FILE) -> tuple[Body, ...]:
@@ -417,9 +413,10 @@ class _Resolver:
     def canonicals(self, body: Body, place: _Place) -> tuple[Canonical, ...]:
         """The canonical names ``body`` has at ``place`` (see :func:`_canonicals`)."""
         key = (body.written, place.prefix, place.code)  # a body is known by its written form
-        if key not in self._canonicals:
-            self._canonicals[key] = _canonicals(body, place, self)
-        return self._canonicals[key]
+        names = self._canonicals.get(key)  # one lookup: asked for every name a report writes
+        if names is None:
+            names = self._canonicals[key] = _canonicals(body, place, self)
+        return names
 
     @property
     def county(self) -> str:
@@ -545,7 +542,7 @@ def _dictionary_hits(
     for end, start, i in _body_matches(text, resolver, matches):
         form = forms[i]
         if form.excluded:
-            hits.append(_Hit(start, end, ()))
+            hits.append((start, end, ()))
             continue
         body = form.body
         if form.in_field:
@@ -581,7 +578,7 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
         return _enumerated_hit(text, prefix_start, end, body, resolver, place)
     if _not_named_here(text, prefix_start, body, place):
         return None
-    return _Hit(prefix_start, end, resolver.canonicals(body, place))
+    return (prefix_start, end, resolver.canonicals(body, place))
 
 
 def _enumerated_hit(
@@ -591,7 +588,7 @@ def _enumerated_hit(
     prefix_start, places = _enumerated_levels(text, prefix_start, resolver, [place])
     if _not_named_here(text, prefix_start, body, place):
         return None
-    return _Hit(prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
+    return (prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
 
 
 def _not_named_here(text: str, prefix_start: int, body: Body, place: _Place) -> bool:
@@ -665,7 +662,7 @@ def _central_hit(start: int, end: int, body: Body, resolver: _Resolver) -> _Hit 
     if end in resolver.region_starting_at:  # 国家税务总局通江县税务局 is the county's bureau
         return None
     names = body.template.split(_TEMPLATE_SEPARATOR)
-    return _Hit(start, end, tuple((name, body.kind, None) for name in names))
+    return (start, end, tuple((name, body.kind, None) for name in names))
 
 
 def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | None] | None:
@@ -677,25 +674,24 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     level = text[start - 1 : start]
     if level not in _LEVEL_CHARS:  # 自治区/州/县/旗 end in a level character too
         return None
-    multi = _MULTI_LEVEL_OF.get(level)
-    if multi is not None and _ends_with(text, start, multi):
-        return start - len(multi), resolver.place_for_level(multi)
     before = text[start - 2] if start > 1 else ""
+    if before == _AUTONOMOUS[-1] and level in _MULTI_LEVEL_OF:  # 治 is rare: test it first
+        multi = _MULTI_LEVEL_OF[level]
+        if _ends_with(text, start, multi):
+            return start - len(multi), resolver.place_for_level(multi)
     if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
         return start - 1, None
     if before and before in _DEICTIC:
         return start - 1, resolver.report_place
-    return start - 1, _named_just_before(text, start - 1, level, resolver) or (
-        resolver.place_for_level(level)
-    )
+    named = _named_just_before(text, start - 1, level, resolver) if before in _PARTY_LAST else None
+    return start - 1, named or resolver.place_for_level(level)
 
 
 def _named_just_before(
     text: str, level_start: int, level: str, resolver: _Resolver
 ) -> _Place | None:
-    """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by."""
-    if text[level_start - 1 : level_start] not in _PARTY_LAST:
-        return None
+    """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by
+    (asked when a party committee may end before the level word: see _PARTY_LAST)."""
     party = _PARTY_BEFORE.search(text, max(0, level_start - 3), level_start)
     region = resolver.region_ending_at.get(party.start()) if party is not None else None
     if region is None or not region[1].canonical.endswith(level):
@@ -734,7 +730,7 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
         place = resolver.place_for_level(ruled) if ruled else resolver.report_place
     if place is None or _generic_or_footer(text, start):
         return None
-    clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
+    clause = _CLAUSE_BREAK.split(text[start - 30 if start > 30 else 0 : start])[-1]
     if _GENERIC_CLAUSE.search(clause):
         return None
     named = _region_named_in_clause(start - len(clause), start, resolver)
@@ -742,7 +738,7 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
         if named.level not in COUNTY_OR_ABOVE:
             return None  # 在马山镇设立综合执法队: a township's, which the graph does not name
         place = resolver.place_of(named)  # 指导平度市组建行政审批局: 平度市's bureau
-    return _Hit(start, end, resolver.canonicals(body, place))
+    return (start, end, resolver.canonicals(body, place))
 
 
 @cache
@@ -766,17 +762,15 @@ def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) 
 
 def _generic_or_footer(text: str, start: int) -> bool:
     """各部门/乡镇政府-style plural context, or a footer naming the site operator."""
-    # Conditionals, not max(): a call through its generic machinery, for every name.
-    window_start = start - 30 if start > 30 else 0
     # A generic word ends right before ``start`` (or before a newline there): only the last
     # few characters can match, and a footer needs a colon. Scanning 30 positions with each
     # regex, for every name a report writes, was a tenth of institution extraction.
-    longest = _LONGEST_GENERIC_BEFORE
-    generic_start = start - longest if start > longest else 0
+    # Conditionals, not max(): a call through its generic machinery, for every name.
     if text[start - 1 : start] in _GENERIC_LAST and _GENERIC_BEFORE.search(
-        text, generic_start, start
+        text, start - _LONGEST_GENERIC_BEFORE if start > _LONGEST_GENERIC_BEFORE else 0, start
     ):
         return True
+    window_start = start - 30 if start > 30 else 0
     window = text[window_start:start]  # one slice: cheaper than two bounded str.find calls
     return ("：" in window or ":" in window) and bool(
         _FOOTER_BEFORE.search(text, window_start, start)
@@ -792,8 +786,11 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
         )
     province = resolver.path[0] if resolver.path else place.full_name
     fields = {"R": place.prefix, "P": province, "r": _short_name(place.full_name), "C": "", "N": ""}
+    # format_map reads the fields where format(**fields) would copy them, once per name.
+    if _TEMPLATE_SEPARATOR not in body.template:  # most bodies are one
+        return ((body.template.format_map(fields), body.kind, place.code),)
     names = body.template.split(_TEMPLATE_SEPARATOR)  # 人大及其常委会: the congress and its SC
-    return tuple((name.format(**fields), body.kind, place.code) for name in names)
+    return tuple([(name.format_map(fields), body.kind, place.code) for name in names])
 
 
 @cache  # asked for every canonical name built; a report names few places
@@ -820,7 +817,7 @@ def _named_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver)
     place = resolver.report_place
     code = place.code if place else None
     canonical = body.template.format(C=resolver.county, N=place_name, R="", P="", r="")
-    return _Hit(name_start, end, ((canonical, body.kind, code),))
+    return (name_start, end, ((canonical, body.kind, code),))
 
 
 def _place_name_before(text: str, start: int) -> tuple[int, str] | None:
@@ -897,7 +894,7 @@ def _committee_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit
         place = anchored[1]
         canonical = f"中共{place.prefix}委{own_words}{text[start:end]}"
         kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
-        return _Hit(anchored[0], end, ((canonical, kind, place.code),))
+        return (anchored[0], end, ((canonical, kind, place.code),))
     return None
 
 
@@ -932,7 +929,7 @@ def _group_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit | N
         prefix = ""  # 法治石家庄建设领导小组 names its place itself
     canonical = f"{prefix}{modifier}{text[start:end]}"
     kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
-    return _Hit(written_start, end, ((canonical, kind, place.code),))
+    return (written_start, end, ((canonical, kind, place.code),))
 
 
 def _group_owner(
@@ -979,8 +976,8 @@ def _regions_leading(
     return found
 
 
-_START = operator.attrgetter("start")
-_END = operator.attrgetter("end")
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
 
 
 def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
@@ -990,45 +987,36 @@ def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
     # By start, and longest first at one start: two stable sorts with C-level keys.
     by_start = sorted(sorted(hits, key=_END, reverse=True), key=_START)
     for hit in by_start:
-        if hit.start >= last_end:
+        start, end, _ = hit
+        if start >= last_end:
             chosen.append(hit)
-            last_end = hit.end
-        elif hit.end > last_end and chosen and _outweighs(hit, chosen[-1]):
+            last_end = end
+        elif end > last_end and chosen and _outweighs(hit, chosen[-1]):
             chosen[-1] = hit
-            last_end = hit.end
-    return [hit for hit in chosen if hit.canonicals]
+            last_end = end
+    return [hit for hit in chosen if hit[2]]
 
 
 def _outweighs(hit: _Hit, earlier: _Hit) -> bool:
     """A longer name wins; an exclusion (区政府常务会议: a meeting) wins over what it overlaps."""
-    return not hit.canonicals or earlier.end - earlier.start < hit.end - hit.start
+    return not hit[2] or earlier[1] - earlier[0] < hit[1] - hit[0]
 
 
 def _collect(text: str, hits: list[_Hit]) -> tuple[InstitutionRef, ...]:
-    spellings: dict[str, list[str]] = {}
-    mentions: dict[str, list[Mention]] = {}
-    details: dict[str, tuple[InstitutionKind, str | None]] = {}
-    for hit in hits:
-        written = text[hit.start : hit.end]
-        mention = Mention(hit.start, hit.end)
-        for canonical, kind, code in hit.canonicals:
-            if canonical not in details:
-                details[canonical] = (kind, code)
-                spellings[canonical] = [written]
-                mentions[canonical] = [mention]
+    # canonical → (kind, region code, spellings, mentions): one lookup per name of a hit
+    found: dict[str, tuple[InstitutionKind, str | None, list[str], list[Mention]]] = {}
+    for start, end, canonicals in hits:
+        written = text[start:end]
+        mention = Mention(start, end)
+        for canonical, kind, code in canonicals:
+            known = found.get(canonical)
+            if known is None:
+                found[canonical] = (kind, code, [written], [mention])
                 continue
-            names = spellings[canonical]
-            if written not in names:
-                names.append(written)
-            mentions[canonical].append(mention)
+            if written not in known[2]:
+                known[2].append(written)
+            known[3].append(mention)
     return tuple(
-        InstitutionRef(
-            canonical=canonical,
-            name=names[0],
-            mentions=tuple(mentions[canonical]),
-            variants=tuple(names[1:]),
-            region_code=details[canonical][1],
-            kind=details[canonical][0],
-        )
-        for canonical, names in spellings.items()
+        InstitutionRef(canonical, names[0], tuple(mentions), tuple(names[1:]), code, kind)
+        for canonical, (kind, code, names, mentions) in found.items()
     )
