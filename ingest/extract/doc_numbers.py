@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.extract.positions import char_positions
 from ingest.model import DocNumberRef, Mention
 from ingest.normalize import (
     DOC_NUMBER_TAIL,
@@ -34,6 +33,8 @@ from ingest.normalize import (
 )
 
 _YEAR_OPENINGS = "〔[［【(（"  # the brackets DOC_NUMBER_TAIL starts with
+_INSIDE_CORE = "〕]］】)）第"  # besides digits and spaces, what DOC_NUMBER_TAIL holds after them
+_SERIAL_END = "号"  # what DOC_NUMBER_TAIL ends with
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 # Words that end the text before a 文号 but never occur in an issuer code: prepositions,
 # particles, conjunctions, issuing verbs and document nouns. The code starts after the last one.
@@ -50,7 +51,7 @@ _CONTINUATION = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, made per 文号: see model._PickledAsFrozen
 class _Row:
     """One written 文号: its parts, where it is, and whether it names its issuer."""
 
@@ -87,17 +88,34 @@ def extract_doc_numbers(text: str) -> tuple[DocNumberRef, ...]:
 def _tails(text: str) -> list[re.Match[str]]:
     """The bracket-year-serial cores, as ``DOC_NUMBER_TAIL.finditer`` finds them.
 
-    A core starts with an opening bracket: ``str.find`` reaches the few brackets of a report
-    without looking at the rest, where the regex runs its character class on every character
-    (that scan was about a tenth of policy and 文号 extraction).
+    A core ends with the first 号 after its bracket (the digits, spaces and brackets between
+    are no 号), so it is looked for back from each 号: ``str.find`` reaches the few 号 of a
+    report without looking at the rest, where brackets are ten times as many (most open an
+    aside) and a regex led by their class runs it on every character.
     """
     tails: list[re.Match[str]] = []
-    end = 0
-    for position in char_positions(text, _YEAR_OPENINGS):
-        if position >= end and (match := DOC_NUMBER_TAIL.match(text, position)) is not None:
+    position = text.find(_SERIAL_END)
+    while position >= 0:
+        bracket = _year_opening_before(text, position)
+        if bracket >= 0 and (match := DOC_NUMBER_TAIL.match(text, bracket)) is not None:
             tails.append(match)
-            end = match.end()
+        position = text.find(_SERIAL_END, position + 1)
     return tails
+
+
+def _year_opening_before(text: str, end: int) -> int:
+    """Where the opening bracket a core ending with ``text[end]`` would start at, else -1:
+    read back over what a core holds between its bracket and its 号 (digits, spaces, the
+    closing bracket, 第)."""
+    position = end - 1
+    while position >= 0:
+        char = text[position]
+        if char in _YEAR_OPENINGS:
+            return position
+        if not (char.isdecimal() or char.isspace() or char in _INSIDE_CORE):
+            return -1
+        position -= 1
+    return -1
 
 
 def issuer_code_before(text: str, bracket: int) -> str:

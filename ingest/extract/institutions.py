@@ -55,6 +55,7 @@ Flag = Literal["prefixed", "bare", "named", "league", "pair", "central", "exclud
 # Level words that stand for "the region at this level" (区政府, 市委, 自治区人民政府).
 _AUTONOMOUS = "自治"
 _MULTI_LEVELS = tuple(_AUTONOMOUS + level for level in "区州县旗")
+_MULTI_LEVEL_OF = {multi[-1]: multi for multi in _MULTI_LEVELS}  # 区 → 自治区
 _LEVELS = "省市州盟县区旗"
 _LEVEL_CHARS = frozenset(_LEVELS)  # a set: '' is in every string
 # A level character glued to these neighbours is part of another word (社区, 城市, 全县, 各区)
@@ -86,7 +87,9 @@ _BEFORE_AREA_NOT_PREFECTURE = "当属驻本外异基各该在两场"  # 当地�
 # 县委、政府 and 自治区党委政府: one level word for both bodies.
 _SHARES_PARTY_LEVEL = ("政府", "人民政府")
 _PARTY_BEFORE = re.compile("(?:党委|委)、?$")
-_PARTY_LAST = frozenset("委、")  # what a _PARTY_BEFORE match ends with
+# What a _PARTY_BEFORE match ends with, or the newline its ``$`` also matches before: after
+# any other character the regex cannot match, and is not run (see _GENERIC_LAST).
+_PARTY_LAST = frozenset("委、\n")
 # The field an enforcement team serves, written before its name (区市场监管综合执法大队).
 _ENFORCEMENT_TEAM = "综合"
 _ENFORCEMENT_FIELD = re.compile(
@@ -95,7 +98,7 @@ _ENFORCEMENT_FIELD = re.compile(
 )
 _ENUMERATION = "、"
 _CPPCC_BEFORE = re.compile("(?:政协|政治协商会议)$")
-_CPPCC_LAST = frozenset("协议")
+_CPPCC_LAST = frozenset("协议\n")  # see _PARTY_LAST
 _PLAIN_COURTS = ("法院", "人民法院")
 _PROVINCE_CODE_END = "0000"
 # Regions ending in 区 that are no city's district: their names are unique as they stand.
@@ -104,8 +107,9 @@ _GENERIC_WORDS = (
     "各|各级|乡镇|苏木|苏木乡镇|基层|全国|国家|中央|上级|有关|相关|等|个|其他|所属|部分"
 )
 _GENERIC_BEFORE = re.compile(f"(?:{_GENERIC_WORDS})的?$")
-# The characters a generic word (or its 的) ends with: after any other one, no regex is run.
-_GENERIC_LAST = frozenset(word[-1] for word in _GENERIC_WORDS.split("|")) | {"的"}
+# The characters a generic word (or its 的) ends with, and the newline ``$`` also matches
+# before: after any other one, no regex is run.
+_GENERIC_LAST = frozenset(word[-1] for word in _GENERIC_WORDS.split("|")) | {"的", "\n"}
 # Its longest match: the longest word, 的, and the newline ``$`` also matches before.
 _LONGEST_GENERIC_BEFORE = len("苏木乡镇的\n")
 # Plural or generic context in the same clause: 全盟70个苏木乡镇统一设立了综合行政执法局.
@@ -208,7 +212,7 @@ class Body:
     flag: Flag
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, made per place: see model._PickledAsFrozen
 class _Place:
     """A region a body name is anchored to, and the prefix official names give it."""
 
@@ -221,13 +225,9 @@ class _Place:
 Canonical = tuple[str, InstitutionKind, str | None]
 
 
-@dataclass(slots=True)  # not frozen: a frozen one takes ~3x as long to make, once per match
-class _Hit:
-    """One resolved occurrence: ``text[start:end]`` names the bodies in ``canonicals``."""
-
-    start: int
-    end: int
-    canonicals: tuple[Canonical, ...]
+# One resolved occurrence, (start, end, canonicals): ``text[start:end]`` names the bodies in
+# ``canonicals``. A tuple, made in C: a dataclass ran its __init__ frame once per match.
+_Hit = tuple[int, int, tuple[Canonical, ...]]
 
 
 def load_bodies(path: Path = DATA_FILE) -> tuple[Body, ...]:
@@ -292,24 +292,31 @@ def _body_matches(
 
     Prefixed names nothing can anchor (法治政府: about half of all matches) are dropped here,
     before any other work on them: without an anchor :func:`_resolve` finds no body. The test
-    is written out in the loop (no call per match, not even max()): it runs for every match of
-    every report.
+    is one comprehension over form indexes (no call or attribute per match, not even max()):
+    it runs for every match of every report.
     """
-    forms = body_forms()
+    unanchored, sharing = _form_index_sets()
     region_ends = resolver.region_ending_at
-    kept: list[tuple[int, int, int]] = []
-    for i, start, end in matches:
-        form = forms[i]
-        if (
-            not form.needs_anchor
-            or start in region_ends
-            or text[start - 1 : start] in _LEVEL_CHARS
-            or (form.shares_level and "委" in text[start - 3 if start > 3 else 0 : start])
-        ):
-            kept.append((end, start, i))
+    kept = [
+        (end, start, i)
+        for i, start, end in matches
+        if i in unanchored
+        or start in region_ends
+        or text[start - 1 : start] in _LEVEL_CHARS
+        or (i in sharing and "委" in text[start - 3 if start > 3 else 0 : start])
+    ]
     # Two forms never span the same characters, so (end, start) tuples sort without a key.
     kept.sort()
     return kept
+
+
+@cache
+def _form_index_sets() -> tuple[frozenset[int], frozenset[int]]:
+    """Indexes of the forms kept without an anchor, and of those sharing a party level word."""
+    forms = body_forms()
+    unanchored = frozenset(i for i, form in enumerate(forms) if not form.needs_anchor)
+    sharing = frozenset(i for i, form in enumerate(forms) if form.shares_level)
+    return unanchored, sharing
 
 
 class _Resolver:
@@ -406,9 +413,10 @@ class _Resolver:
     def canonicals(self, body: Body, place: _Place) -> tuple[Canonical, ...]:
         """The canonical names ``body`` has at ``place`` (see :func:`_canonicals`)."""
         key = (body.written, place.prefix, place.code)  # a body is known by its written form
-        if key not in self._canonicals:
-            self._canonicals[key] = _canonicals(body, place, self)
-        return self._canonicals[key]
+        names = self._canonicals.get(key)  # one lookup: asked for every name a report writes
+        if names is None:
+            names = self._canonicals[key] = _canonicals(body, place, self)
+        return names
 
     @property
     def county(self) -> str:
@@ -534,7 +542,7 @@ def _dictionary_hits(
     for end, start, i in _body_matches(text, resolver, matches):
         form = forms[i]
         if form.excluded:
-            hits.append(_Hit(start, end, ()))
+            hits.append((start, end, ()))
             continue
         body = form.body
         if form.in_field:
@@ -566,24 +574,38 @@ def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -
     prefix_start, place = anchored
     if place is None:
         return None
-    places = [place]
     if prefix_start >= 2 and text[prefix_start - 1] == _ENUMERATION:  # 省、市政府
-        prefix_start, places = _enumerated_levels(text, prefix_start, resolver, places)
-    if _generic_or_footer(text, prefix_start) or _court_system(body, place):
+        return _enumerated_hit(text, prefix_start, end, body, resolver, place)
+    if _not_named_here(text, prefix_start, body, place):
         return None
-    if _may_end_at(text, prefix_start, _CPPCC_LAST) and _CPPCC_BEFORE.search(
-        text, max(0, prefix_start - 6), prefix_start
-    ):
-        return None  # 政协通江县委员会 is the CPPCC's committee, not the party's
-    if len(places) == 1:  # most names are of one place
-        return _Hit(prefix_start, end, resolver.canonicals(body, place))
-    return _Hit(prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
+    return (prefix_start, end, resolver.canonicals(body, place))
 
 
-def _court_system(body: Body, place: _Place) -> bool:
+def _enumerated_hit(
+    text: str, prefix_start: int, end: int, body: Body, resolver: _Resolver, place: _Place
+) -> _Hit | None:
+    """省、市政府: the bodies of every level the enumeration names."""
+    prefix_start, places = _enumerated_levels(text, prefix_start, resolver, [place])
+    if _not_named_here(text, prefix_start, body, place):
+        return None
+    return (prefix_start, end, tuple(c for p in places for c in resolver.canonicals(body, p)))
+
+
+def _not_named_here(text: str, prefix_start: int, body: Body, place: _Place) -> bool:
+    """A plural or footer context, a province's courts, or a CPPCC committee (政协通江县委员会
+    is the CPPCC's committee, not the party's): the anchored name names no body here."""
+    return (
+        _generic_or_footer(text, prefix_start)
+        or (body.written in _PLAIN_COURTS and _court_system(place))
+        or (
+            text[prefix_start - 1 : prefix_start] in _CPPCC_LAST
+            and _CPPCC_BEFORE.search(text, max(0, prefix_start - 6), prefix_start) is not None
+        )
+    )
+
+
+def _court_system(place: _Place) -> bool:
     """天津法院 are the courts of 天津: a province's own court is its 高级人民法院."""
-    if body.written not in _PLAIN_COURTS:  # most bodies are no court
-        return False
     return place.code is not None and place.code.endswith(_PROVINCE_CODE_END)
 
 
@@ -640,7 +662,7 @@ def _central_hit(start: int, end: int, body: Body, resolver: _Resolver) -> _Hit 
     if end in resolver.region_starting_at:  # 国家税务总局通江县税务局 is the county's bureau
         return None
     names = body.template.split(_TEMPLATE_SEPARATOR)
-    return _Hit(start, end, tuple((name, body.kind, None) for name in names))
+    return (start, end, tuple((name, body.kind, None) for name in names))
 
 
 def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | None] | None:
@@ -649,28 +671,27 @@ def _anchor(text: str, start: int, resolver: _Resolver) -> tuple[int, _Place | N
     if region is not None:
         mention_start, ref = region
         return mention_start, resolver.place_of(ref)
-    level = text[start - 1] if start > 0 else ""
-    if not level or level not in _LEVELS:  # 自治区/州/县/旗 end in a level character too
+    level = text[start - 1 : start]
+    if level not in _LEVEL_CHARS:  # 自治区/州/县/旗 end in a level character too
         return None
-    multi = _AUTONOMOUS + level
-    if multi in _MULTI_LEVELS and _ends_with(text, start, multi):
-        return start - len(multi), resolver.place_for_level(multi)
     before = text[start - 2] if start > 1 else ""
+    if before == _AUTONOMOUS[-1] and level in _MULTI_LEVEL_OF:  # 治 is rare: test it first
+        multi = _MULTI_LEVEL_OF[level]
+        if _ends_with(text, start, multi):
+            return start - len(multi), resolver.place_for_level(multi)
     if before and before in _BEFORE_LEVEL_NOT_PREFIX[level]:
         return start - 1, None
     if before and before in _DEICTIC:
         return start - 1, resolver.report_place
-    return start - 1, _named_just_before(text, start - 1, level, resolver) or (
-        resolver.place_for_level(level)
-    )
+    named = _named_just_before(text, start - 1, level, resolver) if before in _PARTY_LAST else None
+    return start - 1, named or resolver.place_for_level(level)
 
 
 def _named_just_before(
     text: str, level_start: int, level: str, resolver: _Resolver
 ) -> _Place | None:
-    """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by."""
-    if not _may_end_at(text, level_start, _PARTY_LAST):
-        return None
+    """青岛市委、市政府: the 市 of 市政府 is the city the committee before it was named by
+    (asked when a party committee may end before the level word: see _PARTY_LAST)."""
     party = _PARTY_BEFORE.search(text, max(0, level_start - 3), level_start)
     region = resolver.region_ending_at.get(party.start()) if party is not None else None
     if region is None or not region[1].canonical.endswith(level):
@@ -684,7 +705,7 @@ def _shared_anchor(
     """自治区党委、政府: the government shares the party committee's level word."""
     if body.written not in _SHARES_PARTY_LEVEL:
         return None
-    if not _may_end_at(text, start, _PARTY_LAST):
+    if text[start - 1 : start] not in _PARTY_LAST:
         return None
     party = _PARTY_BEFORE.search(text, max(0, start - 3), start)
     if party is None:
@@ -709,7 +730,7 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
         place = resolver.place_for_level(ruled) if ruled else resolver.report_place
     if place is None or _generic_or_footer(text, start):
         return None
-    clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
+    clause = _CLAUSE_BREAK.split(text[start - 30 if start > 30 else 0 : start])[-1]
     if _GENERIC_CLAUSE.search(clause):
         return None
     named = _region_named_in_clause(start - len(clause), start, resolver)
@@ -717,7 +738,7 @@ def _bare_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver) 
         if named.level not in COUNTY_OR_ABOVE:
             return None  # 在马山镇设立综合执法队: a township's, which the graph does not name
         place = resolver.place_of(named)  # 指导平度市组建行政审批局: 平度市's bureau
-    return _Hit(start, end, resolver.canonicals(body, place))
+    return (start, end, resolver.canonicals(body, place))
 
 
 @cache
@@ -741,36 +762,19 @@ def _region_named_in_clause(clause_start: int, start: int, resolver: _Resolver) 
 
 def _generic_or_footer(text: str, start: int) -> bool:
     """各部门/乡镇政府-style plural context, or a footer naming the site operator."""
-    # Conditionals, not max(): a call through its generic machinery, for every name.
-    window_start = start - 30 if start > 30 else 0
     # A generic word ends right before ``start`` (or before a newline there): only the last
     # few characters can match, and a footer needs a colon. Scanning 30 positions with each
     # regex, for every name a report writes, was a tenth of institution extraction.
-    longest = _LONGEST_GENERIC_BEFORE
-    generic_start = start - longest if start > longest else 0
-    return bool(
-        (
-            _may_end_at(text, start, _GENERIC_LAST)
-            and _GENERIC_BEFORE.search(text, generic_start, start)
-        )
-        or (
-            (text.find("：", window_start, start) >= 0 or text.find(":", window_start, start) >= 0)
-            and _FOOTER_BEFORE.search(text, window_start, start)
-        )
+    # Conditionals, not max(): a call through its generic machinery, for every name.
+    if text[start - 1 : start] in _GENERIC_LAST and _GENERIC_BEFORE.search(
+        text, start - _LONGEST_GENERIC_BEFORE if start > _LONGEST_GENERIC_BEFORE else 0, start
+    ):
+        return True
+    window_start = start - 30 if start > 30 else 0
+    window = text[window_start:start]  # one slice: cheaper than two bounded str.find calls
+    return ("：" in window or ":" in window) and bool(
+        _FOOTER_BEFORE.search(text, window_start, start)
     )
-
-
-def _may_end_at(text: str, end: int, last_chars: frozenset[str]) -> bool:
-    """Whether a regex ending in ``$`` whose matches end with one of ``last_chars`` may match
-    just before ``end`` (``$`` also matches before a newline that ends the span searched).
-
-    Most names follow no such character: then the regex, which tries every position of its
-    window with each of its words, need not run at all.
-    """
-    last = text[end - 1 : end] if end > 0 else ""
-    if last == "\n":
-        last = text[end - 2 : end - 1] if end > 1 else ""
-    return last in last_chars
 
 
 def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonical, ...]:
@@ -782,8 +786,11 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
         )
     province = resolver.path[0] if resolver.path else place.full_name
     fields = {"R": place.prefix, "P": province, "r": _short_name(place.full_name), "C": "", "N": ""}
+    # format_map reads the fields where format(**fields) would copy them, once per name.
+    if _TEMPLATE_SEPARATOR not in body.template:  # most bodies are one
+        return ((body.template.format_map(fields), body.kind, place.code),)
     names = body.template.split(_TEMPLATE_SEPARATOR)  # 人大及其常委会: the congress and its SC
-    return tuple((name.format(**fields), body.kind, place.code) for name in names)
+    return tuple([(name.format_map(fields), body.kind, place.code) for name in names])
 
 
 @cache  # asked for every canonical name built; a report names few places
@@ -810,7 +817,7 @@ def _named_hit(text: str, start: int, end: int, body: Body, resolver: _Resolver)
     place = resolver.report_place
     code = place.code if place else None
     canonical = body.template.format(C=resolver.county, N=place_name, R="", P="", r="")
-    return _Hit(name_start, end, ((canonical, body.kind, code),))
+    return (name_start, end, ((canonical, body.kind, code),))
 
 
 def _place_name_before(text: str, start: int) -> tuple[int, str] | None:
@@ -887,7 +894,7 @@ def _committee_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit
         place = anchored[1]
         canonical = f"中共{place.prefix}委{own_words}{text[start:end]}"
         kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
-        return _Hit(anchored[0], end, ((canonical, kind, place.code),))
+        return (anchored[0], end, ((canonical, kind, place.code),))
     return None
 
 
@@ -922,7 +929,7 @@ def _group_hit(text: str, start: int, end: int, resolver: _Resolver) -> _Hit | N
         prefix = ""  # 法治石家庄建设领导小组 names its place itself
     canonical = f"{prefix}{modifier}{text[start:end]}"
     kind: InstitutionKind = "office" if canonical.endswith("办公室") else "group"
-    return _Hit(written_start, end, ((canonical, kind, place.code),))
+    return (written_start, end, ((canonical, kind, place.code),))
 
 
 def _group_owner(
@@ -969,8 +976,8 @@ def _regions_leading(
     return found
 
 
-_START = operator.attrgetter("start")
-_END = operator.attrgetter("end")
+_START = operator.itemgetter(0)
+_END = operator.itemgetter(1)
 
 
 def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
@@ -980,45 +987,36 @@ def _non_overlapping(hits: list[_Hit]) -> list[_Hit]:
     # By start, and longest first at one start: two stable sorts with C-level keys.
     by_start = sorted(sorted(hits, key=_END, reverse=True), key=_START)
     for hit in by_start:
-        if hit.start >= last_end:
+        start, end, _ = hit
+        if start >= last_end:
             chosen.append(hit)
-            last_end = hit.end
-        elif hit.end > last_end and chosen and _outweighs(hit, chosen[-1]):
+            last_end = end
+        elif end > last_end and chosen and _outweighs(hit, chosen[-1]):
             chosen[-1] = hit
-            last_end = hit.end
-    return [hit for hit in chosen if hit.canonicals]
+            last_end = end
+    return [hit for hit in chosen if hit[2]]
 
 
 def _outweighs(hit: _Hit, earlier: _Hit) -> bool:
     """A longer name wins; an exclusion (区政府常务会议: a meeting) wins over what it overlaps."""
-    return not hit.canonicals or earlier.end - earlier.start < hit.end - hit.start
+    return not hit[2] or earlier[1] - earlier[0] < hit[1] - hit[0]
 
 
 def _collect(text: str, hits: list[_Hit]) -> tuple[InstitutionRef, ...]:
-    spellings: dict[str, list[str]] = {}
-    mentions: dict[str, list[Mention]] = {}
-    details: dict[str, tuple[InstitutionKind, str | None]] = {}
-    for hit in hits:
-        written = text[hit.start : hit.end]
-        mention = Mention(hit.start, hit.end)
-        for canonical, kind, code in hit.canonicals:
-            if canonical not in details:
-                details[canonical] = (kind, code)
-                spellings[canonical] = [written]
-                mentions[canonical] = [mention]
+    # canonical → (kind, region code, spellings, mentions): one lookup per name of a hit
+    found: dict[str, tuple[InstitutionKind, str | None, list[str], list[Mention]]] = {}
+    for start, end, canonicals in hits:
+        written = text[start:end]
+        mention = Mention(start, end)
+        for canonical, kind, code in canonicals:
+            known = found.get(canonical)
+            if known is None:
+                found[canonical] = (kind, code, [written], [mention])
                 continue
-            names = spellings[canonical]
-            if written not in names:
-                names.append(written)
-            mentions[canonical].append(mention)
+            if written not in known[2]:
+                known[2].append(written)
+            known[3].append(mention)
     return tuple(
-        InstitutionRef(
-            canonical=canonical,
-            name=names[0],
-            mentions=tuple(mentions[canonical]),
-            variants=tuple(names[1:]),
-            region_code=details[canonical][1],
-            kind=details[canonical][0],
-        )
-        for canonical, names in spellings.items()
+        InstitutionRef(canonical, names[0], tuple(mentions), tuple(names[1:]), code, kind)
+        for canonical, (kind, code, names, mentions) in found.items()
     )

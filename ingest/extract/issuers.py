@@ -18,11 +18,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields
 
 from ingest.model import InstitutionRef, PolicyRef
 
 _MIN_ISSUER_NAME = 2
+_POLICY_FIELDS = tuple(field.name for field in fields(PolicyRef))
+_ISSUER_FIELD = _POLICY_FIELDS.index("issuer")
 
 
 def with_issuers(
@@ -34,8 +36,12 @@ def with_issuers(
 
 
 def _with_issuer(policy: PolicyRef, issuer: str | None) -> PolicyRef:
-    # dataclasses.replace is slow, and most titles name no issuer
-    return policy if policy.issuer == issuer else replace(policy, issuer=issuer)
+    if policy.issuer == issuer:  # most titles name no issuer
+        return policy
+    # Not dataclasses.replace, which calls the class with keywords: it took twice as long.
+    values = [getattr(policy, name) for name in _POLICY_FIELDS]
+    values[_ISSUER_FIELD] = issuer
+    return PolicyRef(*values)
 
 
 def policy_issuer(policy: PolicyRef, institutions: Sequence[InstitutionRef]) -> str | None:
@@ -59,15 +65,22 @@ class _IssuerIndex:
     def __init__(self, institutions: Sequence[InstitutionRef]) -> None:
         self.at: dict[int, list[tuple[int, str]]] = {}
         self.named: dict[str, str] = {}
+        at, named = self.at, self.named  # locals: this loop runs for every mention of a report
         for inst in institutions:
+            canonical = inst.canonical
             for mention in inst.mentions:
-                self.at.setdefault(mention.start, []).append((mention.end, inst.canonical))
-            for name in _names(inst):
-                if name and (name not in self.named or inst.canonical > self.named[name]):
-                    self.named[name] = inst.canonical
+                starting = at.get(mention.start)
+                if starting is None:
+                    at[mention.start] = [(mention.end, canonical)]
+                else:
+                    starting.append((mention.end, canonical))
+            # A name written twice is asked twice: the test keeps the greatest canonical anyway.
+            for name in (canonical, inst.name, *inst.variants):
+                if name and (name not in named or canonical > named[name]):
+                    named[name] = canonical
         # Names by their first characters: a title is compared with the few that start as it does.
         self.by_head: dict[str, list[str]] = {}
-        for name in self.named:
+        for name in named:
             if len(name) >= _MIN_ISSUER_NAME:
                 self.by_head.setdefault(name[:_MIN_ISSUER_NAME], []).append(name)
 
@@ -79,11 +92,15 @@ class _IssuerIndex:
         """
         if policy.refers_to:
             return None
-        best: tuple[int, str] | None = None
-        for found in (*self.by_mentions(policy), *self.by_name(policy)):
-            if best is None or found > best:
-                best = found
-        return best[1] if best and best[0] >= _MIN_ISSUER_NAME else None
+        found = self.by_mentions(policy)
+        found += self.by_name(policy)
+        if not found:  # most titles
+            return None
+        best = found[0]
+        for candidate in found:
+            if candidate > best:
+                best = candidate
+        return best[1] if best[0] >= _MIN_ISSUER_NAME else None
 
     def by_mentions(self, policy: PolicyRef) -> list[tuple[int, str]]:
         """(length, canonical) of institutions mentioned from the start of a title mention."""
@@ -91,16 +108,20 @@ class _IssuerIndex:
         at = self.at
         for outer in policy.mentions:
             # A title mention may or may not include its 《: the issuer starts at either position.
-            for start in (outer.start, outer.start + 1):
-                for end, canonical in at.get(start, ()):
+            start = outer.start
+            for begin in (start, start + 1):
+                for end, canonical in at.get(begin, ()):
                     if end <= outer.end:
-                        found.append((end - start, canonical))
+                        found.append((end - begin, canonical))
         return found
 
     def by_name(self, policy: PolicyRef) -> list[tuple[int, str]]:
         """(length, canonical) of institutions whose name a title (or its canonical) starts with."""
         found: list[tuple[int, str]] = []
-        for title in (policy.canonical, policy.title):
+        titles: tuple[str, ...] = (policy.canonical,)
+        if policy.title != policy.canonical:  # most titles are written as their canonical
+            titles += (policy.title,)
+        for title in titles:
             for name in self.by_head.get(title[:_MIN_ISSUER_NAME], ()):
                 if title.startswith(name):
                     found.append((len(name), self.named[name]))

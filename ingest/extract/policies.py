@@ -47,16 +47,19 @@ _LINE_BREAKS = "\r\n"  # they cut open titles off
 _NESTED = re.compile(r"[<〈《＜]([^<>〈〉《》＜＞\r\n]+)[>〉》＞]")
 _NESTED_OPEN = re.compile(r"[<〈《＜]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_FIRST, _CJK_LAST = "\u4e00", "\u9fff"  # the range _CJK reads
 _ALIAS = re.compile(
     r"^(?:该|本|此|上述|前述|两个|两|三个|各项|相关|新|新版)?"
     r"(?:实施|工作|指导|若干|暂行|试行|管理|总体|专项|应急)?"
     r"(?:纲要|条例|规定|办法|意见|方案|通知|决定|规划|计划|准则|规则|细则|要点|清单|预案|制度|措施|"
     r"法|报告|决议|公告|通告|规程|指南|目录)$"
 )
+_LONGEST_ALIAS = len("两个实施纲要")  # the longest title _ALIAS matches: longer ones need no regex
 _MEDIA_TITLE = re.compile(
     r"(?:日报|晚报|时报|早报|法治报|法制报|杂志|周刊|月刊|旬刊|学报|画报|电视台|频道|之声|广播)$"
     r"|(?<![通汇公情简快年月])报$"
 )
+_MEDIA_AFTER_QUOTES = frozenset('”"')  # what _MEDIA_AFTER may start with, besides ideographs
 _LONGEST_MEDIA_ENDING = len("电视台")  # the longest word _MEDIA_TITLE ends with
 _MEDIA_LAST = frozenset("报志刊台道声播")  # the characters a _MEDIA_TITLE match ends with
 _MEDIA_AFTER = re.compile(
@@ -103,7 +106,7 @@ class _Draft:
     kind: PolicyKind | None = None  # see _Context.kind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, made per title: see model._PickledAsFrozen
 class _Issuer:
     region: str | None
     code: str | None = None
@@ -171,7 +174,34 @@ def _line_end(text: str, position: int, breaks: tuple[str, ...]) -> int:
 
 
 def _titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
-    """The document titles in ``text[start:end]``, a line (part) without line breaks."""
+    """The document titles in ``text[start:end]``, a line (part) without line breaks, from the
+    《 at ``start``.
+
+    Most titles nest none: each is read with two ``str.find`` (its 》 and the next 《, which
+    tells whether it nests one) until one does, and the rest of the line is read bracket by
+    bracket.
+    """
+    found: list[_Occurrence] = []
+    open_pos = start
+    next_open = text.find("《", open_pos + 1, end)
+    while True:
+        close_pos = text.find("》", open_pos + 1, end)
+        if close_pos < 0:
+            break  # a title not closed on its line is cut off
+        if 0 <= next_open < close_pos:
+            found.extend(_nested_titles_in_line(text, open_pos, end))
+            break
+        spelling = text[open_pos + 1 : close_pos]
+        if len(spelling) <= MAX_TITLE_CHARS and _is_document_title(text, spelling, close_pos):
+            found.append(_occurrence(spelling, open_pos, close_pos))
+        if next_open < 0:
+            break
+        open_pos, next_open = next_open, text.find("《", next_open + 1, end)
+    return found
+
+
+def _nested_titles_in_line(text: str, start: int, end: int) -> list[_Occurrence]:
+    """The outermost titles in ``text[start:end]``, whose 《》 may nest (read with a stack)."""
     found: list[_Occurrence] = []
     opened: list[int] = []
     for pos in char_positions(text, "《》", start, end):
@@ -204,21 +234,31 @@ def _occurrence(spelling: str, open_pos: int, close_pos: int) -> _Occurrence:
 
 
 def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
-    if not _CJK.search(spelling) or ("略" in spelling and _REDACTED.search(spelling)):
+    # Most titles start with an ideograph (a comparison, not a call: asked of every title).
+    if not (_CJK_FIRST <= spelling[:1] <= _CJK_LAST or _CJK.search(spelling)):
+        return False
+    if "略" in spelling and _REDACTED.search(spelling):
         return False
     title = spelling.strip()
-    after = text[close_pos + 1 : close_pos + 12]
     # Media names end the title: only its last characters need a look.
-    media = title[-1:] in _MEDIA_LAST and _MEDIA_TITLE.search(
+    if title[-1:] in _MEDIA_LAST and _MEDIA_TITLE.search(
         title, max(0, len(title) - _LONGEST_MEDIA_ENDING)
-    )
-    return not (media or _MEDIA_AFTER.match(after))
+    ):
+        return False
+    # What follows a media name starts with a quote or an ideograph; most titles are followed
+    # by punctuation, and then the regex (up to 6 ideographs, then each word) need not run.
+    first = text[close_pos + 1 : close_pos + 2]
+    if not (_CJK_FIRST <= first <= _CJK_LAST or first in _MEDIA_AFTER_QUOTES):
+        return True
+    return not _MEDIA_AFTER.match(text[close_pos + 1 : close_pos + 12])
 
 
 def _is_named(spelling: str) -> bool:
     """A real title names its document; 《纲要》 or 《该办法》 only point back to one."""
     title = spelling.strip()
-    return bool(_CJK.search(title)) and not _ALIAS.match(title)
+    if not (_CJK_FIRST <= title[:1] <= _CJK_LAST or _CJK.search(title)):
+        return False
+    return len(title) > _LONGEST_ALIAS or not _ALIAS.match(title)
 
 
 def _drafts(text: str, occurrences: Sequence[_Occurrence]) -> list[_Draft]:
@@ -248,10 +288,12 @@ def _defines_alias(text: str, previous: _Draft, occurrence: _Occurrence) -> bool
     """Whether ``occurrence`` follows "(以下简称" right after the title of ``previous``."""
     if occurrence.open_pos is None:
         return False
-    last = previous.occurrences[-1]
-    gap = text[last.end + 1 : occurrence.open_pos]
+    gap_start = previous.occurrences[-1].end + 1
+    if occurrence.open_pos - gap_start > _ALIAS_GAP:  # most: no slice of what lies between
+        return False
+    gap = text[gap_start : occurrence.open_pos]
     # every alias lead has a 称: the regex, which tries each position, only reads gaps with one
-    return len(gap) <= _ALIAS_GAP and "称" in gap and bool(_ALIAS_LEAD.search(gap))
+    return "称" in gap and bool(_ALIAS_LEAD.search(gap))
 
 
 def _add(by_canonical: dict[str, _Draft], occurrence: _Occurrence) -> _Draft:
@@ -296,12 +338,11 @@ class _Context:
         self.region_spans = spans
         self.region_starts = [s[0] for s in spans]
         self.open_of_close = {o.end: o.open_pos for o in occurrences if o.open_pos is not None}
-        self._named: dict[tuple[int, int], _Issuer | None] = {}
 
     def issuer(self, draft: _Draft) -> _Issuer:
         """The issuing region of a document, without the short-title resolution."""
-        kind = self.kind(draft)
         named = self.named_region(draft.occurrences[0])
+        kind = self._kind(draft, named)
         if kind in ("law", "administrative_regulation") or (
             kind == "party_regulation" and named is None
         ):
@@ -315,18 +356,17 @@ class _Context:
     def kind(self, draft: _Draft) -> PolicyKind:
         """The document's kind (asked for its issuer and for its reference: known once)."""
         if draft.kind is None:
-            named = self.named_region(draft.occurrences[0]) is not None
-            draft.kind = classify_policy_kind(draft.canonical, has_region=named or None)
+            return self._kind(draft, self.named_region(draft.occurrences[0]))
+        return draft.kind
+
+    def _kind(self, draft: _Draft, named: _Issuer | None) -> PolicyKind:
+        """:meth:`kind`, given the region the title names (which :meth:`issuer` knows)."""
+        if draft.kind is None:
+            draft.kind = classify_policy_kind(draft.canonical, has_region=named is not None or None)
         return draft.kind
 
     def named_region(self, occurrence: _Occurrence) -> _Issuer | None:
         """The first region named in the title (outside nested titles), lowest level ≥ county."""
-        key = (occurrence.start, occurrence.end)
-        if key not in self._named:
-            self._named[key] = self._named_region(occurrence)
-        return self._named[key]
-
-    def _named_region(self, occurrence: _Occurrence) -> _Issuer | None:
         chain = self._leading_chain(occurrence)
         if not chain:
             return None
@@ -404,17 +444,19 @@ def _policy_ref(
             issuer = issuers[refers_to]
         elif context.issued_here(draft) and context.report.region:
             issuer = context.own_region()
+    # Positional, in field order: a class called with keywords gets them as a dict, which made
+    # each reference several times as long to build.
     return PolicyRef(
-        title=draft.title,
-        canonical=draft.canonical,
-        kind=context.kind(draft),
-        mentions=tuple(Mention(o.start, o.end) for o in draft.occurrences),
-        variants=_variants(draft),
-        doc_number=draft.doc_number,
-        issuer_region=issuer.region,
-        issuer_region_code=issuer.code,
-        implements=tuple(draft.implements),
-        refers_to=refers_to,
+        draft.title,  # title
+        draft.canonical,  # canonical
+        context.kind(draft),  # kind
+        tuple([Mention(o.start, o.end) for o in draft.occurrences]),  # mentions
+        _variants(draft),  # variants
+        draft.doc_number,  # doc_number
+        issuer.region,  # issuer_region
+        issuer.code,  # issuer_region_code
+        tuple(draft.implements),  # implements
+        refers_to,  # refers_to
     )
 
 
@@ -442,6 +484,8 @@ def _full_title_of(draft: _Draft, full_titles: Sequence[_Draft]) -> str | None:
 
 
 def _variants(draft: _Draft) -> tuple[str, ...]:
+    if len(draft.occurrences) == 1:  # most documents: the title is its only spelling
+        return ()
     seen = {draft.title}
     variants: list[str] = []
     for occurrence in draft.occurrences:
