@@ -20,6 +20,7 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore, StoreError
 from tests import store_fixtures as fx
 from tests.neo4j_server import server_rows
+from tests.test_store_contract import BATCHES
 
 
 @pytest.fixture
@@ -95,6 +96,30 @@ def test_write_rolls_back_when_a_statement_fails(store: Neo4jStore) -> None:
         with pytest.raises(StoreError, match="could not write report"):
             store.upsert_report(fx.report_b())
     assert store.dump() == before
+
+
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_a_batch_sent_a_report_at_a_time_equals_one_by_one(
+    neo4j_settings: Settings, batch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each report a part of its own (its rows prefetched, resolved and sent before the next
+    report's): replacements and merges between parts of one transaction, read through the
+    buffer's cache and the transaction. The batch commits whole (no report is written again
+    on its own after a failure) and as the reports one by one."""
+
+    def written_alone(self: Neo4jStore, extraction: object) -> None:
+        raise AssertionError(f"the batch failed and {extraction} was written on its own")
+
+    monkeypatch.setattr(Neo4jStore, "_upsert_or_error", written_alone)
+    reports = BATCHES[batch]()
+    a_part_a_report = neo4j_settings.model_copy(update={"neo4j_send_every_reports": 1})
+    with Neo4jStore(a_part_a_report) as store:
+        store.clear()
+        results = store.upsert_reports(reports)
+        dump = store.dump()
+    one_by_one = MemoryStore(None)
+    assert results == [one_by_one.upsert_report(report) for report in reports]
+    assert dump == one_by_one.dump()
 
 
 class CountingQuery:
