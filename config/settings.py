@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = 64 * 1024 * 1024  # a .docx's members, inflated, all together
     max_pdf_pages: int = 1000  # a PDF with more pages is refused (a report has tens)
     read_timeout_s: float = 120.0  # reading and extracting one file; 0: no limit
-    ingest_batch_reports: int = 500  # reports per write transaction (failed batch: one by one)
-    neo4j_send_every_reports: int = 100  # Neo4j: within a batch, rows sent this often
+    ingest_batch_reports: int = 500  # reports per write (failed write: one by one)
+    neo4j_send_every_reports: int = 100  # Neo4j: within a transaction, rows sent this often
+    neo4j_commit_every_reports: int = 100  # Neo4j: a batch commits this often (next made meanwhile)
     corrections: Path | None = None  # a researcher's corrections CSV, applied at every ingest
 
     # fetching (fazhi fetch): polite by default; robots.txt is always obeyed

@@ -82,6 +82,16 @@ class BufferedTx:
         self._sent_edges: dict[EdgeKey, Mapping[str, Any]] = {}  # since the last deletion
         self.touched_reports: dict[str, None] = {}  # whose citation aggregates may change
         self.fresh = FreshReports()  # the touched reports whose snapshots are known here
+        self.walked = False  # deleted something: what it took along is not in the cache
+
+    def follow(self, inner: Neo4jTx) -> BufferedTx:
+        """A buffer for the transaction after this one, its cache knowing what this one
+        wrote: right once this one has committed, so ``inner`` must not write before that
+        (:mod:`graph.neo4j_pipeline` makes it wait). Not after a deletion (``walked``)."""
+        after = BufferedTx(inner)
+        after._nodes, after._aliases, after._sources = self._nodes, self._aliases, self._sources
+        after._sent_edges = self._sent_edges
+        return after
 
     def prefetch(self, batch: Sequence[ReportRows]) -> None:
         """Read, in one statement, everything writing these reports will ask for."""
@@ -167,6 +177,7 @@ class BufferedTx:
 
     def delete_node(self, label: Label, key: str) -> None:
         self.flush()
+        self.walked = True
         self._sent_edges.clear()
         self.inner.delete_node(label, key)
         self.fresh.deleted(label, key)
@@ -177,6 +188,7 @@ class BufferedTx:
 
     def delete_report(self, report_id: str) -> bool:
         self.flush()
+        self.walked = True
         self.touched_reports[report_id] = None
         self.fresh.report_deleted(report_id)
         self._sent_edges.clear()

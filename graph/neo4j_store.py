@@ -8,9 +8,10 @@ of :mod:`graph.cypher` if they are missing.
 Writes go through :func:`graph.resolve.write_report` inside ``session.execute_write``, over a
 :class:`~graph.neo4j_buffer.BufferedTx` (reads cached, writes held and sent as one
 statement of ``UNWIND … CREATE/MERGE`` subqueries): the deletion of a replaced version, the
-policy merges and the writes of one report — or of a batch of reports, with
-:meth:`Neo4jStore.upsert_reports` — commit together or not at all. The resolution reads run
-in the same transaction; run one ingesting writer per database (the pipeline does) —
+policy merges and the writes of one report — or of ``neo4j_commit_every_reports`` reports of a
+batch, with :meth:`Neo4jStore.upsert_reports`, which makes each such transaction while the one
+before commits (:mod:`graph.neo4j_pipeline`) — commit together or not at all. The resolution
+reads run in the same transaction; run one ingesting writer per database (the pipeline does) —
 concurrent writers are safe for the graph's integrity (constraints) but may resolve a policy
 seen by both at once differently.
 
@@ -41,6 +42,7 @@ from neo4j import (
     Record,
     Result,
     Session,
+    Transaction,
     unit_of_work,
 )
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
@@ -52,6 +54,7 @@ from graph.cites_order import MARKER as CITES_ORDER
 from graph.cites_order import VERSION as CITES_ORDER_VERSION
 from graph.model import KEYS, Label, Rel
 from graph.neo4j_buffer import BufferedTx, HeldWrites, Prefetched
+from graph.neo4j_pipeline import write_pipelined
 from graph.neo4j_tallies import AGGREGATES_VERSION, FreshReports
 from graph.order import order_far_edges, sort_nodes
 from graph.resolve import write_report
@@ -108,18 +111,14 @@ class Neo4jStore(ClosesOnExit):
         return result
 
     def upsert_reports(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
-        """Write reports in one transaction, as if upserted one by one in this order.
+        """Write reports as if upserted one by one in this order, in transactions of
+        ``neo4j_commit_every_reports`` reports, each made while the one before commits
+        (:mod:`graph.neo4j_pipeline`).
 
-        When the batch fails, each report is written again in a transaction of its own, so
-        only a bad report fails: its place in the answer holds the StoreError naming it.
+        When a transaction fails, its reports are written again one by one, so only a bad
+        report fails: its place in the answer holds the StoreError naming it.
         """
-        if not extractions:
-            return []
-        try:
-            what = f"{len(extractions)} reports from {extractions[0].source} on"
-            return list(self._write(lambda tx: self._write_batch(tx, extractions), what))
-        except StoreError:
-            return [self._upsert_or_error(extraction) for extraction in extractions]
+        return write_pipelined(self, extractions)
 
     def _upsert_or_error(self, extraction: Extraction) -> UpsertResult | StoreError:
         try:
@@ -130,11 +129,35 @@ class Neo4jStore(ClosesOnExit):
     def _write_batch(
         self, tx: ManagedTransaction, extractions: Sequence[Extraction]
     ) -> list[UpsertResult]:
+        """Write ``extractions`` in the managed transaction ``tx``."""
+        inner = self.transaction(tx)
+        buffered = BufferedTx(inner)
+        results = self.write_parts(buffered, extractions)
+        self.finish_write(inner, buffered)
+        return results
+
+    # --- the steps of a write transaction (graph.neo4j_pipeline runs them too) --------------
+    @property
+    def commit_every(self) -> int:
+        """How many reports of a batch commit together."""
+        return self._settings.neo4j_commit_every_reports
+
+    def write_session(self) -> Session:
+        """A session for one write transaction (the caller closes it)."""
+        return self._session()
+
+    def transaction(
+        self, tx: ManagedTransaction | Transaction, ready: Callable[[], None] | None = None
+    ) -> Neo4jTx:
+        """The write primitives over ``tx``; ``ready`` is awaited before its first write."""
+        return Neo4jTx(tx, self._batch, ready)
+
+    def write_parts(
+        self, buffered: BufferedTx, extractions: Sequence[Extraction]
+    ) -> list[UpsertResult]:
         """Write ``extractions`` a part of ``neo4j_send_every_reports`` at a time, each part's
         rows sent without waiting: the server writes one part while the next is made."""
         cap = self._settings.evidence_per_relationship
-        inner = Neo4jTx(tx, self._batch)
-        buffered = BufferedTx(inner)
         results: list[UpsertResult] = []
         step = max(1, self._settings.neo4j_send_every_reports)
         for start in range(0, len(extractions), step):
@@ -146,10 +169,25 @@ class Neo4jStore(ClosesOnExit):
                 for x, rows in zip(part, batch, strict=True)
             ]
             buffered.flush()
+        return results
+
+    def finish_write(self, inner: Neo4jTx, buffered: BufferedTx) -> None:
+        """The last statements of a write transaction: check what was sent, bring the
+        citation aggregates up to date, start a new generation of kept answers."""
         inner.check_written()
         inner.refresh_tallies(list(buffered.touched_reports), buffered.fresh)
         inner.next_generation()
-        return results
+
+    def write_error(self, extractions: Sequence[Extraction], error: Exception) -> StoreError:
+        """The StoreError of a write of ``extractions`` that failed with ``error``."""
+        if isinstance(error, StoreError):
+            return error
+        what = f"{len(extractions)} reports from {extractions[0].source} on"
+        return StoreError(f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {error}")
+
+    def one_by_one(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
+        """Each report in a transaction of its own: a bad one fails alone."""
+        return [self._upsert_or_error(extraction) for extraction in extractions]
 
     def delete_report(self, report_id: str) -> bool:
         """Remove a report and what only it kept alive; False if it was not there."""
@@ -437,15 +475,45 @@ class Neo4jStore(ClosesOnExit):
         return ids
 
 
+class Unlogged(dict[str, Any]):
+    """A parameter map of many rows whose ``repr`` is its size, not its rows.
+
+    The driver (neo4j 6.4.1, ``Bolt5x5.run``) formats the ``repr`` of every parameter for a
+    debug log line before it asks whether debug logging is on: for a batch's rows that was a
+    tenth of the client's time in an ingest.
+
+    Example:
+        >>> repr(Unlogged({"rows": [{"id": 1}, {"id": 2}]}))
+        '<rows: 1 lists, 2 items>'
+    """
+
+    def __repr__(self) -> str:
+        lists = [value for value in self.values() if isinstance(value, list)]
+        return f"<rows: {len(lists)} lists, {sum(map(len, lists))} items>"
+
+
 class Neo4jTx:
     """The primitives :class:`~graph.neo4j_buffer.BufferedTx` sends to one managed Neo4j
     transaction, in batches of ``batch_size`` rows (the buffer answers the report lookups
     of :class:`graph.resolve.WriteTx` from its own cache)."""
 
-    def __init__(self, tx: ManagedTransaction, batch_size: int) -> None:
+    def __init__(
+        self,
+        tx: ManagedTransaction | Transaction,
+        batch_size: int,
+        ready: Callable[[], None] | None = None,
+    ) -> None:
         self.tx = tx
         self.batch_size = batch_size
         self._unchecked: list[tuple[Result, dict[str, list[_Row]]]] = []
+        self._ready = ready  # called once before the first write or graph walk
+
+    def await_ready(self) -> None:
+        """Wait, before the first write or graph walk, for what must commit before it (a
+        pipeline's transaction waits for the one before: :mod:`graph.neo4j_pipeline`)."""
+        if self._ready is not None:
+            ready, self._ready = self._ready, None
+            ready()
 
     def reports_with_sources(self, sources: Sequence[str]) -> dict[str, list[str]]:
         """source → ids of its Reports, for the sources that have any."""
@@ -467,6 +535,7 @@ class Neo4jTx:
         return found
 
     def incident_edges(self, label: Label, key: str) -> list[Edge]:
+        self.await_ready()
         rows = self.tx.run(cypher.INCIDENT_EDGES[label], key=key, keys=_KEYS_PARAM).data()
         edges: list[Edge] = []
         for row in rows:
@@ -486,7 +555,8 @@ class Neo4jTx:
         rounds = max(len(values) for values in lists.values())
         for start in range(0, rounds, self.batch_size):
             params = {name: v[start : start + self.batch_size] for name, v in lists.items()}
-            _add_prefetched(found, self.tx.run(cypher.PREFETCH, ask=params).single(strict=True))
+            record = self.tx.run(cypher.PREFETCH, ask=Unlogged(params)).single(strict=True)
+            _add_prefetched(found, record)
         return found
 
     def write(self, held: HeldWrites) -> None:
@@ -494,11 +564,12 @@ class Neo4jTx:
         ``batch_size`` rows (parts in order, so every relationship's ends come before it).
 
         Nothing waits for the server here: :meth:`check_written` reads what was written."""
+        self.await_ready()
         rows = _write_rows(held)
         pending = [(part, rows.get(part.param, [])) for part in cypher.WRITE_PARTS]
         for chunk in self._chunks(pending):
             params = {part.param: chunk.get(part.param, []) for part in cypher.WRITE_PARTS}
-            self._unchecked.append((self.tx.run(cypher.WRITE_ROWS, rows=params), params))
+            self._unchecked.append((self.tx.run(cypher.WRITE_ROWS, rows=Unlogged(params)), params))
 
     def check_written(self) -> None:
         """Raise :class:`StoreError` when a relationship sent by :meth:`write` lost an end (a
@@ -513,9 +584,11 @@ class Neo4jTx:
         self._unchecked.clear()
 
     def delete_node(self, label: Label, key: str) -> None:
+        self.await_ready()
         self.tx.run(cypher.DELETE_NODE[label], key=key).consume()
 
     def delete_report(self, report_id: str) -> bool:
+        self.await_ready()
         reach = self.tx.run(cypher.REPORT_REACH, id=report_id).single()
         if reach is None:
             return False
@@ -532,6 +605,7 @@ class Neo4jTx:
         statement per ``batch_size`` reports, applying their changes as deltas
         (:data:`graph.cypher.TALLY_REFRESH`). The snapshots of the ``fresh`` reports (created
         here) are sent, the others' read from the graph."""
+        self.await_ready()
         known = {snap["report"]: snap for snap in fresh.snapshots()} if fresh else {}
         for batch in self._batches(list(dict.fromkeys(report_ids))):
             tally = {
@@ -539,11 +613,12 @@ class Neo4jTx:
                 "read": [report for report in batch if report not in known],
                 "fresh": [known[report] for report in batch if report in known],
             }
-            self.tx.run(cypher.TALLY_REFRESH, tally=tally).consume()
+            self.tx.run(cypher.TALLY_REFRESH, tally=Unlogged(tally)).consume()
 
     def next_generation(self) -> None:
         """A new write generation: answers kept before it are not read again
         (:mod:`graph.neo4j_kept`). The last statement of every write transaction."""
+        self.await_ready()
         self.tx.run(neo4j_kept.NEXT_GENERATION).consume()
 
     def _batches(self, rows: list[_T]) -> Iterator[list[_T]]:
