@@ -447,14 +447,21 @@ TALLY_SCHEMA: tuple[str, ...] = (
     f"FOR (m:{MARKER_LABEL}) REQUIRE m.name IS UNIQUE",
     # most cited first reads PolicyTally in this index's order
     "CREATE INDEX fazhi_policy_tally_reports IF NOT EXISTS FOR (t:PolicyTally) ON (t.reports)",
-    "CREATE INDEX fazhi_policy_region_tally_policy IF NOT EXISTS "
-    "FOR (t:PolicyRegionTally) ON (t.policy)",
+    # a policy's regions: the (policy, region) uniqueness index, sought by its first property
+    # (the reader asks ``t.region IS NOT NULL``: POLICY_REGION_TALLIES); a second index on
+    # the policy alone cost every write an index entry per pair
     "CREATE INDEX fazhi_policy_region_tally_region IF NOT EXISTS "
     "FOR (t:PolicyRegionTally) ON (t.region)",
     # a (region, year)'s reports, counted afresh when one of them changes
     "CREATE INDEX fazhi_report_tally_region_year IF NOT EXISTS "
     "FOR (t:ReportTally) ON (t.region_code, t.year)",
 )
+DROP_FORMER_TALLY_INDEXES: tuple[str, ...] = (
+    "DROP INDEX fazhi_policy_region_tally_policy IF EXISTS",
+)
+# A policy's per-region aggregates (Cypher after ``MATCH (t:PolicyRegionTally {policy: …})``):
+# naming the region as present lets the (policy, region) uniqueness index seek them.
+POLICY_REGION_TALLIES = "t.region IS NOT NULL"
 AGGREGATES_VERSION_READ = (
     f"OPTIONAL MATCH (m:{MARKER_LABEL} {{name: 'aggregates'}}) RETURN m.version AS version"
 )

@@ -392,6 +392,7 @@ class Neo4jStore(ClosesOnExit):
             cypher.DROP_FORMER_FULLTEXT,
             cypher.FULLTEXT,
             *cypher.TALLY_SCHEMA,
+            *cypher.DROP_FORMER_TALLY_INDEXES,
             *neo4j_kept.SCHEMA,
             *cypher.CITES_INDEXES,
         ]

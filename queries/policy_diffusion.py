@@ -40,11 +40,12 @@ class DiffusionStep(TypedDict):
 # at write time (graph/neo4j_tallies.py): one node per citing region, not every citation. The
 # ~2,800 regions are put in code order before their ~20,000 (region, year) rows are unwound, so
 # each year's new regions are collected in code order without sorting those rows (100k reports,
-# the example policy: server time 720 -> 190 ms under load ~12, same db hits).
+# the example policy: server time 720 -> 190 ms under load ~12, same db hits). They are sought
+# in the (policy, region) uniqueness index, which serves a policy only with its region present.
 CYPHER = f"""
 {POLICY_NODES}
 MATCH (t:PolicyRegionTally {{policy: p.id}})
-WHERE t.years IS NOT NULL
+WHERE t.region IS NOT NULL AND t.years IS NOT NULL
 WITH t.region AS code, collect(t.years) AS held
 ORDER BY code
 WITH code, reduce(seen = [], ys IN held | seen + [y IN ys WHERE NOT y IN seen]) AS years

@@ -43,7 +43,8 @@ class SimilarRegion(TypedDict):
 
 # A region's cited policies are its per-(policy, region) aggregates, kept by the Neo4j store
 # at write time (graph/neo4j_tallies.py): the regions sharing a policy are that policy's
-# aggregates, and how many policies a region cites is its RegionTally.
+# aggregates (sought in the (policy, region) uniqueness index, hence the region asked to be
+# present), and how many policies a region cites is its RegionTally.
 CYPHER = f"""
 MATCH (t:Region)
 WHERE {REGION_MATCH}
@@ -55,7 +56,7 @@ CALL (targets) {{
 }}
 UNWIND mine AS policy
 MATCH (o:PolicyRegionTally {{policy: policy}})
-WHERE NOT o.region IN targets
+WHERE o.region IS NOT NULL AND NOT o.region IN targets
 WITH mine, o.region AS code, count(*) AS shared
 WHERE shared >= $min_shared
 MATCH (theirs:RegionTally {{region: code}})

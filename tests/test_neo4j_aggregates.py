@@ -17,8 +17,9 @@ from graph.neo4j_store import Neo4jStore
 from graph.neo4j_tallies import AGGREGATES_VERSION, Current, report_snapshots, updated_tallies
 from graph.store import Edge, Node
 from ingest.model import Extraction, ReportMeta
+from queries import policy_diffusion, similar_regions
 from tests import store_fixtures as fx
-from tests.neo4j_server import server_rows
+from tests.neo4j_server import open_driver, server_rows
 
 _TALLIES = ("PolicyTally", "PolicyRegionTally", "RegionYearTally", "RegionTally")
 
@@ -194,3 +195,17 @@ def test_a_report_replaced_within_its_batch_counts_once(
     assert_recounted(store, neo4j_settings)
     store.upsert_reports([fx.report_a(), fx.report_c()])  # A back, replacing the changed one
     assert_recounted(store, neo4j_settings)
+
+
+@pytest.mark.parametrize("query", [policy_diffusion.CYPHER, similar_regions.CYPHER])
+def test_a_policys_regions_are_sought_in_the_pair_uniqueness_index(
+    store: Neo4jStore, neo4j_settings: Settings, query: str
+) -> None:
+    """No index on the policy alone (a write cost per pair): readers seek the (policy, region)
+    uniqueness index by its first property, never scan the aggregates."""
+    with open_driver(neo4j_settings) as driver, driver.session() as session:
+        plan = str(session.run(f"EXPLAIN {query}").consume().plan)
+    indexes = server_rows(neo4j_settings, "SHOW INDEXES YIELD name RETURN name")
+    assert "fazhi_policy_region_tally_policy" not in {row["name"] for row in indexes}
+    assert "PolicyRegionTally(policy, region) WHERE policy = " in plan, plan
+    assert "NodeByLabelScan" not in plan, plan
