@@ -123,11 +123,17 @@ DELETE_DEAD_REGIONS = (
 )
 
 # --- policy aliases -------------------------------------------------------------------------
-POLICY_ALIASES = (
-    f"UNWIND $aliases AS alias MATCH (:{ALIAS_LABEL} {{alias: alias}})-[:{ALIAS_REL}]->(p:Policy) "
-    "RETURN alias, p.id AS id"
+# An alias's owner: its PolicyAlias's policy, else the policy whose id it is. A policy's id is
+# its own alias without a PolicyAlias node (three in four aliases: each cost a node, a
+# relationship and an index entry); only an alias owned by another id has one.
+_ALIAS_OWNER = (
+    f"OPTIONAL MATCH (:{ALIAS_LABEL} {{alias: alias}})-[:{ALIAS_REL}]->(named:Policy) "
+    "OPTIONAL MATCH (own:Policy {id: alias}) "
+    "WITH alias, coalesce(named, own) AS owner WHERE owner IS NOT NULL "
 )
-# Aliases the transaction knows to be absent are created; the others are (re-)pointed.
+POLICY_ALIASES = f"UNWIND $aliases AS alias {_ALIAS_OWNER}RETURN alias, owner.id AS id"
+# Aliases the transaction knows to be absent are created (but not a policy's own id: see
+# _ALIAS_OWNER); the others are (re-)pointed.
 ALIAS_PARTS: dict[bool, WritePart] = {
     True: WritePart(
         "new_aliases",
@@ -159,8 +165,8 @@ PREFETCH: str = NO_REPLAN + " ".join(
     [
         "CALL () { UNWIND $ask.sources AS source MATCH (r:Report {source: source}) "
         "RETURN collect([source, r.id]) AS sources }",
-        f"CALL () {{ UNWIND $ask.aliases AS alias MATCH (:{ALIAS_LABEL} {{alias: alias}})"
-        f"-[:{ALIAS_REL}]->(p:Policy) RETURN collect([alias, p.id]) AS aliases }}",
+        f"CALL () {{ UNWIND $ask.aliases AS alias {_ALIAS_OWNER}"
+        "RETURN collect([alias, owner.id]) AS aliases }",
         *(
             f"CALL ({'aliases' if label == Label.POLICY else ''}) {{ UNWIND {keys} AS key "
             "WITH DISTINCT key "

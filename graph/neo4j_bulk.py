@@ -128,7 +128,9 @@ def write_import_files(
     nodes: Sequence[Node], edges: Sequence[Edge], aliases: Mapping[str, str], folder: Path
 ) -> ImportFiles:
     """Write ``nodes``, ``edges`` and the policy ``aliases`` (alias → Policy id) into
-    ``folder`` as importer CSV files; what was written, for :meth:`ImportFiles.arguments`."""
+    ``folder`` as importer CSV files; what was written, for :meth:`ImportFiles.arguments`.
+    A policy's own id is no alias node (as online: :data:`graph.cypher.POLICY_ALIASES`)."""
+    aliases = {alias: owner for alias, owner in aliases.items() if alias != owner}
     delimiter = array_delimiter(_values(nodes, edges))
     node_files: list[tuple[str, str]] = []
     edge_files: list[tuple[str, str]] = []

@@ -650,7 +650,10 @@ def _write_rows(held: HeldWrites) -> dict[str, list[_Row]]:
         part = cypher.NODE_PARTS[(label, (label, key) in held.created)]
         rows.setdefault(part.param, []).append({**props, KEYS[label]: key})
     for alias, owner in held.aliases.items():
-        part = cypher.ALIAS_PARTS[alias in held.new_aliases]
+        new = alias in held.new_aliases
+        if new and alias == owner:
+            continue  # a policy's own id needs no alias node (graph.cypher._ALIAS_OWNER)
+        part = cypher.ALIAS_PARTS[new]
         rows.setdefault(part.param, []).append({"alias": alias, "id": owner})
     for (rel, source, target), edge_props in held.edges.items():
         new = source in held.created or target in held.created

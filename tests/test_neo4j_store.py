@@ -75,6 +75,7 @@ def test_alias_index_lives_outside_the_model(store: Neo4jStore, neo4j_settings: 
         "RETURN a.alias AS alias, p.id AS id",
     )
     assert {"alias": fx.PROVINCE_PLAN_NUMBER, "id": fx.PROVINCE_PLAN} in aliases
+    assert all(row["alias"] != row["id"] for row in aliases)  # a policy's id: no alias node
     nodes, _ = store.dump()
     assert cypher.ALIAS_LABEL not in {node.label.value for node in nodes}
     assert cypher.ALIAS_REL not in store.stats().relationships
