@@ -156,11 +156,13 @@ class Neo4jStore(ClosesOnExit):
         self, buffered: BufferedTx, extractions: Sequence[Extraction]
     ) -> list[UpsertResult]:
         """Write ``extractions`` a part of ``neo4j_send_every_reports`` at a time, each part's
-        rows sent without waiting: the server writes one part while the next is made."""
+        rows sent without waiting when the next part begins (the server writes one part while
+        the next is made); the last part's are held for :meth:`finish_write`."""
         cap = self._settings.evidence_per_relationship
         results: list[UpsertResult] = []
         step = max(1, self._settings.neo4j_send_every_reports)
         for start in range(0, len(extractions), step):
+            buffered.flush()
             part = extractions[start : start + step]
             batch = [rows_for(x, evidence_cap=cap) for x in part]
             buffered.prefetch(batch)
@@ -168,12 +170,13 @@ class Neo4jStore(ClosesOnExit):
                 write_report(buffered, x, evidence_cap=cap, rows=rows)
                 for x, rows in zip(part, batch, strict=True)
             ]
-            buffered.flush()
         return results
 
     def finish_write(self, inner: Neo4jTx, buffered: BufferedTx) -> None:
-        """The last statements of a write transaction: check what was sent, bring the
-        citation aggregates up to date, start a new generation of kept answers."""
+        """The last statements of a write transaction: send what is held, check what was
+        sent, bring the citation aggregates up to date, start a new generation of kept
+        answers (in a pipeline, while the client makes the next transaction)."""
+        buffered.flush()
         inner.check_written()
         inner.refresh_tallies(list(buffered.touched_reports), buffered.fresh)
         inner.next_generation()
