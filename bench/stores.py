@@ -21,7 +21,8 @@ After both, the same reports go the bulk way (:mod:`services.bulk_loading`, ``fa
 imported into the emptied database with the server stopped, then the server started and the
 constraints and indexes created; each step is timed. The JVM peak is read before that restart.
 
-The Neo4j reference writes the same rows (:func:`graph.rows.rows_for` of every report) with
+The Neo4j reference writes the same rows (:func:`graph.rows.rows_for` of every report, each
+CITES with the sort keys the graph keeps on it) with
 plain ``UNWIND $rows AS row CREATE …`` statements into the emptied database (same constraints
 and indexes), in batches of ``settings.write_batch_size``. Node and relationship rows are
 de-duplicated by key in Python first (a shared region or policy is created once), which is
@@ -48,6 +49,7 @@ from neo4j import GraphDatabase
 from bench.corpus import build_extractions
 from config.settings import Settings, get_settings
 from devtools.neo4j_local import LocalServer, ensure_running, free_port, running_server, stop
+from graph.cites_order import order_keys
 from graph.memory import MemoryStore, load_graph
 from graph.model import KEYS, Label, Rel
 from graph.rows import rows_for
@@ -260,17 +262,23 @@ def reference_load(reports: list[Extraction], settings: Settings) -> Measurement
 
 
 def reference_rows(reports: list[Extraction], evidence_cap: int) -> tuple[NodeRows, EdgeRows]:
-    """Every report's rows, the first of each node and relationship key kept."""
+    """Every report's rows, the first of each node and relationship key kept; a CITES row
+    holds its sort keys (:mod:`graph.cites_order`), as the graph stores them (online they are
+    set in Cypher, by neo4j-admin import read from the row)."""
     nodes: NodeRows = {}
     edges: EdgeRows = {}
     for report in reports:
         rows = rows_for(report, evidence_cap=evidence_cap)
         for node in rows.nodes:
             nodes.setdefault((node.label, node.key), {**node.props, KEYS[node.label]: node.key})
+        report_props = {**rows.nodes[0].props, "id": rows.report_id}
         for edge in rows.edges:
             shape = (edge.type, edge.source[0], edge.target[0])
             ends = (edge.source[1], edge.target[1])
-            edges.setdefault(shape, {}).setdefault(ends, dict(edge.props))
+            props = dict(edge.props)
+            if edge.type == Rel.CITES:
+                props |= order_keys(edge.target[1], report_props)
+            edges.setdefault(shape, {}).setdefault(ends, props)
     return nodes, edges
 
 

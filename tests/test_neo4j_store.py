@@ -12,6 +12,7 @@ import pytest
 from neo4j import ManagedTransaction
 from pydantic import SecretStr
 
+from bench.stores import reference_rows
 from config.settings import Settings
 from graph import cypher
 from graph.memory import MemoryStore
@@ -215,3 +216,25 @@ def test_a_batch_costs_a_few_statements_not_a_few_per_report(
     many = [replace(fx.report_c(), source=f"c{i}.txt", report_id=f"{i:016d}") for i in range(40)]
     store.upsert_reports([fx.report_a(), fx.report_b(), *many])
     assert len(statements) <= two + 2  # 40 more reports: at most more shapes, no more per report
+
+
+def test_the_bench_reference_writes_the_cites_keys_the_store_keeps(
+    store: Neo4jStore, neo4j_settings: Settings
+) -> None:
+    """bench.stores' plain UNWIND … CREATE reference stores what the graph holds on a CITES,
+    its sort keys included (the ratio compares like with like)."""
+    reports = fx.all_reports()
+    for report in reports:
+        store.upsert_report(report)
+    stored = server_rows(
+        neo4j_settings,
+        "MATCH (r:Report)-[c:CITES]->(p:Policy) "
+        "RETURN r.id AS report, p.id AS policy, c._newest AS newest, c._by_region AS by_region",
+    )
+    _, edges = reference_rows(reports, neo4j_settings.evidence_per_relationship)
+    reference = edges[(Rel.CITES, Label.REPORT, Label.POLICY)]
+    compared = [row for row in stored if (row["report"], row["policy"]) in reference]
+    assert compared
+    for row in compared:
+        props = reference[(row["report"], row["policy"])]
+        assert (props["_newest"], props.get("_by_region")) == (row["newest"], row["by_region"])
