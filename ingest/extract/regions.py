@@ -82,6 +82,8 @@ class _Evidence:
     codes: set[str] = field(default_factory=set)
 
     def add(self, info: RegionInfo, gazetteer: Gazetteer) -> None:
+        if info.code in self.codes:  # added with its ancestors: a region is named many times
+            return
         self.codes.add(info.code)
         self.codes.update(a.code for a in gazetteer.ancestors(info.code))
 
@@ -291,8 +293,11 @@ def _short_matches(
         if taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
             continue
         known = tuple(o for o in options if o.code in placed)
-        chained = _chained(start, end, options, taken, gazetteer)
-        chosen = known or chained or (options if _BODY_AFTER.match(text, end) else ())
+        chosen = (
+            known
+            or _chained(start, end, options, taken, gazetteer)
+            or (options if _BODY_AFTER.match(text, end) else ())
+        )
         if chosen and (len(name) > 2 or is_word(text, start, end, gazetteer)):
             found.append(_Match(start, end, name, False, chosen))
     return found
@@ -306,10 +311,11 @@ def _chained(
     gazetteer: Gazetteer,
 ) -> tuple[RegionInfo, ...]:
     """Options written right after an ancestor or right before a descendant (广西柳州柳城县)."""
-    before = {o.code for m in taken.by_end.get(start, ()) for o in m.options}
-    after = {o.code for m in taken.by_start.get(end, ()) for o in m.options}
-    if not before and not after:
+    ending, starting = taken.by_end.get(start, ()), taken.by_start.get(end, ())
+    if not ending and not starting:  # most names: no accepted match touches them
         return ()
+    before = {o.code for m in ending for o in m.options}
+    after = {o.code for m in starting for o in m.options}
     after_ancestors = _with_ancestors(after, gazetteer)
     return tuple(
         o
@@ -346,16 +352,25 @@ class _Taken:
 
 
 def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:
-    """Decide every match that can be decided; each decision may decide others (siblings)."""
+    """Decide every match that can be decided; each decision may decide others (siblings).
+
+    A match left undecided is asked again only once the evidence has grown: a decision reads
+    nothing else, and the evidence only grows (so its size tells whether it changed).
+    """
+    pending = [match for match in matches if match.chosen is None]
+    undecided_at = [-1] * len(pending)  # the size of the evidence a match was last asked with
     changed = True
     while changed:
         changed = False
-        for match in matches:
+        for index, match in enumerate(pending):
+            if match.chosen is not None or undecided_at[index] == len(evidence.codes):
+                continue
+            match.chosen = _decide(match.options, evidence, gazetteer)
             if match.chosen is None:
-                match.chosen = _decide(match.options, evidence, gazetteer)
-                if match.chosen is not None:
-                    evidence.add(match.chosen, gazetteer)
-                    changed = True
+                undecided_at[index] = len(evidence.codes)
+            else:
+                evidence.add(match.chosen, gazetteer)
+                changed = True
 
 
 def _decide(
