@@ -136,12 +136,12 @@ def scan_regions(
     """
     raw = (dictionary_matches or scan_dictionaries(text, gazetteer)).regions
     options = _options(gazetteer, year)
-    suffixed = tuple(_suffixed_matches(text, raw, options))
-    provinces = tuple(_province_short_matches(text, raw, options, _Taken(suffixed)))
+    kinds_of = options.kinds  # one lookup a match, which the three readings below share
+    read = [(start, end, name, kinds_of(name)) for start, end, name in raw]
+    suffixed = tuple(_suffixed_matches(text, read, gazetteer))
+    provinces = tuple(_province_short_matches(text, read, gazetteer, _Taken(suffixed)))
     # Each resolve reads the bare names of prefectures and counties (about half the matches).
-    bare = [
-        (start, end, name, found) for start, end, name in raw if (found := options.bare(name)[1])
-    ]
+    bare = [(start, end, name, kinds[2]) for start, end, name, kinds in read if kinds[2]]
     return RegionScan(text, bare, options, suffixed, provinces)
 
 
@@ -183,33 +183,30 @@ def _options(gazetteer: Gazetteer, year: int | None) -> _Options:
     return _Options(gazetteer, year)
 
 
+# The candidates of a name by how it is written: suffixed (通江县, 东乌旗), and bare, split into
+# provinces (湖北) and prefectures and counties (通江).
+_Kinds = tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...], tuple[RegionInfo, ...]]
+
+
 class _Options:
     """Candidates of a name, split by kind (suffixed or bare), computed once per name."""
 
     def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
         self.gazetteer, self.year = gazetteer, year
-        self._suffixed: dict[str, tuple[RegionInfo, ...]] = {}
-        self._bare: dict[str, tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]] = {}
+        self._kinds: dict[str, _Kinds] = {}
 
-    def suffixed(self, name: str) -> tuple[RegionInfo, ...]:
-        """The candidates a suffixed name (通江县, 东乌旗) may denote.
+    def kinds(self, name: str) -> _Kinds:
+        """The candidates of ``name`` as (suffixed, province, prefecture or county) names.
 
         A plain method and dictionary (asked for every name of every report): calling the
         instance with a keyword made a frame, a bound method and a dict of keywords each time.
         """
-        found = self._suffixed.get(name)
+        found = self._kinds.get(name)
         if found is None:
-            found = self._suffixed[name] = self._read(name, suffixed=True)
-        return found
-
-    def bare(self, name: str) -> tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]:
-        """A bare name's candidates split into (provinces, prefectures and counties)."""
-        found = self._bare.get(name)
-        if found is None:
-            options = self._read(name, suffixed=False)
-            provinces = tuple(o for o in options if o.level == "province")
-            found = provinces, tuple(o for o in options if o.level != "province")
-            self._bare[name] = found
+            bare = self._read(name, suffixed=False)
+            provinces = tuple(o for o in bare if o.level == "province")
+            others = tuple(o for o in bare if o.level != "province")
+            found = self._kinds[name] = (self._read(name, suffixed=True), provinces, others)
         return found
 
     def _read(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
@@ -220,11 +217,10 @@ class _Options:
 
 
 def _suffixed_matches(
-    text: str, raw: Iterable[tuple[int, int, str]], options_of: _Options
+    text: str, read: Iterable[tuple[int, int, str, _Kinds]], gazetteer: Gazetteer
 ) -> Iterator[_Match]:
-    for start, end, name in raw:
-        options = options_of.suffixed(name)
-        if options and _suffix_stands(text, start, end, name, options_of.gazetteer):
+    for start, end, name, (options, _, _) in read:
+        if options and _suffix_stands(text, start, end, name, gazetteer):
             yield _Match(start, end, name, True, options)
 
 
@@ -263,14 +259,12 @@ def _parent_names(info: RegionInfo, gazetteer: Gazetteer) -> set[str]:
 
 def _province_short_matches(
     text: str,
-    raw: Iterable[tuple[int, int, str]],
-    options_of: _Options,
+    read: Iterable[tuple[int, int, str, _Kinds]],
+    gazetteer: Gazetteer,
     taken: _Taken,
 ) -> list[_Match]:
-    gazetteer = options_of.gazetteer
     found = []
-    for start, end, name in raw:
-        provinces = options_of.bare(name)[0]
+    for start, end, name, (_, provinces, _) in read:
         if not provinces or taken.covers(start, end):
             continue
         if _DIRECTION_AFTER.match(text, end) or _NOT_COUNTY_AFTER.match(text, end):
