@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ingest.model import PageMeta
 from ingest.normalize import iso_date
@@ -293,19 +294,34 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
+    return _line_kind(line) != "report"
+
+
+# What a line is: a line of the report, a header line, or other furniture, which is no header
+# (a footer, or prose furniture: a header has no 。) or may be one too (navigation, widgets).
+_LineKind = Literal["report", "header", "not_header", "furniture"]
+
+
+def _line_kind(line: str) -> _LineKind:
+    """What ``is_boilerplate`` reads ``line`` as, and whether it found a header there (which
+    ``clean_text`` then need not ask again)."""
     stripped = line.strip()
     if not stripped:
-        return False
+        return "report"
     if "。" in stripped:  # prose, most lines of a report: see _PROSE_FURNITURE
-        return _is_prose_furniture(stripped)
+        return "not_header" if _is_prose_furniture(stripped) else "report"
     # Headings and signatures, the other lines of a report, fail both tests below, which
     # are cheaper than the classifiers they spare.
     fields = _may_hold_fields(stripped)
     if fields:
         stripped = compact_keys(stripped)
     if _may_open_furniture(stripped) and (_is_navigation(stripped) or _is_widget(stripped)):
-        return True
-    return fields and (_is_header(stripped) or _is_footer(stripped))
+        return "furniture"
+    if not fields:
+        return "report"
+    if _is_header(stripped):
+        return "header"
+    return "not_header" if _is_footer(stripped) else "report"
 
 
 def _may_hold_fields(stripped: str) -> bool:
@@ -427,18 +443,21 @@ def clean_text(text: str) -> CleanText:
         ('主办单位：某县政府办公室',)
     """
     lines = [line.rstrip() for line in text.split("\n")]
-    drop = [is_boilerplate(line) for line in lines]
+    kinds = [_line_kind(line) for line in lines]
+    drop = [kind != "report" for kind in kinds]
     _extend_trailing_block(lines, drop)
     kept: list[str] = []
     dropped: list[str] = []
     page = PageMeta()
-    for line, is_dropped in zip(lines, drop, strict=True):
+    for line, kind, is_dropped in zip(lines, kinds, drop, strict=True):
         if not is_dropped:
             kept.append(line)
             continue
         dropped.append(line.strip())
+        if kind == "not_header":
+            continue
         fields = compact_keys(line.strip())
-        if _is_header(fields):
+        if kind == "header" or _is_header(fields):
             page = _merge_page(page, parse_page_header(fields))
             title = _title_before_header(fields)
             if title:  # (one of spaces only is a blank line, as _collapse_blank_lines reads them)
