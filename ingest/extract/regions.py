@@ -139,10 +139,13 @@ def scan_regions(
     kinds_of = options.kinds  # one lookup a match, which the three readings below share
     read = [(start, end, name, kinds_of(name)) for start, end, name in raw]
     suffixed = tuple(_suffixed_matches(text, read, gazetteer))
-    provinces = tuple(_province_short_matches(text, read, gazetteer, _Taken(suffixed)))
+    taken = _Taken(suffixed)
+    provinces = tuple(_province_short_matches(text, read, gazetteer, taken))
+    if provinces:
+        taken = _Taken(suffixed + provinces)
     # Each resolve reads the bare names of prefectures and counties (about half the matches).
     bare = [(start, end, name, kinds[2]) for start, end, name, kinds in read if kinds[2]]
-    return RegionScan(text, bare, options, suffixed, provinces)
+    return RegionScan(text, bare, options, suffixed, provinces, taken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,9 @@ class RegionScan:
     options: _Options
     suffixed: tuple[_Match, ...]
     provinces: tuple[_Match, ...]
+    # Where the suffixed and province names stand, and their options: what a resolve's copies
+    # of them (which it decides) share.
+    taken: _Taken
 
     def resolve(self, context_codes: Sequence[str] = ()) -> tuple[RegionRef, ...]:
         """The regions, shared names decided with ``context_codes`` (see extract_regions)."""
@@ -163,8 +169,7 @@ class RegionScan:
         suffixed = [match.undecided() for match in self.suffixed]
         provinces = [match.undecided() for match in self.provinces]
         _resolve(suffixed + provinces, evidence, gazetteer)
-        taken = _Taken(suffixed + provinces)
-        shorts = _short_matches(self.text, self.bare, self.options.gazetteer, taken, evidence)
+        shorts = _short_matches(self.text, self.bare, gazetteer, self.taken, evidence)
         _resolve(suffixed + provinces + shorts, evidence, gazetteer)
         return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
 
