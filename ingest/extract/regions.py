@@ -32,6 +32,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import jieba
 
@@ -388,7 +389,9 @@ def _decide(
 def _non_overlapping(matches: Iterable[_Match]) -> list[_Match]:
     """Leftmost-longest among the accepted matches."""
     kept: list[_Match] = []
-    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+    # By start, the longest first: two stable sorts by attribute, with no key function to call.
+    by_end = sorted(matches, key=attrgetter("end"), reverse=True)
+    for match in sorted(by_end, key=attrgetter("start")):
         if not kept or match.start >= kept[-1].end:
             kept.append(match)
     return kept
