@@ -233,6 +233,8 @@ _FURNITURE_WORD_FIRST = first_characters(
     _PREV_NEXT_WORDS,
     _WIDGET_WORDS,
 )
+# Of those, the words prose furniture (a breadcrumb, a 上一篇 link, a greeting) opens with.
+_PROSE_FURNITURE_WORD_FIRST = first_characters(_LOCATION_WORDS, _PREV_NEXT_WORDS, _GREETING_WORDS)
 
 
 # --- classification ----------------------------------------------------------------------------
@@ -347,9 +349,12 @@ def _is_prose_furniture(stripped: str) -> bool:
     change nothing: ``compact_keys`` scans the whole line, and most lines of a report are
     prose. Taking spaces out of keys changes neither a breadcrumb, a 上一篇 link nor a line
     of symbols; it can shorten a greeting, which keeps its first character."""
+    first = stripped[0]
+    if first not in _PROSE_FURNITURE_WORD_FIRST and first.isalnum():  # most prose
+        return False
     if _PROSE_FURNITURE.match(stripped):
         return True
-    return stripped[0] in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
+    return first in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
 
 
 # --- page header fields ------------------------------------------------------------------------
