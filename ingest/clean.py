@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ingest.model import PageMeta
 from ingest.normalize import iso_date
@@ -156,12 +157,13 @@ _TRAILING_FURNITURE = re.compile(
 )
 
 # Navigation.
-_BREADCRUMB = re.compile(
-    r"^[\s【\[]*(?:您现在的位置|您所在的位置|您所在位置|您的位置|你的位置|当前位置|当前所在位置|"
-    r"所在位置|现在位置)"
+_LOCATION_WORDS = (
+    "您现在的位置|您所在的位置|您所在位置|您的位置|你的位置|当前位置|当前所在位置|所在位置|现在位置"
 )
+_BREADCRUMB = re.compile(rf"^[\s【\[]*(?:{_LOCATION_WORDS})")
 # Site greetings and the date widget (今天是：2019年10月31日 星期三), never a date of the post.
-_SITE_GREETING = re.compile(r"^[\s【\[]*(?:今天是|今日是|欢迎访问|欢迎来到|欢迎您)")
+_GREETING_WORDS = "今天是|今日是|欢迎访问|欢迎来到|欢迎您"
+_SITE_GREETING = re.compile(rf"^[\s【\[]*(?:{_GREETING_WORDS})")
 _GREETING_FIRST = "【[今欢"  # what a stripped line that _SITE_GREETING matches starts with
 _CRUMB_SEPARATORS = re.compile(r"[>＞»›→/]|&gt;")
 _HOME_FIRST = ("首页", "网站首页")  # what a breadcrumb trail starts with
@@ -173,7 +175,8 @@ _MENU_WORDS = (
     "高级搜索|搜索|智能问答|手机版|移动版|政务微博|政务微信|客户端"
 )
 _MENU_LINE = re.compile(rf"^(?:\s*(?:{_MENU_WORDS})\s*[|｜·•/]?)+$")
-_PREV_NEXT = re.compile(rf"^\s*(?:上一篇|下一篇|上一条|下一条){_COLON}")
+_PREV_NEXT_WORDS = "上一篇|下一篇|上一条|下一条"
+_PREV_NEXT = re.compile(rf"^\s*(?:{_PREV_NEXT_WORDS}){_COLON}")
 
 # Widgets: print, close, share, font size.
 _WIDGET_WORDS = (
@@ -201,6 +204,37 @@ _WIDGET_OR_SYMBOLS = _any_matches(_WIDGET_LINE, _NO_WORDS)
 # One call decides the prose lines that are most of a report, instead of about eight.
 _PROSE_FURNITURE = _any_matches(_BREADCRUMB, _PREV_NEXT, _NO_WORDS)
 _GREETING_MAX = 60
+
+
+def first_characters(*alternations: str) -> frozenset[str]:
+    """The characters the words of ``alternations`` (``甲|乙``) open with; a case-blind word
+    (``(?i:QQ)空间``) opens with its first letter in either case.
+
+    Example:
+        >>> sorted(first_characters("首页|网站首页", "(?i:QQ)空间"))
+        ['Q', 'q', '网', '首']
+    """
+    firsts: set[str] = set()
+    for word in "|".join(alternations).split("|"):
+        if word.startswith("(?i:"):
+            firsts.update((word[4].lower(), word[4].upper()))
+        else:
+            firsts.add(word[0])
+    return frozenset(firsts)
+
+
+# A stripped line that navigation, a greeting or a widget line matches opens with one of their
+# words or with a mark (a character that is no letter or digit): most report lines do not.
+_FURNITURE_WORD_FIRST = first_characters(
+    _LOCATION_WORDS,
+    _GREETING_WORDS,
+    "|".join(_HOME_FIRST),
+    _MENU_WORDS,
+    _PREV_NEXT_WORDS,
+    _WIDGET_WORDS,
+)
+# Of those, the words prose furniture (a breadcrumb, a 上一篇 link, a greeting) opens with.
+_PROSE_FURNITURE_WORD_FIRST = first_characters(_LOCATION_WORDS, _PREV_NEXT_WORDS, _GREETING_WORDS)
 
 
 # --- classification ----------------------------------------------------------------------------
@@ -262,18 +296,52 @@ def is_boilerplate(line: str) -> bool:
         >>> is_boilerplate("开通12345政务服务热线，受理群众来电1.2万件。")
         False
     """
+    return _line_kind(line) != "report"
+
+
+# What a line is: a line of the report, a header line, or other furniture, which is no header
+# (a footer, or prose furniture: a header has no 。) or may be one too (navigation, widgets).
+_LineKind = Literal["report", "header", "not_header", "furniture"]
+
+
+def _line_kind(line: str) -> _LineKind:
+    """What ``is_boilerplate`` reads ``line`` as, and whether it found a header there (which
+    ``clean_text`` then need not ask again)."""
     stripped = line.strip()
     if not stripped:
-        return False
+        return "report"
     if "。" in stripped:  # prose, most lines of a report: see _PROSE_FURNITURE
-        return _is_prose_furniture(stripped)
-    stripped = compact_keys(stripped)
-    return (
-        _is_navigation(stripped)
-        or _is_widget(stripped)
-        or _is_header(stripped)
-        or _is_footer(stripped)
+        return "not_header" if _is_prose_furniture(stripped) else "report"
+    # Headings and signatures, the other lines of a report, fail both tests below, which
+    # are cheaper than the classifiers they spare.
+    fields = _may_hold_fields(stripped)
+    if fields:
+        stripped = compact_keys(stripped)
+    if _may_open_furniture(stripped) and (_is_navigation(stripped) or _is_widget(stripped)):
+        return "furniture"
+    if not fields:
+        return "report"
+    if _is_header(stripped):
+        return "header"
+    return "not_header" if _is_footer(stripped) else "report"
+
+
+def _may_hold_fields(stripped: str) -> bool:
+    """Whether a line may be a header or a footer: a field's key is followed by a separator
+    (a colon, a bar, a space …), and a footer without fields holds one of its markers. A line
+    whose keys ``compact_keys`` can change has a space, so this is true of it as written."""
+    return bool(
+        _SEPARATOR_MARK.search(stripped)
+        or _FOOTER_MARKER.search(stripped)
+        or _LATIN_FOOTER_MARKER.search(stripped)
     )
+
+
+def _may_open_furniture(stripped: str) -> bool:
+    """Whether a line may be navigation, a greeting or a widget line, by its first character
+    (``compact_keys`` leaves that one): ``\\W`` is what is not ``isalnum``, and ``_``."""
+    first = stripped[0]
+    return first in _FURNITURE_WORD_FIRST or not first.isalnum()
 
 
 def _is_prose_furniture(stripped: str) -> bool:
@@ -281,9 +349,12 @@ def _is_prose_furniture(stripped: str) -> bool:
     change nothing: ``compact_keys`` scans the whole line, and most lines of a report are
     prose. Taking spaces out of keys changes neither a breadcrumb, a 上一篇 link nor a line
     of symbols; it can shorten a greeting, which keeps its first character."""
+    first = stripped[0]
+    if first not in _PROSE_FURNITURE_WORD_FIRST and first.isalnum():  # most prose
+        return False
     if _PROSE_FURNITURE.match(stripped):
         return True
-    return stripped[0] in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
+    return first in _GREETING_FIRST and _is_greeting(compact_keys(stripped))
 
 
 # --- page header fields ------------------------------------------------------------------------
@@ -377,18 +448,21 @@ def clean_text(text: str) -> CleanText:
         ('主办单位：某县政府办公室',)
     """
     lines = [line.rstrip() for line in text.split("\n")]
-    drop = [is_boilerplate(line) for line in lines]
+    kinds = [_line_kind(line) for line in lines]
+    drop = [kind != "report" for kind in kinds]
     _extend_trailing_block(lines, drop)
     kept: list[str] = []
     dropped: list[str] = []
     page = PageMeta()
-    for line, is_dropped in zip(lines, drop, strict=True):
+    for line, kind, is_dropped in zip(lines, kinds, drop, strict=True):
         if not is_dropped:
             kept.append(line)
             continue
         dropped.append(line.strip())
+        if kind == "not_header":
+            continue
         fields = compact_keys(line.strip())
-        if _is_header(fields):
+        if kind == "header" or _is_header(fields):
             page = _merge_page(page, parse_page_header(fields))
             title = _title_before_header(fields)
             if title:  # (one of spaces only is a blank line, as _collapse_blank_lines reads them)

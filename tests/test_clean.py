@@ -178,3 +178,28 @@ def test_samples_keep_every_report_line() -> None:
 
 def test_page_header_date_that_does_not_exist_is_dropped() -> None:
     assert parse_page_header("发布时间：2021-02-30 来源：县司法局").date is None
+
+
+def test_a_line_the_first_character_gate_passes_over_is_never_a_line_of_furniture() -> None:
+    """The gate of is_boilerplate: navigation, greeting and widget lines open with one of the
+    characters it lets through (a case-blind word with its first letter in any case re reads
+    as that letter), so lines opening with any other letter are decided by fields alone."""
+    from ingest import clean
+
+    opening = re.compile(
+        "|".join(
+            f"(?:{p.pattern})"
+            for p in (clean._NAVIGATION_LINE, clean._SITE_GREETING, clean._WIDGET_OR_SYMBOLS)
+        )
+    )
+    for letter in ("E", "Q"):  # of (?i:English) and (?i:QQ)空间
+        case_blind = re.compile(f"(?i:{letter})")
+        letters = {chr(c) for c in range(0x10000) if case_blind.fullmatch(chr(c))}
+        assert letters <= clean._FURNITURE_WORD_FIRST
+    for line in ("首页 > 政务公开", "English | 简体", "QQ空间 微信", "大 中 小", "【打印】", "_"):
+        assert clean._may_open_furniture(line), line
+        assert opening.match(line) or line.startswith("首页"), line
+    for line in ("一、主要举措和成效", "柳城县人民政府", "2020年3月12日"):
+        assert not clean._may_open_furniture(line), line
+        assert not clean._may_hold_fields(line), line
+        assert not is_boilerplate(line), line

@@ -95,3 +95,12 @@ def test_marks_beyond_the_bmp_are_found_and_other_rare_characters_leave_the_text
     )
     text = f"某县{rare}报告"
     assert read_in_simplified(text) is text
+
+
+def test_a_mark_is_found_beside_nuls_and_lone_surrogates() -> None:
+    from ingest.script import _has_traditional
+
+    assert _has_traditional("\ud800法治政府建設\x00")
+    assert _has_traditional("\x00國")
+    assert not _has_traditional("\ud800国\x00")
+    assert not _has_traditional("")

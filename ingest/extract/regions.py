@@ -32,6 +32,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import jieba
 
@@ -82,6 +83,8 @@ class _Evidence:
     codes: set[str] = field(default_factory=set)
 
     def add(self, info: RegionInfo, gazetteer: Gazetteer) -> None:
+        if info.code in self.codes:  # added with its ancestors: a region is named many times
+            return
         self.codes.add(info.code)
         self.codes.update(a.code for a in gazetteer.ancestors(info.code))
 
@@ -134,13 +137,16 @@ def scan_regions(
     """
     raw = (dictionary_matches or scan_dictionaries(text, gazetteer)).regions
     options = _options(gazetteer, year)
-    suffixed = tuple(_suffixed_matches(text, raw, options))
-    provinces = tuple(_province_short_matches(text, raw, options, _Taken(suffixed)))
+    kinds_of = options.kinds  # one lookup a match, which the three readings below share
+    read = [(start, end, name, kinds_of(name)) for start, end, name in raw]
+    suffixed = tuple(_suffixed_matches(text, read, gazetteer))
+    taken = _Taken(suffixed)
+    provinces = tuple(_province_short_matches(text, read, gazetteer, taken))
+    if provinces:
+        taken = _Taken(suffixed + provinces)
     # Each resolve reads the bare names of prefectures and counties (about half the matches).
-    bare = [
-        (start, end, name, found) for start, end, name in raw if (found := options.bare(name)[1])
-    ]
-    return RegionScan(text, bare, options, suffixed, provinces)
+    bare = [(start, end, name, kinds[2]) for start, end, name, kinds in read if kinds[2]]
+    return RegionScan(text, bare, options, suffixed, provinces, taken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +159,9 @@ class RegionScan:
     options: _Options
     suffixed: tuple[_Match, ...]
     provinces: tuple[_Match, ...]
+    # Where the suffixed and province names stand, and their options: what a resolve's copies
+    # of them (which it decides) share.
+    taken: _Taken
 
     def resolve(self, context_codes: Sequence[str] = ()) -> tuple[RegionRef, ...]:
         """The regions, shared names decided with ``context_codes`` (see extract_regions)."""
@@ -161,8 +170,7 @@ class RegionScan:
         suffixed = [match.undecided() for match in self.suffixed]
         provinces = [match.undecided() for match in self.provinces]
         _resolve(suffixed + provinces, evidence, gazetteer)
-        taken = _Taken(suffixed + provinces)
-        shorts = _short_matches(self.text, self.bare, self.options.gazetteer, taken, evidence)
+        shorts = _short_matches(self.text, self.bare, gazetteer, self.taken, evidence)
         _resolve(suffixed + provinces + shorts, evidence, gazetteer)
         return _region_refs(_non_overlapping(suffixed + provinces + shorts), gazetteer)
 
@@ -181,33 +189,30 @@ def _options(gazetteer: Gazetteer, year: int | None) -> _Options:
     return _Options(gazetteer, year)
 
 
+# The candidates of a name by how it is written: suffixed (通江县, 东乌旗), and bare, split into
+# provinces (湖北) and prefectures and counties (通江).
+_Kinds = tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...], tuple[RegionInfo, ...]]
+
+
 class _Options:
     """Candidates of a name, split by kind (suffixed or bare), computed once per name."""
 
     def __init__(self, gazetteer: Gazetteer, year: int | None) -> None:
         self.gazetteer, self.year = gazetteer, year
-        self._suffixed: dict[str, tuple[RegionInfo, ...]] = {}
-        self._bare: dict[str, tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]] = {}
+        self._kinds: dict[str, _Kinds] = {}
 
-    def suffixed(self, name: str) -> tuple[RegionInfo, ...]:
-        """The candidates a suffixed name (通江县, 东乌旗) may denote.
+    def kinds(self, name: str) -> _Kinds:
+        """The candidates of ``name`` as (suffixed, province, prefecture or county) names.
 
         A plain method and dictionary (asked for every name of every report): calling the
         instance with a keyword made a frame, a bound method and a dict of keywords each time.
         """
-        found = self._suffixed.get(name)
+        found = self._kinds.get(name)
         if found is None:
-            found = self._suffixed[name] = self._read(name, suffixed=True)
-        return found
-
-    def bare(self, name: str) -> tuple[tuple[RegionInfo, ...], tuple[RegionInfo, ...]]:
-        """A bare name's candidates split into (provinces, prefectures and counties)."""
-        found = self._bare.get(name)
-        if found is None:
-            options = self._read(name, suffixed=False)
-            provinces = tuple(o for o in options if o.level == "province")
-            found = provinces, tuple(o for o in options if o.level != "province")
-            self._bare[name] = found
+            bare = self._read(name, suffixed=False)
+            provinces = tuple(o for o in bare if o.level == "province")
+            others = tuple(o for o in bare if o.level != "province")
+            found = self._kinds[name] = (self._read(name, suffixed=True), provinces, others)
         return found
 
     def _read(self, name: str, *, suffixed: bool) -> tuple[RegionInfo, ...]:
@@ -218,11 +223,10 @@ class _Options:
 
 
 def _suffixed_matches(
-    text: str, raw: Iterable[tuple[int, int, str]], options_of: _Options
+    text: str, read: Iterable[tuple[int, int, str, _Kinds]], gazetteer: Gazetteer
 ) -> Iterator[_Match]:
-    for start, end, name in raw:
-        options = options_of.suffixed(name)
-        if options and _suffix_stands(text, start, end, name, options_of.gazetteer):
+    for start, end, name, (options, _, _) in read:
+        if options and _suffix_stands(text, start, end, name, gazetteer):
             yield _Match(start, end, name, True, options)
 
 
@@ -261,14 +265,12 @@ def _parent_names(info: RegionInfo, gazetteer: Gazetteer) -> set[str]:
 
 def _province_short_matches(
     text: str,
-    raw: Iterable[tuple[int, int, str]],
-    options_of: _Options,
+    read: Iterable[tuple[int, int, str, _Kinds]],
+    gazetteer: Gazetteer,
     taken: _Taken,
 ) -> list[_Match]:
-    gazetteer = options_of.gazetteer
     found = []
-    for start, end, name in raw:
-        provinces = options_of.bare(name)[0]
+    for start, end, name, (_, provinces, _) in read:
         if not provinces or taken.covers(start, end):
             continue
         if _DIRECTION_AFTER.match(text, end) or _NOT_COUNTY_AFTER.match(text, end):
@@ -291,8 +293,11 @@ def _short_matches(
         if taken.covers(start, end) or _NOT_COUNTY_AFTER.match(text, end):
             continue
         known = tuple(o for o in options if o.code in placed)
-        chained = _chained(start, end, options, taken, gazetteer)
-        chosen = known or chained or (options if _BODY_AFTER.match(text, end) else ())
+        chosen = (
+            known
+            or _chained(start, end, options, taken, gazetteer)
+            or (options if _BODY_AFTER.match(text, end) else ())
+        )
         if chosen and (len(name) > 2 or is_word(text, start, end, gazetteer)):
             found.append(_Match(start, end, name, False, chosen))
     return found
@@ -306,10 +311,11 @@ def _chained(
     gazetteer: Gazetteer,
 ) -> tuple[RegionInfo, ...]:
     """Options written right after an ancestor or right before a descendant (广西柳州柳城县)."""
-    before = {o.code for m in taken.by_end.get(start, ()) for o in m.options}
-    after = {o.code for m in taken.by_start.get(end, ()) for o in m.options}
-    if not before and not after:
+    ending, starting = taken.by_end.get(start, ()), taken.by_start.get(end, ())
+    if not ending and not starting:  # most names: no accepted match touches them
         return ()
+    before = {o.code for m in ending for o in m.options}
+    after = {o.code for m in starting for o in m.options}
     after_ancestors = _with_ancestors(after, gazetteer)
     return tuple(
         o
@@ -346,16 +352,25 @@ class _Taken:
 
 
 def _resolve(matches: Sequence[_Match], evidence: _Evidence, gazetteer: Gazetteer) -> None:
-    """Decide every match that can be decided; each decision may decide others (siblings)."""
+    """Decide every match that can be decided; each decision may decide others (siblings).
+
+    A match left undecided is asked again only once the evidence has grown: a decision reads
+    nothing else, and the evidence only grows (so its size tells whether it changed).
+    """
+    pending = [match for match in matches if match.chosen is None]
+    undecided_at = [-1] * len(pending)  # the size of the evidence a match was last asked with
     changed = True
     while changed:
         changed = False
-        for match in matches:
+        for index, match in enumerate(pending):
+            if match.chosen is not None or undecided_at[index] == len(evidence.codes):
+                continue
+            match.chosen = _decide(match.options, evidence, gazetteer)
             if match.chosen is None:
-                match.chosen = _decide(match.options, evidence, gazetteer)
-                if match.chosen is not None:
-                    evidence.add(match.chosen, gazetteer)
-                    changed = True
+                undecided_at[index] = len(evidence.codes)
+            else:
+                evidence.add(match.chosen, gazetteer)
+                changed = True
 
 
 def _decide(
@@ -374,7 +389,9 @@ def _decide(
 def _non_overlapping(matches: Iterable[_Match]) -> list[_Match]:
     """Leftmost-longest among the accepted matches."""
     kept: list[_Match] = []
-    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+    # By start, the longest first: two stable sorts by attribute, with no key function to call.
+    by_end = sorted(matches, key=attrgetter("end"), reverse=True)
+    for match in sorted(by_end, key=attrgetter("start")):
         if not kept or match.start >= kept[-1].end:
             kept.append(match)
     return kept

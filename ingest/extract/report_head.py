@@ -81,14 +81,26 @@ def read_in_order(
         [1]
     """
     found: list[Candidate[T]] = []
-    for index, (read, _) in enumerate(sources):
-        surest = best(found)
-        later = max(ceiling for _, ceiling in sources[index:])
+    surest: Candidate[T] | None = None  # best(found), kept as found grows
+    for (read, _), later in zip(sources, _ceilings_from(sources), strict=True):
         if surest and settles(surest) and surest.attribution.confidence >= later:
             break
         if (found_here := read()) is not None:
             found.append(found_here)
+            if surest is None or found_here.attribution.confidence > surest.attribution.confidence:
+                surest = found_here
     return found
+
+
+def _ceilings_from(sources: Sequence[Source[T]]) -> list[float]:
+    """The surest any source from each one on can give (a loop: ``max()`` is a slow call)."""
+    ceilings: list[float] = []
+    surest = float("-inf")
+    for _, ceiling in reversed(sources):
+        surest = ceiling if ceiling > surest else surest
+        ceilings.append(surest)
+    ceilings.reverse()
+    return ceilings
 
 
 def best(candidates: Sequence[Candidate[T]]) -> Candidate[T] | None:
