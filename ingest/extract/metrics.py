@@ -200,8 +200,9 @@ def _metric(
     if before in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
         start = _figure_start(text, start)
         before = text[start - 1] if start else ""
-    if before.isdigit() or before == ".":
-        return None
+        # the digits follow no digit and no point (see _figures); the word before them may
+        if before.isdigit() or before == ".":
+            return None
     # Cheapest test first: ~40% of figures stand in a sentence with no rule-of-law word.
     sentence_start = _sentence_start(text, marks, start)
     if keep.search(text, sentence_start, start) is None:  # the sentence is not copied for it
