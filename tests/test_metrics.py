@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,30 @@ def test_figure_at_the_text_start_does_not_read_a_word_from_the_text_end() -> No
     """An approximation word is looked for before the digits, never wrapped round to the end."""
     assert extract_metrics("5件行政复议案件调解近") == ()
     assert [(m.start, m.value) for m in extract_metrics("调解纠纷近2万件")] == [(4, 20000.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "复议案件2023件,复议1.5件,复议１２件,复议٣件,法律顾问.5件,应诉12.3.4件,复议近2万件次。",
+        "",
+        "5件",
+        "复议5",
+    ],
+)
+def test_a_text_beyond_the_bmp_gives_the_same_figures(text: str) -> None:
+    """Texts beyond the BMP are scanned by a regex, the others through a table of digits."""
+    shifted = [replace(m, start=m.start + 2, end=m.end + 2) for m in extract_metrics(text)]
+    assert list(extract_metrics("\N{CJK UNIFIED IDEOGRAPH-20000}。" + text)) == shifted
+
+
+def test_figures_start_at_any_digit_after_no_digit_and_no_point() -> None:
+    assert figures("复议案件2023件,复议1.5件,复议１２件,复议٣件,复议.5件") == [
+        ("复议案件", 2023.0, "件"),
+        ("复议", 1.5, "件"),
+        ("复议", 12.0, "件"),
+        ("复议", 3.0, "件"),
+    ]
 
 
 def test_keyword_file_without_section_is_an_error(tmp_path: Path) -> None:

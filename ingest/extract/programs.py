@@ -563,12 +563,8 @@ def _collect(hits: list[_Hit]) -> tuple[ProgramRef, ...]:
         if written not in names:
             names.append(written)
         mentions.setdefault(canonical, []).append(Mention(start, end))
+    # positional (canonical, name, mentions, variants): with keywords the class gets a dict
     return tuple(
-        ProgramRef(
-            canonical=canonical,
-            name=names[0],
-            mentions=tuple(mentions[canonical]),
-            variants=tuple(names[1:]),
-        )
+        ProgramRef(canonical, names[0], tuple(mentions[canonical]), tuple(names[1:]))
         for canonical, names in spellings.items()
     )
