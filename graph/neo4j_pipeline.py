@@ -116,12 +116,14 @@ def _make(
         inner = store.transaction(tx, _waiting_for(before) if before is not None else None)
         buffered = before.made.buffered.follow(inner) if before else BufferedTx(inner)
         return _Made(reports, session, tx, inner, buffered, store.write_parts(buffered, reports))
-    except _BeforeFailedError:
-        session.close()
-        raise
     except Exception as exc:  # the transaction's failure: its reports go one by one
         session.close()
+        if isinstance(exc, _BeforeFailedError):
+            raise
         return store.write_error(reports, exc)
+    except BaseException:  # interrupted: roll back, then stop
+        session.close()
+        raise
 
 
 def _waiting_for(before: _Committing) -> Callable[[], None]:
