@@ -185,8 +185,9 @@ class Neo4jStore(ClosesOnExit):
         """The StoreError of a write of ``extractions`` that failed with ``error``."""
         if isinstance(error, StoreError):
             return error
-        what = f"{len(extractions)} reports from {extractions[0].source} on"
-        return StoreError(f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {error}")
+        return self._write_failed(
+            f"{len(extractions)} reports from {extractions[0].source} on", error
+        )
 
     def one_by_one(self, extractions: Sequence[Extraction]) -> list[UpsertResult | StoreError]:
         """Each report in a transaction of its own: a bad one fails alone."""
@@ -373,9 +374,10 @@ class Neo4jStore(ClosesOnExit):
             with self._session() as session:
                 return session.execute_write(work)
         except Exception as exc:  # rolled back; the caller gets one kind of error from a store
-            raise StoreError(
-                f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {exc}"
-            ) from exc
+            raise self._write_failed(what, exc) from exc
+
+    def _write_failed(self, what: str, error: Exception) -> StoreError:
+        return StoreError(f"Neo4j at {self._settings.neo4j_uri}: could not write {what}: {error}")
 
     def _read(self, work: Callable[[ManagedTransaction], _T], *, timed: bool = True) -> _T:
         """``work`` in a read transaction, which the server stops after ``query_timeout_s``
