@@ -199,16 +199,17 @@ class BufferedTx:
         self._sources.clear()
         return deleted
 
-    def flush(self) -> None:
+    def flush(self, *, early: bool = False) -> None:
         """Send every held write in one statement (or one per ``batch_size`` rows): nodes by
         label, then aliases, then relationships.
 
         Nodes the database did not have are created, not merged, and so are the relationships
         touching them (nothing can exist to merge with), and aliases it did not have; the rest
-        are merged by key.
+        are merged by key. ``early``: sent without waiting for the transaction before to commit
+        (see :meth:`~graph.neo4j_store.Neo4jTx.write`).
         """
         if self._held:
-            self.inner.write(self._held)
+            self.inner.write(self._held, early=early)
             self._sent_edges.update(self._held.edges)
         self._held = HeldWrites()
 

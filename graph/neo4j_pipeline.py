@@ -8,12 +8,17 @@ resolution) left the server idle for another third (3,000 synthetic reports, py-
 Each transaction of ``neo4j_commit_every_reports`` reports is made on a
 :class:`~graph.neo4j_buffer.BufferedTx` that follows the one before
 (:meth:`~graph.neo4j_buffer.BufferedTx.follow`: its cache knows what that one wrote), so its
-reads of anything else go to the database at once, while its first write or graph walk waits
-until the one before has committed (:meth:`~graph.neo4j_store.Neo4jTx.await_ready`). After a
-deletion the next transaction starts only once the one before has committed, with a cache of
-its own. When a transaction fails, its reports are written again one by one (only a bad report
-fails), and the one made after it is rolled back and made again: the batch ends as if its
-reports were upserted one by one in order.
+reads of anything else go to the database at once. Its rows are sent as soon as the one before
+has sent and checked its own: the server writes them while the one before counts and commits.
+A row that needs a node the one before created or changed waits for that commit in the server
+(a write takes the unique index entry's lock, and a seek in a writing statement waits for it),
+and the one before takes no lock such a row holds (its aggregates are nodes of their own). A
+graph walk, and a write of a transaction made in several parts, still waits until the one
+before has committed (:meth:`~graph.neo4j_store.Neo4jTx.await_ready`). After a deletion the
+next transaction starts only once the one before has committed, with a cache of its own. When a
+transaction fails, its reports are written again one by one (only a bad report fails), and the
+one made after it is rolled back and made again: the batch ends as if its reports were
+upserted one by one in order.
 
 Example:
     from graph.neo4j_store import Neo4jStore
@@ -22,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,10 +63,18 @@ class _Committing:
 
     made: _Made
     done: Future[list[UpsertResult]]
+    written: threading.Event  # its writes are sent and checked, or it ended
 
     def committed(self) -> bool:
         """Wait for the commit; False when the transaction failed (it was rolled back)."""
         return self.done.exception() is None
+
+    def await_written(self) -> None:
+        """Wait until its writes are sent and checked (it takes no more graph locks);
+        :class:`_BeforeFailedError` when it failed before that."""
+        self.written.wait()
+        if self.done.done() and self.done.exception() is not None:
+            raise _BeforeFailedError
 
 
 class _BeforeFailedError(Exception):
@@ -86,7 +100,7 @@ def write_pipelined(store: Neo4jStore, extractions: Sequence[Extraction]) -> Res
                 results += store.one_by_one(group)
                 before = None
             else:
-                before = _Committing(made, committer.submit(_finish, store, made))
+                before = _commit_in(committer, store, made)
         if before is not None:
             results += _outcome(store, before)
     return results
@@ -115,7 +129,11 @@ def _make(
         tx = session.begin_transaction()
         inner = store.transaction(tx, _waiting_for(before) if before is not None else None)
         buffered = before.made.buffered.follow(inner) if before else BufferedTx(inner)
-        return _Made(reports, session, tx, inner, buffered, store.write_parts(buffered, reports))
+        results = store.write_parts(buffered, reports)
+        if before is not None:
+            before.await_written()
+        buffered.flush(early=True)  # the server writes them while the one before commits
+        return _Made(reports, session, tx, inner, buffered, results)
     except Exception as exc:  # the transaction's failure: its reports go one by one
         session.close()
         if isinstance(exc, _BeforeFailedError):
@@ -134,10 +152,21 @@ def _waiting_for(before: _Committing) -> Callable[[], None]:
     return ready
 
 
-def _finish(store: Neo4jStore, made: _Made) -> list[UpsertResult]:
-    """Count, commit and close ``made`` (in the committer thread); a StoreError if it fails."""
+def _commit_in(committer: ThreadPoolExecutor, store: Neo4jStore, made: _Made) -> _Committing:
+    """``made`` counted and committed by the ``committer`` thread."""
+    written = threading.Event()
+    done = committer.submit(_finish, store, made, written)
+    done.add_done_callback(lambda _: written.set())  # also when it failed before its check
+    return _Committing(made, done, written)
+
+
+def _finish(store: Neo4jStore, made: _Made, written: threading.Event) -> list[UpsertResult]:
+    """Check, count, commit and close ``made`` (in the committer thread); a StoreError if it
+    fails. Its rows were sent when it was made."""
     try:
         with made.session:
+            made.inner.check_written()
+            written.set()  # the next transaction may send its rows
             store.finish_write(made.inner, made.buffered)
             made.tx.commit()
         return made.results

@@ -565,12 +565,15 @@ class Neo4jTx:
             _add_prefetched(found, record)
         return found
 
-    def write(self, held: HeldWrites) -> None:
+    def write(self, held: HeldWrites, *, early: bool = False) -> None:
         """Send held writes through :data:`graph.cypher.WRITE_ROWS`, in statements of at most
         ``batch_size`` rows (parts in order, so every relationship's ends come before it).
 
-        Nothing waits for the server here: :meth:`check_written` reads what was written."""
-        self.await_ready()
+        Nothing waits for the server here: :meth:`check_written` reads what was written.
+        ``early``: not after the ``ready`` wait (a pipeline sends a transaction's rows once the
+        one before has written all it will lock: :mod:`graph.neo4j_pipeline`)."""
+        if not early:
+            self.await_ready()
         rows = _write_rows(held)
         pending = [(part, rows.get(part.param, [])) for part in cypher.WRITE_PARTS]
         for chunk in self._chunks(pending):

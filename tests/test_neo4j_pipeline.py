@@ -3,14 +3,17 @@ the one before commits, on its cache; a failed one written again report by repor
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import pytest
+from neo4j import Transaction
 
 from config.settings import Settings
 from graph.memory import MemoryStore
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_buffer import HeldWrites
+from graph.neo4j_store import Neo4jStore, Neo4jTx
 from graph.store import StoreError, UpsertResult
 from ingest.model import Extraction
 from tests import store_fixtures as fx
@@ -74,3 +77,37 @@ def test_later_batches_follow_a_failed_one(store: Neo4jStore) -> None:
     assert [r.status for r in results if isinstance(r, UpsertResult)] == ["new", "new"]
     _, reference = one_by_one([fx.report_a(), fx.report_b(), fx.report_c()])
     assert store.dump() == reference.dump()
+
+
+def test_rows_are_sent_while_the_transaction_before_commits(
+    neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each commit but the last waits (up to 5 s) for the next transaction's rows: they come,
+    so the server writes one transaction while the one before commits; the batch still equals
+    one by one."""
+    sent = threading.Condition()
+    writes: list[Neo4jTx] = []
+    overlapped: list[bool] = []
+    write, commit = Neo4jTx.write, Transaction.commit
+
+    def counted_write(self: Neo4jTx, held: HeldWrites, *, early: bool = False) -> None:
+        write(self, held, early=early)
+        with sent:
+            writes.append(self)
+            sent.notify_all()
+
+    def commit_after_next_rows(self: Transaction) -> None:
+        with sent:
+            if len(overlapped) < len(reports) - 1:
+                overlapped.append(sent.wait_for(lambda: len(writes) > len(overlapped) + 1, 5))
+        commit(self)
+
+    reports = [fx.report_a(), fx.report_b(), fx.report_c()]
+    monkeypatch.setattr(Neo4jTx, "write", counted_write)
+    monkeypatch.setattr(Transaction, "commit", commit_after_next_rows)
+    for store in pipelined(neo4j_settings, 1):
+        results = store.upsert_reports(reports)
+        expected, reference = one_by_one(reports)
+        assert results == expected
+        assert store.dump() == reference.dump()
+    assert overlapped == [True, True]
