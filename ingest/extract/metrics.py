@@ -244,7 +244,7 @@ def _metric(
     if digits and text[digits - 1] in _APPROXIMATION_ENDS:  # rare: the call is saved otherwise
         start = _figure_start(text, digits)
         before = text[start - 1] if start else ""
-        # the digits follow no digit and no point (see _figures); the word before them may
+        # the digits follow no digit and no point (see _figure_starts); the word before them may
         if before.isdigit() or before == ".":
             return None
     # Conditionals, not max(): it takes a call through its generic machinery (~1 µs here),
