@@ -183,7 +183,7 @@ def _figure_starts(classes: npt.NDArray[np.uint8]) -> npt.NDArray[np.intp]:
 
 def _after_last(breaks: npt.NDArray[np.intp], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     """For each of ``starts``, the greatest of ``breaks`` not above it (``breaks[0]`` is 0)."""
-    after: npt.NDArray[np.intp] = breaks[np.searchsorted(breaks, starts, side="right") - 1]
+    after: npt.NDArray[np.intp] = breaks[breaks.searchsorted(starts, side="right") - 1]
     return after
 
 
