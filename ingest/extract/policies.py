@@ -91,7 +91,7 @@ class _Occurrence:
     end: int
     spelling: str
     open_pos: int | None  # position of 《 for top-level titles, None for nested ones
-    nested: list[_Occurrence] = field(default_factory=list)
+    nested: tuple[_Occurrence, ...] = ()  # most titles nest none: no list made for each
 
 
 @dataclass(slots=True)
@@ -230,7 +230,8 @@ def _occurrence(spelling: str, open_pos: int, close_pos: int) -> _Occurrence:
         _Occurrence(start + m.start(1), start + m.end(1), m.group(1), None)
         for m in _NESTED.finditer(spelling)
     ]
-    return _Occurrence(start, end, spelling, open_pos, [n for n in nested if _is_named(n.spelling)])
+    named = tuple([n for n in nested if _is_named(n.spelling)])
+    return _Occurrence(start, end, spelling, open_pos, named)
 
 
 def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
@@ -379,14 +380,14 @@ class _Context:
         first = bisect.bisect_left(self.region_starts, occurrence.start)
         if first == len(self.region_starts) or self.region_starts[first] >= occurrence.end:
             return []  # most titles name no region
-        nested = [(n.start, n.end) for n in occurrence.nested]
+        nested = occurrence.nested
         chain: list[RegionRef] = []
         last_end: int | None = None
         for index in range(first, len(self.region_spans)):  # no copy of the list's tail
             start, end, region = self.region_spans[index]
             if end > occurrence.end or (last_end is not None and start != last_end):
                 break
-            if nested and any(a <= start < b for a, b in nested):
+            if nested and any(n.start <= start < n.end for n in nested):
                 continue
             chain.append(region)
             last_end = end
