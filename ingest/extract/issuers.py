@@ -105,7 +105,7 @@ class _IssuerIndex:
                     if end <= mention.end and (end - begin, canonical) > best:
                         best = (end - begin, canonical)
         by_head, named = self.by_head, self.named
-        titles = (policy.canonical,)
+        titles: tuple[str, ...] = (policy.canonical,)
         if policy.title != policy.canonical:  # most titles are written as their canonical
             titles += (policy.title,)
         for title in titles:
