@@ -148,7 +148,7 @@ def extract_policies(
     issuers = {d.canonical: context.issuer(d) for d in drafts}
     # Only titles that name their region can be the full title a short one points to.
     full_titles = [d for d in drafts if issuers[d.canonical].named_in_title]
-    return tuple(_policy_ref(d, full_titles, issuers, context) for d in drafts)
+    return tuple([_policy_ref(d, full_titles, issuers, context) for d in drafts])
 
 
 def _top_level_titles(text: str) -> list[_Occurrence]:
@@ -403,7 +403,8 @@ class _Context:
         candidates = [(own, self.report.region_code)] if own else []
         candidates += [(name, None) for name in reversed(path) if name != own]
         for name, code in candidates:
-            if name and _refers_to_level(title, name[-1]):
+            # every reference holds the level character: most titles hold none of them
+            if name and name[-1] in title and _refers_to_level(title, name[-1]):
                 level = "province" if name == (path[0] if path else None) else "county"
                 return _Issuer(region_short_name(name, level), code)
         return None
