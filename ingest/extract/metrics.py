@@ -50,6 +50,7 @@ _BMP_END = 0xFFFF  # what a character beyond the BMP is looked up as (then told 
 
 
 def _char_class_table() -> npt.NDArray[np.uint8]:
+    """:data:`_CHAR_CLASS`: the bits of each BMP code point."""
     table = np.array([char.isdecimal() for char in map(chr, range(_BMP_END + 1))], np.uint8)
     for chars, bit in (
         (_FOLLOWERS, _FOLLOWER),
@@ -254,9 +255,8 @@ def _metric(
         sentence_start = after_sentence_break
     if not keywords.before(sentence_start, start):
         return None
-    clause = text[
-        after_clause_break if after_clause_break > sentence_start else sentence_start : start
-    ]
+    clause_start = after_clause_break if after_clause_break > sentence_start else sentence_start
+    clause = text[clause_start:start]
     if skip.search(clause) is not None:  # about crime or money
         return None
     subject = subject_of(clause)
