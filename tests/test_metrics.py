@@ -71,9 +71,20 @@ def test_figure_at_the_text_start_does_not_read_a_word_from_the_text_end() -> No
     ],
 )
 def test_a_text_beyond_the_bmp_gives_the_same_figures(text: str) -> None:
-    """Texts beyond the BMP are scanned by a regex, the others through a table of digits."""
+    """A text beyond the BMP is read through the same table, its code points clipped to it."""
     shifted = [replace(m, start=m.start + 2, end=m.end + 2) for m in extract_metrics(text)]
     assert list(extract_metrics("\N{CJK UNIFIED IDEOGRAPH-20000}。" + text)) == shifted
+
+
+def test_a_digit_beyond_the_bmp_is_a_digit() -> None:
+    """𝟓 (U+1D7D3) is a decimal digit, alone or after a digit of the BMP."""
+    assert figures("复议𝟓件,复议1𝟓件") == [("复议", 5.0, "件"), ("复议", 15.0, "件")]
+
+
+def test_each_figure_of_a_sentence_reads_the_keywords_before_it() -> None:
+    """The figures of one sentence share what was read for the one before them."""
+    text = "开展活动3场,受理复议案件5件,应诉2件。培训4次"
+    assert figures(text) == [("受理复议案件", 5.0, "件"), ("应诉", 2.0, "件"), ("培训", 4.0, "次")]
 
 
 def test_figures_start_at_any_digit_after_no_digit_and_no_point() -> None:

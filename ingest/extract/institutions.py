@@ -262,6 +262,7 @@ class _Form:
     shares_level: bool  # 政府 after 县委、: anchored by the party committee's level word
     in_field: bool  # 综合执法大队: an enforcement field may lead it
     excluded: bool
+    may_name_something_else: bool  # see _names_something_else
 
 
 @cache
@@ -280,6 +281,7 @@ def _form(body: Body) -> _Form:
         shares_level=body.written in _SHARES_PARTY_LEVEL,
         in_field=in_field,
         excluded=body.flag == "exclude",
+        may_name_something_else=_may_name_something_else(body.written),
     )
 
 
@@ -549,6 +551,9 @@ def _dictionary_hits(
             field = _ENFORCEMENT_FIELD.search(text, max(0, start - 6), start)
             if field is not None:
                 start, body = field.start(), _in_field(body, field.group())
+        # a field leading the name changes neither end of it that the test reads
+        if form.may_name_something_else and _names_something_else(text, start, end, body):
+            continue
         hit = _resolve(text, start, end, body, resolver)
         if hit is not None:
             hits.append(hit)
@@ -562,8 +567,6 @@ def _in_field(body: Body, field: str) -> Body:
 
 
 def _resolve(text: str, start: int, end: int, body: Body, resolver: _Resolver) -> _Hit | None:
-    if _may_name_something_else(body.written) and _names_something_else(text, start, end, body):
-        return None
     if body.flag == "central":
         return _central_hit(start, end, body, resolver)
     if body.flag == "named":
@@ -647,7 +650,6 @@ def _names_something_else(text: str, start: int, end: int, body: Body) -> bool:
     )
 
 
-@cache
 def _may_name_something_else(written: str) -> bool:
     """Whether a neighbour can make ``written`` something else (most names it cannot)."""
     return (
@@ -784,6 +786,9 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
             (f"中共{place.prefix}委员会办公室", "office", place.code),
             (f"{place.prefix}{government}办公室", "office", place.code),
         )
+    around_prefix = _around_prefix(body.template)
+    if around_prefix is not None:  # most templates: 中共{R}委员会, {R}司法局
+        return ((place.prefix.join(around_prefix), body.kind, place.code),)
     province = resolver.path[0] if resolver.path else place.full_name
     fields = {"R": place.prefix, "P": province, "r": _short_name(place.full_name), "C": "", "N": ""}
     # format_map reads the fields where format(**fields) would copy them, once per name.
@@ -791,6 +796,22 @@ def _canonicals(body: Body, place: _Place, resolver: _Resolver) -> tuple[Canonic
         return ((body.template.format_map(fields), body.kind, place.code),)
     names = body.template.split(_TEMPLATE_SEPARATOR)  # 人大及其常委会: the congress and its SC
     return tuple([(name.format_map(fields), body.kind, place.code) for name in names])
+
+
+@cache  # asked for every canonical name built; the dictionary has a few hundred templates
+def _around_prefix(template: str) -> tuple[str, str] | None:
+    """What a template of one name writes before and after its one field, the region prefix
+    ({R}), when it has no other: joined round the prefix without building the fields.
+
+    Example:
+        >>> _around_prefix("中共{R}委员会"), _around_prefix("{R}人大常委会|{R}人大")
+        (('中共', '委员会'), None)
+    """
+    before, field, after = template.partition("{R}")
+    rest = before + after
+    if not field or _TEMPLATE_SEPARATOR in rest or "{" in rest or "}" in rest:
+        return None
+    return before, after
 
 
 @cache  # asked for every canonical name built; a report names few places
@@ -1017,6 +1038,8 @@ def _collect(text: str, hits: list[_Hit]) -> tuple[InstitutionRef, ...]:
                 known[2].append(written)
             known[3].append(mention)
     return tuple(
-        InstitutionRef(canonical, names[0], tuple(mentions), tuple(names[1:]), code, kind)
-        for canonical, (kind, code, names, mentions) in found.items()
+        [
+            InstitutionRef(canonical, names[0], tuple(mentions), tuple(names[1:]), code, kind)
+            for canonical, (kind, code, names, mentions) in found.items()
+        ]
     )

@@ -25,14 +25,15 @@ from ingest.model import InstitutionRef, PolicyRef
 _MIN_ISSUER_NAME = 2
 _POLICY_FIELDS = tuple(field.name for field in fields(PolicyRef))
 _ISSUER_FIELD = _POLICY_FIELDS.index("issuer")
+_NONE_FOUND = (0, "")
 
 
 def with_issuers(
     policies: Iterable[PolicyRef], institutions: Sequence[InstitutionRef]
 ) -> tuple[PolicyRef, ...]:
     """``policies`` with ``issuer`` set to the canonical institution that starts their title."""
-    index = _IssuerIndex(institutions)
-    return tuple(_with_issuer(p, index.issuer(p)) for p in policies)
+    issuer = _IssuerIndex(institutions).issuer
+    return tuple([_with_issuer(p, issuer(p)) for p in policies])
 
 
 def _with_issuer(policy: PolicyRef, issuer: str | None) -> PolicyRef:
@@ -62,6 +63,8 @@ class _IssuerIndex:
     title looks up its own start instead of asking every institution (a report cites hundreds
     of titles and names dozens of bodies)."""
 
+    __slots__ = ("at", "by_head", "named")
+
     def __init__(self, institutions: Sequence[InstitutionRef]) -> None:
         self.at: dict[int, list[tuple[int, str]]] = {}
         self.named: dict[str, str] = {}
@@ -85,47 +88,31 @@ class _IssuerIndex:
                 self.by_head.setdefault(name[:_MIN_ISSUER_NAME], []).append(name)
 
     def issuer(self, policy: PolicyRef) -> str | None:
-        """The longest institution name the title starts with (ties: the greatest canonical).
+        """The longest institution name the title starts with (ties: the greatest canonical):
+        an institution mentioned from the start of a title mention (which may or may not
+        include its 《), or whose name the title (or its canonical) starts with.
 
-        One loop over the few candidates, without generators: it runs for every title a
-        report cites, and most titles have none.
+        One method without calls, generators or lists: it runs for every title a report cites,
+        and most titles have no issuer.
         """
         if policy.refers_to:
             return None
-        found = self.by_mentions(policy)
-        found += self.by_name(policy)
-        if not found:  # most titles
-            return None
-        best = found[0]
-        for candidate in found:
-            if candidate > best:
-                best = candidate
-        return best[1] if best[0] >= _MIN_ISSUER_NAME else None
-
-    def by_mentions(self, policy: PolicyRef) -> list[tuple[int, str]]:
-        """(length, canonical) of institutions mentioned from the start of a title mention."""
-        found: list[tuple[int, str]] = []
+        best = _NONE_FOUND  # (length, canonical)
         at = self.at
-        for outer in policy.mentions:
-            # A title mention may or may not include its 《: the issuer starts at either position.
-            start = outer.start
-            for begin in (start, start + 1):
+        for mention in policy.mentions:
+            for begin in (mention.start, mention.start + 1):
                 for end, canonical in at.get(begin, ()):
-                    if end <= outer.end:
-                        found.append((end - begin, canonical))
-        return found
-
-    def by_name(self, policy: PolicyRef) -> list[tuple[int, str]]:
-        """(length, canonical) of institutions whose name a title (or its canonical) starts with."""
-        found: list[tuple[int, str]] = []
+                    if end <= mention.end and (end - begin, canonical) > best:
+                        best = (end - begin, canonical)
+        by_head, named = self.by_head, self.named
         titles: tuple[str, ...] = (policy.canonical,)
         if policy.title != policy.canonical:  # most titles are written as their canonical
             titles += (policy.title,)
         for title in titles:
-            for name in self.by_head.get(title[:_MIN_ISSUER_NAME], ()):
-                if title.startswith(name):
-                    found.append((len(name), self.named[name]))
-        return found
+            for name in by_head.get(title[:_MIN_ISSUER_NAME], ()):
+                if title.startswith(name) and (len(name), named[name]) > best:
+                    best = (len(name), named[name])
+        return best[1] if best[0] >= _MIN_ISSUER_NAME else None
 
 
 def author_institution(author: str | None, institutions: Sequence[InstitutionRef]) -> str | None:

@@ -91,7 +91,7 @@ class _Occurrence:
     end: int
     spelling: str
     open_pos: int | None  # position of 《 for top-level titles, None for nested ones
-    nested: list[_Occurrence] = field(default_factory=list)
+    nested: tuple[_Occurrence, ...] = ()  # most titles nest none: no list made for each
 
 
 @dataclass(slots=True)
@@ -148,7 +148,7 @@ def extract_policies(
     issuers = {d.canonical: context.issuer(d) for d in drafts}
     # Only titles that name their region can be the full title a short one points to.
     full_titles = [d for d in drafts if issuers[d.canonical].named_in_title]
-    return tuple(_policy_ref(d, full_titles, issuers, context) for d in drafts)
+    return tuple([_policy_ref(d, full_titles, issuers, context) for d in drafts])
 
 
 def _top_level_titles(text: str) -> list[_Occurrence]:
@@ -230,7 +230,8 @@ def _occurrence(spelling: str, open_pos: int, close_pos: int) -> _Occurrence:
         _Occurrence(start + m.start(1), start + m.end(1), m.group(1), None)
         for m in _NESTED.finditer(spelling)
     ]
-    return _Occurrence(start, end, spelling, open_pos, [n for n in nested if _is_named(n.spelling)])
+    named = tuple([n for n in nested if _is_named(n.spelling)])
+    return _Occurrence(start, end, spelling, open_pos, named)
 
 
 def _is_document_title(text: str, spelling: str, close_pos: int) -> bool:
@@ -379,14 +380,14 @@ class _Context:
         first = bisect.bisect_left(self.region_starts, occurrence.start)
         if first == len(self.region_starts) or self.region_starts[first] >= occurrence.end:
             return []  # most titles name no region
-        nested = [(n.start, n.end) for n in occurrence.nested]
+        nested = occurrence.nested
         chain: list[RegionRef] = []
         last_end: int | None = None
         for index in range(first, len(self.region_spans)):  # no copy of the list's tail
             start, end, region = self.region_spans[index]
             if end > occurrence.end or (last_end is not None and start != last_end):
                 break
-            if nested and any(a <= start < b for a, b in nested):
+            if nested and any(n.start <= start < n.end for n in nested):
                 continue
             chain.append(region)
             last_end = end
@@ -402,7 +403,8 @@ class _Context:
         candidates = [(own, self.report.region_code)] if own else []
         candidates += [(name, None) for name in reversed(path) if name != own]
         for name, code in candidates:
-            if name and _refers_to_level(title, name[-1]):
+            # every reference holds the level character: most titles hold none of them
+            if name and name[-1] in title and _refers_to_level(title, name[-1]):
                 level = "province" if name == (path[0] if path else None) else "county"
                 return _Issuer(region_short_name(name, level), code)
         return None
