@@ -1,11 +1,17 @@
 """One Aho–Corasick scan of a report for the three dictionaries extraction reads: the
 gazetteer's region names, the institution body forms and the programme lexicon.
 
-A scan costs about the same whatever the dictionary (it reads every byte of the text, and
-turns byte offsets into character offsets once per call), so one automaton over the three
-reads a report in about half the time three scans took (64 vs 136 µs per sample report).
-The pipeline scans the cleaned text once and hands each extractor its matches; an extractor
-called on its own scans the text itself.
+A scan costs about the same whatever the dictionary (it reads every byte of the text), so one
+automaton over the three reads a report in about half the time three scans took (64 vs 136
+µs per sample report). The pipeline scans the cleaned text once and hands each extractor its
+matches; an extractor called on its own scans the text itself.
+
+The automaton reads the text in two bytes a character, numbered by the characters the
+dictionaries use (every other character is one number): a byte offset halved is a character
+offset, and the automaton is a third the size of one over UTF-8 (the ~1,500 characters of
+the names take ~40 byte values, not the ~100 of their UTF-8 bytes). In the pipeline this scan
+ran ~15% faster, most of it for the table of character offsets the string scan builds
+(8 bytes for each byte of UTF-8) and the cache misses of its bigger automaton.
 
 Every match is reported (overlapping), in the order each dictionary's own scan gave: by end,
 then longest first.
@@ -20,11 +26,18 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
+import numpy as np
+import numpy.typing as npt
 
 from ingest.gazetteer import Gazetteer
+
+_BMP_END = 0x10000
+_OTHER = 0  # the number of every character no dictionary uses
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +49,31 @@ class DictionaryMatches:
     programmes: tuple[tuple[int, int, int], ...]  # (form index, start, end)
 
 
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    """The automaton over the encoded forms, the character numbers it reads, and the pattern
+    indexes where the second and the third dictionary start."""
+
+    automaton: ahocorasick_rs.BytesAhoCorasick
+    numbers: npt.NDArray[np.uint16]
+    first_institution: int
+    first_programme: int
+
+
 def scan_dictionaries(text: str, gazetteer: Gazetteer) -> DictionaryMatches:
     """Every match of the three dictionaries in ``text`` (see the module docstring)."""
-    automaton, first_institution, first_programme = _automaton(gazetteer)
+    scanner = _scanner(gazetteer)
+    first_institution, first_programme = scanner.first_institution, scanner.first_programme
     names = gazetteer.spellings()
     regions: list[tuple[int, int, str]] = []
     institutions: list[tuple[int, int, int]] = []
     programmes: list[tuple[int, int, int]] = []
-    for index, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+    encoded = _encoded(text, scanner.numbers)
+    for index, start, end in scanner.automaton.find_matches_as_indexes(encoded, overlapping=True):
+        if start & 1:  # a form's bytes straddling two characters
+            continue
+        start >>= 1
+        end >>= 1
         if index < first_institution:
             regions.append((start, end, names[index]))
         elif index < first_programme:
@@ -54,9 +84,8 @@ def scan_dictionaries(text: str, gazetteer: Gazetteer) -> DictionaryMatches:
 
 
 @functools.cache
-def _automaton(gazetteer: Gazetteer) -> tuple[ahocorasick_rs.AhoCorasick, int, int]:
-    """A DFA over the region names, then the body forms, then the programme forms, and the
-    pattern indexes where the second and the third dictionary start."""
+def _scanner(gazetteer: Gazetteer) -> _Scanner:
+    """A DFA over the region names, then the body forms, then the programme forms."""
     # Imported here: both modules read their matches from this one.
     from ingest.extract.institutions import body_forms
     from ingest.extract.programs import lexicon_forms
@@ -64,6 +93,34 @@ def _automaton(gazetteer: Gazetteer) -> tuple[ahocorasick_rs.AhoCorasick, int, i
     names = gazetteer.spellings()
     bodies = [form.body.written for form in body_forms()]
     programmes = [written for written, _ in lexicon_forms()]
+    forms = [*names, *bodies, *programmes]
+    numbers = character_numbers(forms)
     dfa = ahocorasick_rs.Implementation.DFA  # the fastest scan; it builds in ~0.1 s
-    automaton = ahocorasick_rs.AhoCorasick([*names, *bodies, *programmes], implementation=dfa)
-    return automaton, len(names), len(names) + len(bodies)
+    encoded = [_encoded(form, numbers) for form in forms]
+    automaton = ahocorasick_rs.BytesAhoCorasick(encoded, implementation=dfa)
+    return _Scanner(automaton, numbers, len(names), len(names) + len(bodies))
+
+
+def character_numbers(forms: Sequence[str]) -> npt.NDArray[np.uint16]:
+    """For each code point (the last entry: any beyond), two bytes that number the characters
+    of ``forms`` apart, each byte below the same small base; every other character is 0.
+
+    Example:
+        >>> numbers = character_numbers(["甲乙", "乙丙"])
+        >>> [int(numbers[ord(c)]) for c in "甲乙丙丁"]
+        [257, 256, 1, 0]
+    """
+    characters = sorted(set("".join(forms)))
+    base = math.isqrt(len(characters)) + 1  # base * base > every number
+    size = max(_BMP_END, *(ord(c) + 1 for c in characters[-1:])) + 1
+    numbers = np.full(size, _OTHER, dtype=np.uint16)
+    for number, character in enumerate(characters, start=1):
+        high, low = divmod(number, base)
+        numbers[ord(character)] = high << 8 | low
+    return numbers
+
+
+def _encoded(text: str, numbers: npt.NDArray[np.uint16]) -> bytes:
+    """``text`` as the numbers of its characters, two bytes each."""
+    code_points = np.array([text]).view(np.uint32)  # UCS-4, copied in C (NULs at the end: pad)
+    return numbers.take(code_points, mode="clip").tobytes()
