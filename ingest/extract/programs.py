@@ -481,7 +481,7 @@ def _unquoted_hits(text: str, found: DictionaryMatches) -> Iterable[_Hit]:
     yield from _lexicon_hits(text, found.programmes)
     yield from _who_who_hits(text)
     for number, (anchor, numerals, most) in enumerate(_NUMBERED):
-        # The scan finds every occurrence; none of the anchors can overlap another of itself.
+        # Every match, as str.find stepping past each would find them: no anchor overlaps itself.
         anchors = [start for index, start, _ in found.numbered_anchors if index == number]
         yield from _numbered_hits(text, anchors, anchor, numerals, most)
 
