@@ -195,8 +195,8 @@ _QUOTE_LIST_ENDS = _ending_with(
     for link in ("", "、", "和", "及", "与")
     for newline in ("", "\n")
 )
-# Unquoted shapes: 谁执法谁普法, and numbered names found from their literal part with the
-# numeral read back (a regex led by a character class scans ~10x slower than a literal).
+# Unquoted shapes: 谁执法谁普法, and numbered names found from their literal part (by the
+# dictionaries' scan) with the numeral read back.
 _PARALLEL_PART = re.compile(r"、[^\W\d_]{4}")  # 一窗受理、分类审批: one more part of a slogan
 _LETTER = re.compile(r"[^\W\d_]")
 _WHO_WHO = re.compile(r"谁([^谁\W\d_]{1,3})谁")
@@ -253,6 +253,17 @@ def load_exclusions(path: Path = EXCLUSIONS_FILE) -> frozenset[str]:
     return frozenset(canonical_name(line) for _, line in data_lines(path))
 
 
+def numbered_anchors() -> tuple[str, ...]:
+    """The literal parts of numbered names, in the order
+    :func:`ingest.extract.dictionaries.scan_dictionaries` numbers them.
+
+    Example:
+        >>> numbered_anchors()
+        ('五普法', '证合一')
+    """
+    return tuple(anchor for anchor, _, _ in _NUMBERED)
+
+
 @cache
 def lexicon_forms() -> tuple[tuple[str, str], ...]:
     """(written form, canonical) of the lexicon, in the order
@@ -275,7 +286,7 @@ def extract_programs(
     quotes = _quotes(text)
     quoted = list(_quoted_hits(text, quotes))
     covered = [match.span() for match in quotes]
-    found = (dictionary_matches or scan_dictionaries(text, load_gazetteer())).programmes
+    found = dictionary_matches or scan_dictionaries(text, load_gazetteer())
     unquoted = [h for h in _unquoted_hits(text, found) if not _inside(h, covered)]
     return _collect(sorted([*quoted, *unquoted], key=_START))
 
@@ -466,11 +477,13 @@ def _is_parallel(content: str) -> bool:
     return len(lengths) >= 2 and min(lengths) >= 2 and max(lengths) <= min(lengths) + 1 <= 7
 
 
-def _unquoted_hits(text: str, lexicon_matches: Iterable[tuple[int, int, int]]) -> Iterable[_Hit]:
-    yield from _lexicon_hits(text, lexicon_matches)
+def _unquoted_hits(text: str, found: DictionaryMatches) -> Iterable[_Hit]:
+    yield from _lexicon_hits(text, found.programmes)
     yield from _who_who_hits(text)
-    for anchor, numerals, most in _NUMBERED:
-        yield from _numbered_hits(text, anchor, numerals, most)
+    for number, (anchor, numerals, most) in enumerate(_NUMBERED):
+        # Every match, as str.find stepping past each would find them: no anchor overlaps itself.
+        anchors = [start for index, start, _ in found.numbered_anchors if index == number]
+        yield from _numbered_hits(text, anchors, anchor, numerals, most)
 
 
 def _who_who_hits(text: str) -> Iterable[_Hit]:
@@ -481,21 +494,17 @@ def _who_who_hits(text: str) -> Iterable[_Hit]:
             yield _shape_hit(text, start, end)
 
 
-def _numbered_hits(text: str, anchor: str, numerals: str, most: int) -> Iterable[_Hit]:
-    """``anchor`` with one to ``most`` of ``numerals`` right before it (the leftmost taken).
-
-    The anchors are found with ``str.find``, which skips the text in C several times as fast
-    as the regex engine's scan for a literal.
-    """
-    found = text.find(anchor)
-    while found >= 0:
-        end = found + len(anchor)
+def _numbered_hits(
+    text: str, starts: Iterable[int], anchor: str, numerals: str, most: int
+) -> Iterable[_Hit]:
+    """``anchor`` (standing at each of ``starts``) with one to ``most`` of ``numerals`` right
+    before it (the leftmost taken)."""
+    for found in starts:
         start = found
         while found - start < most and start > 0 and text[start - 1] in numerals:
             start -= 1
         if start < found:
-            yield _shape_hit(text, start, end)
-        found = text.find(anchor, end)
+            yield _shape_hit(text, start, found + len(anchor))
 
 
 def _shape_hit(text: str, start: int, end: int) -> _Hit:
