@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 64 * 1024 * 1024  # a .docx's members, inflated, all together
     max_pdf_pages: int = 1000  # a PDF with more pages is refused (a report has tens)
-    read_timeout_s: float = 120.0  # reading and extracting one file; 0: no limit
+    read_timeout_s: float = 120.0  # reading one file, and extracting it; 0: no limit
+    extract_batch_reports: int = 64  # files extracted together, a stage at a time (faster)
     ingest_batch_reports: int = 500  # reports per write (failed write: one by one)
     neo4j_send_every_reports: int = 100  # Neo4j: within a transaction, rows sent this often
     neo4j_commit_every_reports: int = 100  # Neo4j: a batch commits this often (next made meanwhile)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 from config import Settings, get_settings
 from fetch.archive import INDEX_NAME as ARCHIVE_INDEX
@@ -39,13 +40,25 @@ from ingest.extract.report import (
 from ingest.files import walk_files
 from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.limits import time_limit
-from ingest.model import Extraction, PageMeta, RegionInfo, RegionRef, ReportMeta
+from ingest.model import (
+    DocNumberRef,
+    Extraction,
+    InstitutionRef,
+    Metric,
+    PageMeta,
+    PolicyRef,
+    ProgramRef,
+    RegionInfo,
+    RegionRef,
+    ReportMeta,
+)
 from ingest.names import source_name
-from ingest.readers import read_document
+from ingest.readers import RawDocument, read_document
 from ingest.script import as_written, page_in_simplified, read_in_simplified
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 ReportSource = Path | ArchivedReport  # a report file, or a report in a crawl archive
+_T = TypeVar("_T")
 
 
 def extract_file(path: Path, *, settings: Settings | None = None) -> Extraction:
@@ -87,7 +100,56 @@ def try_extract_file(path: Path, *, settings: Settings | None = None) -> Extract
     return _or_one_line(source_name(path), extract, settings.read_timeout_s)
 
 
-def _or_one_line(name: str, extract: Callable[[], Extraction], seconds: float) -> Extraction | str:
+def try_extract_sources(
+    sources: Sequence[ReportSource], *, settings: Settings
+) -> list[Extraction | str]:
+    """:func:`try_extract_source` of each source, the files among them extracted together
+    (:func:`extract_texts`, a stage at a time over all of them).
+
+    Each file is read within ``settings.read_timeout_s``, and their extraction runs within
+    that much a file; when it fails or runs over, each file is extracted again on its own, so
+    a bad one fails alone.
+
+    Example:
+        >>> from config import get_settings
+        >>> try_extract_sources([Path("README.md")], settings=get_settings())
+        ['README.md: unsupported extension .md (supported: .txt .html .htm .pdf .docx)']
+    """
+    outcomes = [_read_or_extract(source, settings) for source in sources]
+    documents = [outcome for outcome in outcomes if isinstance(outcome, RawDocument)]
+    extracted = iter(_extracted_together(documents, settings))
+    return [next(extracted) if isinstance(o, RawDocument) else o for o in outcomes]
+
+
+def _read_or_extract(source: ReportSource, settings: Settings) -> RawDocument | Extraction | str:
+    """A file read (to be extracted with others), an archived report extracted, or one line."""
+    if not isinstance(source, Path):
+        return try_extract_source(source, settings=settings)
+    read = partial(read_document, source, settings=settings)
+    return _or_one_line(source_name(source), read, settings.read_timeout_s)
+
+
+def _extracted_together(
+    documents: Sequence[RawDocument], settings: Settings
+) -> list[Extraction] | list[Extraction | str]:
+    """The documents extracted together, else each on its own."""
+    if not documents:
+        return []
+    texts = [ReportText(document.text, document.source, document.page) for document in documents]
+    name = f"{documents[0].source} and {len(documents) - 1} more"
+    seconds = settings.read_timeout_s * len(documents)
+    together = _or_one_line(name, partial(extract_texts, texts), seconds)
+    if not isinstance(together, str):
+        return together
+    return [_extract_alone(text, settings) for text in texts]  # a bad one fails alone
+
+
+def _extract_alone(text: ReportText, settings: Settings) -> Extraction | str:
+    extract = partial(extract_text, text.text, source=text.source, page=text.page)
+    return _or_one_line(text.source, extract, settings.read_timeout_s)
+
+
+def _or_one_line(name: str, extract: Callable[[], _T], seconds: float) -> _T | str:
     """``extract()`` within ``seconds``, or one line naming ``name`` and what went wrong."""
     try:
         with time_limit(seconds, name):
@@ -98,41 +160,144 @@ def _or_one_line(name: str, extract: Callable[[], Extraction], seconds: float) -
         return f"{name}: extraction failed ({type(error).__name__}: {error})"
 
 
+class ReportText(NamedTuple):
+    """A report's raw text, with the name of its source and what its page said."""
+
+    text: str
+    source: str = "<text>"
+    page: PageMeta | None = None
+
+
 def extract_text(text: str, *, source: str = "<text>", page: PageMeta | None = None) -> Extraction:
     """Extract everything from a report's raw text (boilerplate is cleaned here).
 
     Traditional characters are read in simplified ones; the text and the spellings stay as
     written (see :mod:`ingest.script`).
     """
-    text = drop_pinyin_glosses(text)
-    plain = read_in_simplified(text)
-    cleaned = clean_text(plain)
-    body = cleaned.body
-    page = _merge_pages(page_in_simplified(page), cleaned.page)
+    return extract_texts([ReportText(text, source, page)])[0]
+
+
+def extract_texts(reports: Sequence[ReportText]) -> list[Extraction]:
+    """:func:`extract_text` of each report, a stage at a time over all of them.
+
+    Each stage's code and tables (the dictionary automaton, the gazetteer, the keyword
+    regexes) stay in the CPU's caches while it reads the whole batch: over 300 distinct
+    synthetic reports, batches of 16 took 17% less time than one report after another, 64 took
+    21% less (/tmp/s21/stagemajor.py, session 21); the answers are the same.
+
+    Example:
+        >>> texts = [ReportText("2021年，通江县推行双随机一公开。")]
+        >>> texts.append(ReportText("2020年，锡林郭勒盟深化法治政府建设。"))
+        >>> [(x.report.region, x.report.year) for x in extract_texts(texts)]
+        [('通江县', 2021), ('锡林郭勒盟', 2020)]
+    """
     gazetteer = load_gazetteer()
-    found = scan_dictionaries(body, gazetteer)  # the names of regions, bodies and programmes
-    regions, report = _regions_and_report(body, page, gazetteer, found)
-    doc_numbers = extract_doc_numbers(body)
-    policies = extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
-    institutions = extract_institutions(
-        body, report=report, regions=regions, page=page, dictionary_matches=found
-    )
-    extraction = Extraction(
+    written = [drop_pinyin_glosses(report.text) for report in reports]
+    plains = [read_in_simplified(text) for text in written]
+    cleaned = [clean_text(plain) for plain in plains]
+    bodies = [page.body for page in cleaned]
+    pages = [
+        _merge_pages(page_in_simplified(report.page), page.page)
+        for report, page in zip(reports, cleaned, strict=True)
+    ]
+    found = [scan_dictionaries(body, gazetteer) for body in bodies]
+    heads = [
+        _regions_and_report(body, page, gazetteer, matches)
+        for body, page, matches in zip(bodies, pages, found, strict=True)
+    ]
+    parts = _ExtractedParts.of(bodies, pages, found, heads)
+    return [
+        as_written(
+            _extraction(report.source, body, page, head, parts.at(index), gazetteer),
+            written=text,
+            plain=plain,
+        )
+        for index, (report, text, plain, body, page, head) in enumerate(
+            zip(reports, written, plains, bodies, pages, heads, strict=True)
+        )
+    ]
+
+
+_Head = tuple[tuple[RegionRef, ...], ReportMeta]  # a report's regions and meta
+
+
+class _Part(NamedTuple):
+    """What the extractors after the report head found in one report."""
+
+    doc_numbers: tuple[DocNumberRef, ...]
+    policies: tuple[PolicyRef, ...]
+    institutions: tuple[InstitutionRef, ...]
+    programs: tuple[ProgramRef, ...]
+    metrics: tuple[Metric, ...]
+
+
+class _ExtractedParts(NamedTuple):
+    """The extractors after the report head, each run over the whole batch in turn."""
+
+    doc_numbers: list[tuple[DocNumberRef, ...]]
+    policies: list[tuple[PolicyRef, ...]]
+    institutions: list[tuple[InstitutionRef, ...]]
+    programs: list[tuple[ProgramRef, ...]]
+    metrics: list[tuple[Metric, ...]]
+
+    @classmethod
+    def of(
+        cls,
+        bodies: Sequence[str],
+        pages: Sequence[PageMeta],
+        found: Sequence[DictionaryMatches],
+        heads: Sequence[_Head],
+    ) -> _ExtractedParts:
+        numbers = [extract_doc_numbers(body) for body in bodies]
+        policies = [
+            extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
+            for body, (regions, report), doc_numbers in zip(bodies, heads, numbers, strict=True)
+        ]
+        institutions = [
+            extract_institutions(
+                body, report=report, regions=regions, page=page, dictionary_matches=matches
+            )
+            for body, (regions, report), page, matches in zip(
+                bodies, heads, pages, found, strict=True
+            )
+        ]
+        programs = [
+            extract_programs(body, dictionary_matches=matches)
+            for body, matches in zip(bodies, found, strict=True)
+        ]
+        return cls(numbers, policies, institutions, programs, [*map(extract_metrics, bodies)])
+
+    def at(self, index: int) -> _Part:
+        return _Part(
+            self.doc_numbers[index],
+            self.policies[index],
+            self.institutions[index],
+            self.programs[index],
+            self.metrics[index],
+        )
+
+
+def _extraction(
+    source: str, body: str, page: PageMeta, head: _Head, part: _Part, gazetteer: Gazetteer
+) -> Extraction:
+    regions, report = head
+    return Extraction(
         source=source,
         report_id=content_id(body),
         text=body,
-        report=replace(report, author_institution=author_institution(report.author, institutions)),
-        policies=with_issuers(policies, institutions),
-        doc_numbers=doc_numbers,
+        report=replace(
+            report, author_institution=author_institution(report.author, part.institutions)
+        ),
+        policies=with_issuers(part.policies, part.institutions),
+        doc_numbers=part.doc_numbers,
         regions=regions,
-        institutions=institutions,
-        programs=extract_programs(body, dictionary_matches=found),
-        metrics=extract_metrics(body),
+        institutions=part.institutions,
+        programs=part.programs,
+        metrics=part.metrics,
         region_info=region_infos(gazetteer, _resolved_codes(report, regions)),
         page=page,
         warnings=attribution_warnings(report),
     )
-    return as_written(extraction, written=text, plain=plain)
 
 
 def content_id(text: str) -> str:

@@ -31,7 +31,7 @@ from graph.store import GraphStats, GraphStore, StoreError, UpsertResult
 from ingest.corrections import Corrections, apply_corrections, lines_used, load_corrections, unused
 from ingest.model import Extraction
 from ingest.names import source_name
-from ingest.pipeline import ReportSource, try_extract_source
+from ingest.pipeline import ReportSource, try_extract_sources
 
 ProgressCallback = Callable[[int], None]  # called with how many more files are done
 FILES_PER_PROCESS = 8  # an extraction process is worth starting for this many files (bench)
@@ -222,17 +222,23 @@ def extraction_processes(jobs: int | None, files: int) -> int:
 def _extract_all(
     files: Sequence[ReportSource], *, settings: Settings, jobs: int | None
 ) -> Iterator[tuple[ReportSource, Extraction | str]]:
+    """Each file with its extraction (or one line), in order; files are extracted together
+    by ``settings.extract_batch_reports`` (fewer when processes would wait for work)."""
     processes = extraction_processes(jobs, len(files))
+    size = max(1, min(settings.extract_batch_reports, -(-len(files) // processes)))
+    chunks = [files[start : start + size] for start in range(0, len(files), size)]
     if processes == 1:
-        yield from ((path, try_extract_source(path, settings=settings)) for path in files)
+        for chunk in chunks:
+            yield from zip(chunk, try_extract_sources(chunk, settings=settings), strict=True)
         return
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        outcomes = pool.map(_extract_in_worker, files, [settings] * len(files), chunksize=4)
-        yield from zip(files, outcomes, strict=True)
+        outcomes = pool.map(_extract_in_worker, chunks, [settings] * len(chunks))
+        for chunk, extracted in zip(chunks, outcomes, strict=True):
+            yield from zip(chunk, extracted, strict=True)
 
 
-def _extract_in_worker(path: ReportSource, settings: Settings) -> Extraction | str:
-    return try_extract_source(path, settings=settings)
+def _extract_in_worker(files: Sequence[ReportSource], settings: Settings) -> list[Extraction | str]:
+    return try_extract_sources(files, settings=settings)
 
 
 def _no_progress(done: int) -> None:
