@@ -30,7 +30,7 @@ from ingest.extract.issuers import author_institution, with_issuers
 from ingest.extract.metrics import extract_metrics
 from ingest.extract.policies import extract_policies
 from ingest.extract.programs import extract_programs
-from ingest.extract.regions import scan_regions
+from ingest.extract.regions import RegionScan, scan_regions
 from ingest.extract.report import (
     attribution_warnings,
     extract_report_meta,
@@ -201,10 +201,7 @@ def extract_texts(reports: Sequence[ReportText]) -> list[Extraction]:
         for report, page in zip(reports, cleaned, strict=True)
     ]
     found = [scan_dictionaries(body, gazetteer) for body in bodies]
-    heads = [
-        _regions_and_report(body, page, gazetteer, matches)
-        for body, page, matches in zip(bodies, pages, found, strict=True)
-    ]
+    heads = _regions_and_reports(bodies, pages, gazetteer, found)
     parts = _ExtractedParts.of(bodies, pages, found, heads)
     return [
         as_written(
@@ -310,25 +307,43 @@ def content_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _regions_and_report(
-    body: str, page: PageMeta, gazetteer: Gazetteer, found: DictionaryMatches
-) -> tuple[tuple[RegionRef, ...], ReportMeta]:
+def _regions_and_reports(
+    bodies: Sequence[str],
+    pages: Sequence[PageMeta],
+    gazetteer: Gazetteer,
+    found: Sequence[DictionaryMatches],
+) -> list[_Head]:
     """Regions need the report's own region as context, and the report region needs regions.
 
     The year needs neither, so names are read as valid in that year from the start; a second
     pass with the report's region as context runs only when a shared name is left undecided.
+    Each step runs over every report before the next (see :func:`extract_texts`).
     """
-    head = read_head(body, page)
-    year = year_of_head(head)
+    heads = [read_head(body, page) for body, page in zip(bodies, pages, strict=True)]
     # both passes read its matches
-    scan = scan_regions(body, gazetteer=gazetteer, year=year, dictionary_matches=found)
-    regions = scan.resolve()
-    report = extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
+    scans = [
+        scan_regions(body, gazetteer=gazetteer, year=year_of_head(head), dictionary_matches=match)
+        for body, head, match in zip(bodies, heads, found, strict=True)
+    ]
+    first = [scan.resolve() for scan in scans]
+    reports = [
+        extract_report_meta(body, page=page, regions=regions, gazetteer=gazetteer, head=head)
+        for body, page, regions, head in zip(bodies, pages, first, heads, strict=True)
+    ]
+    return [
+        (_in_context(scan, regions, report, gazetteer), report)
+        for scan, regions, report in zip(scans, first, reports, strict=True)
+    ]
+
+
+def _in_context(
+    scan: RegionScan, regions: tuple[RegionRef, ...], report: ReportMeta, gazetteer: Gazetteer
+) -> tuple[RegionRef, ...]:
+    """``regions``, read again with the report's region as context when a name is undecided."""
     if report.region_code is None or all(region.code for region in regions):
-        return regions, report
+        return regions
     context = (*(info.code for info in gazetteer.ancestors(report.region_code)), report.region_code)
-    regions = scan.resolve(context)
-    return regions, report
+    return scan.resolve(context)
 
 
 def _merge_pages(reader_page: PageMeta | None, cleaned_page: PageMeta) -> PageMeta:
