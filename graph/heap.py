@@ -5,14 +5,13 @@ collector traverses all of them on every full collection: py-spy (``--native``) 
 a 100k ingest in ``gc_collect_main``. The graph holds no reference cycles (networkx keeps plain
 nested dicts), so reference counting frees whatever a write drops; after each write batch and
 each load the graph is moved out of the collector's sight (:func:`gc.freeze`), and a load runs
-with the collector paused (it would only find the objects being built alive).
+with the collector paused (:func:`ingest.collector.collector_paused`: it would only find the
+objects being built alive).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 def settle() -> None:
@@ -37,21 +36,3 @@ def release() -> None:
         0
     """
     gc.unfreeze()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run the block without cycle collections (restored as it was after).
-
-    Example:
-        >>> with collector_paused():
-        ...     gc.isenabled()
-        False
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from graph.heap import collector_paused, release, settle
+from graph.heap import release, settle
 from graph.memory_index import ISSUER_RELS, attach_index
 from graph.model import Label, Rel, edge_attrs, node_attrs, node_id, split_node_id
 from graph.nxgraph import node_attributes, typed_neighbours
@@ -73,6 +73,7 @@ from graph.store import (
     UpsertResult,
 )
 from graph.writer_lock import DiskSnapshot, OnWait, WriterLock, disk_snapshot
+from ingest.collector import collector_paused
 from ingest.model import Extraction
 
 GRAPH_FILE = "graph.pickle"

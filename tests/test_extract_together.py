@@ -3,6 +3,7 @@ try_extract_sources), give what each gives alone; a file that breaks the batch f
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,22 @@ def test_a_file_that_breaks_the_batch_fails_alone(
     assert outcomes[1] == f"{source_name(bad)}: {problem}"
     assert outcomes[::2] == expected
     assert all(isinstance(outcome, Extraction) for outcome in outcomes[::2])
+
+
+def test_the_collector_is_paused_for_a_batch_and_restored_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+
+    def watching(text: str) -> object:
+        seen.append(gc.isenabled())
+        if BREAKS_EXTRACTION in text:
+            raise ValueError("no figure can be read")
+        return extract_metrics(text)
+
+    monkeypatch.setattr("ingest.pipeline.extract_metrics", watching)
+    extract_texts([ReportText("2021年，通江县调解纠纷120件。")])
+    with pytest.raises(ValueError, match="no figure"):
+        extract_texts([ReportText(BREAKS_EXTRACTION)])
+    assert seen == [False, False]
+    assert gc.isenabled()
