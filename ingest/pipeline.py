@@ -200,22 +200,22 @@ def _extracted(reports: Sequence[ReportText], gazetteer: Gazetteer) -> list[Extr
     written = [drop_pinyin_glosses(report.text) for report in reports]
     plains = [read_in_simplified(text) for text in written]
     cleaned = [clean_text(plain) for plain in plains]
-    bodies = [page.body for page in cleaned]
+    bodies = [clean.body for clean in cleaned]
     pages = [
-        _merge_pages(page_in_simplified(report.page), page.page)
-        for report, page in zip(reports, cleaned, strict=True)
+        _merge_pages(page_in_simplified(report.page), clean.page)
+        for report, clean in zip(reports, cleaned, strict=True)
     ]
     found = [scan_dictionaries(body, gazetteer) for body in bodies]
     heads = _regions_and_reports(bodies, pages, gazetteer, found)
-    parts = _ExtractedParts.of(bodies, pages, found, heads)
+    parts = _parts(bodies, pages, found, heads)
     return [
         as_written(
-            _extraction(report.source, body, page, head, parts.at(index), gazetteer),
+            _extraction(report.source, body, page, head, part, gazetteer),
             written=text,
             plain=plain,
         )
-        for index, (report, text, plain, body, page, head) in enumerate(
-            zip(reports, written, plains, bodies, pages, heads, strict=True)
+        for report, text, plain, body, page, head, part in zip(
+            reports, written, plains, bodies, pages, heads, parts, strict=True
         )
     ]
 
@@ -233,50 +233,33 @@ class _Part(NamedTuple):
     metrics: tuple[Metric, ...]
 
 
-class _ExtractedParts(NamedTuple):
+def _parts(
+    bodies: Sequence[str],
+    pages: Sequence[PageMeta],
+    found: Sequence[DictionaryMatches],
+    heads: Sequence[_Head],
+) -> list[_Part]:
     """The extractors after the report head, each run over the whole batch in turn."""
-
-    doc_numbers: list[tuple[DocNumberRef, ...]]
-    policies: list[tuple[PolicyRef, ...]]
-    institutions: list[tuple[InstitutionRef, ...]]
-    programs: list[tuple[ProgramRef, ...]]
-    metrics: list[tuple[Metric, ...]]
-
-    @classmethod
-    def of(
-        cls,
-        bodies: Sequence[str],
-        pages: Sequence[PageMeta],
-        found: Sequence[DictionaryMatches],
-        heads: Sequence[_Head],
-    ) -> _ExtractedParts:
-        numbers = [extract_doc_numbers(body) for body in bodies]
-        policies = [
-            extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
-            for body, (regions, report), doc_numbers in zip(bodies, heads, numbers, strict=True)
-        ]
-        institutions = [
-            extract_institutions(
-                body, report=report, regions=regions, page=page, dictionary_matches=matches
-            )
-            for body, (regions, report), page, matches in zip(
-                bodies, heads, pages, found, strict=True
-            )
-        ]
-        programs = [
-            extract_programs(body, dictionary_matches=matches)
-            for body, matches in zip(bodies, found, strict=True)
-        ]
-        return cls(numbers, policies, institutions, programs, [*map(extract_metrics, bodies)])
-
-    def at(self, index: int) -> _Part:
-        return _Part(
-            self.doc_numbers[index],
-            self.policies[index],
-            self.institutions[index],
-            self.programs[index],
-            self.metrics[index],
+    numbers = [extract_doc_numbers(body) for body in bodies]
+    policies = [
+        extract_policies(body, regions=regions, report=report, doc_numbers=doc_numbers)
+        for body, (regions, report), doc_numbers in zip(bodies, heads, numbers, strict=True)
+    ]
+    institutions = [
+        extract_institutions(
+            body, report=report, regions=regions, page=page, dictionary_matches=matches
         )
+        for body, (regions, report), page, matches in zip(bodies, heads, pages, found, strict=True)
+    ]
+    programs = [
+        extract_programs(body, dictionary_matches=matches)
+        for body, matches in zip(bodies, found, strict=True)
+    ]
+    metrics = [extract_metrics(body) for body in bodies]
+    return [
+        _Part(*part)
+        for part in zip(numbers, policies, institutions, programs, metrics, strict=True)
+    ]
 
 
 def _extraction(
